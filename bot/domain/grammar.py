@@ -1,0 +1,341 @@
+"""The /kpi grammar: text as Slack sends it in, a typed command out, or an InvalidInput error."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from bot.domain.errors import InvalidInput
+from bot.domain.text import USER_MENTION, code_key, unescape
+from bot.domain.thresholds import Thresholds
+from bot.domain.values import (
+    CADENCE_WORDS,
+    KIND_WORDS,
+    LEVEL_WORDS,
+    Cadence,
+    Kind,
+    Level,
+    parse_threshold,
+)
+
+MAX_COMMAND_CHARS = 1500
+MAX_NOTE_CHARS = 1000
+MAX_NAME_CHARS = 150
+MAX_UNIT_CHARS = 20
+MAX_ENTITY_CHARS = 60
+MAX_CODE_CHARS = 32
+
+_QUOTES = {'"': '"', "“": "”", "”": "”", "«": "»", "„": "“", "'": "'", "‘": "’"}
+_CODE = re.compile(r"^[^\W\d_][\w.\-]*$")
+_KEY_VALUE = re.compile(r"^([A-Za-z_àâçéèêëîïôûùüÿœæ]+)=(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the command, unquoted, with where it stood in the text."""
+
+    text: str
+    start: int
+    end: int
+    quoted: bool = False
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split on white space; quotes (straight, curly or « ») group words, also after `key=`."""
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start, buf, quoted = i, [], False
+        while i < n and not text[i].isspace():
+            ch = text[i]
+            if ch in _QUOTES:
+                close = _QUOTES[ch]
+                j = text.find(close, i + 1)
+                if ch == "«":
+                    j = text.find("»", i + 1)
+                if j < 0:
+                    raise InvalidInput("error.unclosed_quote")
+                buf.append(text[i + 1 : j].strip())
+                quoted = quoted or i == start
+                i = j + 1
+            else:
+                buf.append(ch)
+                i += 1
+        tokens.append(Token("".join(buf), start, i, quoted))
+    return tokens
+
+
+@dataclass(frozen=True)
+class Help:
+    """`/kpi help`."""
+
+
+@dataclass(frozen=True)
+class ListIndicators:
+    """`/kpi list`."""
+
+
+@dataclass(frozen=True)
+class ShowIndicator:
+    """`/kpi show <code>`."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Undo:
+    """`/kpi undo`: withdraw the user's own last reading."""
+
+
+@dataclass(frozen=True)
+class NewIndicator:
+    """`/kpi new <code> "<name>" key=value...`."""
+
+    code: str
+    name: str
+    kind: Kind = Kind.NUMBER
+    unit: str = ""
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    owner_id: str | None = None
+    cadence: Cadence | None = None
+    entity: str = ""
+    level: Level = Level.OPERATIONAL
+
+
+@dataclass(frozen=True)
+class RecordReading:
+    """`/kpi <code> <value> [@period] [note...]`; value and period are parsed once the kind is known."""
+
+    code: str
+    raw_value: str
+    raw_period: str | None = None
+    note: str = ""
+
+
+KpiCommand = Help | ListIndicators | ShowIndicator | Undo | NewIndicator | RecordReading
+
+_SUBCOMMANDS: dict[str, str] = {
+    "help": "help",
+    "aide": "help",
+    "?": "help",
+    "new": "new",
+    "nouveau": "new",
+    "nouvel": "new",
+    "add": "new",
+    "create": "new",
+    "creer": "new",
+    "list": "list",
+    "liste": "list",
+    "ls": "list",
+    "show": "show",
+    "voir": "show",
+    "afficher": "show",
+    "undo": "undo",
+    "annuler": "undo",
+}
+# Words kept for later subcommands: they cannot be indicator codes either.
+RESERVED_WORDS = frozenset(_SUBCOMMANDS) | frozenset(
+    {
+        "edit",
+        "modifier",
+        "delete",
+        "supprimer",
+        "set",
+        "config",
+        "lang",
+        "langue",
+        "history",
+        "historique",
+        "export",
+        "import",
+        "subscribe",
+        "unsubscribe",
+        "dashboard",
+        "all",
+        "tous",
+        "mine",
+    }
+)
+
+_KEYS: dict[str, str] = {
+    "kind": "kind",
+    "type": "kind",
+    "unit": "unit",
+    "unite": "unit",
+    "target": "target",
+    "cible": "target",
+    "objectif": "target",
+    "warn_below": "warn_below",
+    "vigilance_sous": "warn_below",
+    "alert_below": "alert_below",
+    "alerte_sous": "alert_below",
+    "warn_above": "warn_above",
+    "vigilance_sur": "warn_above",
+    "alert_above": "alert_above",
+    "alerte_sur": "alert_above",
+    "owner": "owner",
+    "responsable": "owner",
+    "pilote": "owner",
+    "every": "every",
+    "cadence": "every",
+    "frequence": "every",
+    "entity": "entity",
+    "entite": "entity",
+    "direction": "entity",
+    "level": "level",
+    "niveau": "level",
+}
+KNOWN_KEYS = (
+    "kind",
+    "unit",
+    "target",
+    "warn_below",
+    "alert_below",
+    "warn_above",
+    "alert_above",
+    "owner",
+    "every",
+    "entity",
+    "level",
+)
+
+E = TypeVar("E")
+
+
+def _word(raw: str) -> str:
+    return code_key(raw.strip())
+
+
+def _choice(key: str, raw: str, words: dict[str, E]) -> E:
+    try:
+        return words[_word(raw)]
+    except KeyError:
+        allowed = sorted({str(v) for v in words.values()})
+        raise InvalidInput("error.bad_choice", key=key, value=raw[:30], allowed=allowed) from None
+
+
+def check_code(raw: str) -> str:
+    """Validate an indicator code (letters with accents, digits, . _ -) and return it."""
+    code = raw.strip()
+    if not code:
+        raise InvalidInput("error.missing_code")
+    if len(code) > MAX_CODE_CHARS or not _CODE.match(code):
+        raise InvalidInput("error.bad_code", value=code[:MAX_CODE_CHARS], max=MAX_CODE_CHARS)
+    if code_key(code) in RESERVED_WORDS:
+        raise InvalidInput("error.reserved_code", value=code)
+    return code
+
+
+def parse_owner(raw: str) -> str | None:
+    """`<@U123|name>` → U123; `me`/`moi` → None (the person typing)."""
+    if _word(raw) in {"me", "moi"}:
+        return None
+    m = USER_MENTION.match(raw.strip())
+    if not m:
+        raise InvalidInput("error.bad_owner", value=raw[:40])
+    return m.group(1)
+
+
+def _bounded(key: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise InvalidInput("error.too_long", key=key, max=limit)
+    return value
+
+
+def _parse_new(tokens: list[Token]) -> NewIndicator:
+    if not tokens:
+        raise InvalidInput("error.missing_code")
+    code = check_code(tokens[0].text)
+    name_parts: list[str] = []
+    options: dict[str, str] = {}
+    for tok in tokens[1:]:
+        m = None if tok.quoted else _KEY_VALUE.match(tok.text)
+        if m is None:
+            if options:
+                raise InvalidInput("error.name_after_options", value=tok.text[:40])
+            name_parts.append(tok.text)
+            continue
+        key = _KEYS.get(_word(m.group(1)))
+        if key is None:
+            raise InvalidInput("error.unknown_key", key=m.group(1)[:30], allowed=list(KNOWN_KEYS))
+        if key in options:
+            raise InvalidInput("error.duplicate_key", key=key)
+        options[key] = m.group(2)
+    name = " ".join(p for p in name_parts if p).strip()
+    if not name:
+        raise InvalidInput("error.missing_name", code=code)
+    kind = _choice("kind", options["kind"], KIND_WORDS) if "kind" in options else Kind.NUMBER
+    values: dict[str, float | None] = {}
+    for key in ("target", "warn_below", "alert_below", "warn_above", "alert_above"):
+        values[key] = parse_threshold(kind, options[key]) if key in options else None
+    unit = options.get("unit", "%" if kind in (Kind.PERCENT, Kind.RATIO) else "").strip()
+    optional: dict[str, Callable[[str], object]] = {
+        "every": lambda raw: _choice("every", raw, CADENCE_WORDS),
+        "level": lambda raw: _choice("level", raw, LEVEL_WORDS),
+        "owner": parse_owner,
+    }
+    parsed = {k: fn(options[k]) for k, fn in optional.items() if k in options}
+    return NewIndicator(
+        code=code,
+        name=_bounded("name", name, MAX_NAME_CHARS),
+        kind=kind,
+        unit=_bounded("unit", unit, MAX_UNIT_CHARS),
+        thresholds=Thresholds(**values).validate(),
+        owner_id=parsed.get("owner"),  # type: ignore[arg-type]
+        cadence=parsed.get("every"),  # type: ignore[arg-type]
+        entity=_bounded("entity", options.get("entity", "").strip(), MAX_ENTITY_CHARS),
+        level=parsed.get("level", Level.OPERATIONAL),  # type: ignore[arg-type]
+    )
+
+
+def _parse_record(text: str, tokens: list[Token]) -> RecordReading:
+    code = check_code(tokens[0].text)
+    if len(tokens) < 2:
+        raise InvalidInput("error.missing_value", code=code)
+    raw_value, i = tokens[1].text, 2
+    # "12,5 %" and "45 / 60" arrive as several words: glue them back into one value.
+    while i < len(tokens) and (
+        tokens[i].text in {"%", "/"} or raw_value.endswith("/") or tokens[i].text.startswith("/")
+    ):
+        raw_value += tokens[i].text
+        i += 1
+    raw_period = None
+    if i < len(tokens) and tokens[i].text.startswith("@") and not tokens[i].quoted:
+        raw_period = tokens[i].text[1:]
+        i += 1
+    note = text[tokens[i].start :].strip() if i < len(tokens) else ""
+    return RecordReading(code, raw_value, raw_period, _bounded("note", note, MAX_NOTE_CHARS))
+
+
+def parse_kpi(raw_text: str) -> KpiCommand:
+    """Parse the text of a /kpi command as Slack sends it (escaped, mentions as <@U…|name>)."""
+    if len(raw_text) > MAX_COMMAND_CHARS * 2:
+        raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
+    text = unescape(raw_text).strip()
+    if len(text) > MAX_COMMAND_CHARS:
+        raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
+    tokens = tokenize(text)
+    if not tokens:
+        return Help()
+    sub = _SUBCOMMANDS.get(_word(tokens[0].text))
+    rest = tokens[1:]
+    if sub == "help":
+        return Help()
+    if sub == "list":
+        return ListIndicators()
+    if sub == "undo":
+        return Undo()
+    if sub == "show":
+        if not rest:
+            raise InvalidInput("error.missing_code")
+        return ShowIndicator(check_code(rest[0].text))
+    if sub == "new":
+        return _parse_new(rest)
+    if not _CODE.match(tokens[0].text):
+        raise InvalidInput("error.unknown_subcommand", value=tokens[0].text[:30])
+    return _parse_record(text, tokens)

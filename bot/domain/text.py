@@ -1,0 +1,38 @@
+"""Slack text conventions: unescaping what Slack sends, spotting mentions, normalising codes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Slack escapes these three in every text it sends, whatever should_escape says.
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+
+USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
+_ANY_TOKEN = re.compile(r"<([@#!])([^|>]*)(?:\|([^>]*))?>")
+
+
+def unescape(text: str) -> str:
+    """Turn Slack's &lt; &gt; &amp; back into the characters the user typed."""
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    return text
+
+
+def plain(text: str) -> str:
+    """Replace Slack's <@U|name>, <#C|name>, <!channel> tokens by readable text that pings nobody."""
+
+    def repl(m: re.Match[str]) -> str:
+        sigil, ident, label = m.group(1), m.group(2), m.group(3)
+        if sigil == "!":
+            return "@" + (label or ident.split("^")[0])
+        return sigil + (label or ident)
+
+    return _ANY_TOKEN.sub(repl, text)
+
+
+def code_key(code: str) -> str:
+    """Lookup key for an indicator code: case- and accent-insensitive, NFC otherwise."""
+    decomposed = unicodedata.normalize("NFKD", code.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped)
