@@ -1,0 +1,1 @@
+"""Persistence: engine, models, queries and migrations. Imports nothing else of Pilote."""

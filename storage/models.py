@@ -1,0 +1,117 @@
+"""Tables. Every row belongs to one Slack workspace (team_id); times are stored in UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes in and out, also on SQLite, which keeps no time zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: pass an aware UTC datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Pilote table."""
+
+
+class Workspace(Base):
+    """A Slack workspace that uses Pilote, with its time zone and language."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Indicator(Base):
+    """An indicator's definition: kind, unit, target, thresholds, owner, entity, level, cadence."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("team_id", "code_key", name="uq_indicators_team_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    code: Mapped[str] = mapped_column(String(32))
+    code_key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(150))
+    kind: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    target: Mapped[float | None] = mapped_column(Double())
+    warn_below: Mapped[float | None] = mapped_column(Double())
+    alert_below: Mapped[float | None] = mapped_column(Double())
+    warn_above: Mapped[float | None] = mapped_column(Double())
+    alert_above: Mapped[float | None] = mapped_column(Double())
+    owner_id: Mapped[str | None] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(60), default="")
+    level: Mapped[str] = mapped_column(String(16))
+    cadence: Mapped[str | None] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Reading(Base):
+    """One value of an indicator for one period. Corrections supersede, undo withdraws: nothing is deleted."""
+
+    __tablename__ = "readings"
+    __table_args__ = (
+        # At most one active reading per indicator and period, whatever the concurrency.
+        Index(
+            "uq_readings_active_period",
+            "indicator_id",
+            "period_start",
+            "period_kind",
+            unique=True,
+            sqlite_where=text("state = 'active'"),
+            postgresql_where=text("state = 'active'"),
+        ),
+        Index("ix_readings_team_recorder", "team_id", "recorded_by", "recorded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    period_start: Mapped[dt.date] = mapped_column(Date())
+    period_kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[float] = mapped_column(Double())
+    numerator: Mapped[float | None] = mapped_column(Double())
+    denominator: Mapped[float | None] = mapped_column(Double())
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text(), default="")
+    state: Mapped[str] = mapped_column(String(12), default="active")
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("readings.id"))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[str | None] = mapped_column(String(32))
