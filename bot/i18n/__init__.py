@@ -1,0 +1,78 @@
+"""Message catalogues (fr, en) and locale-aware formatting of numbers, periods and values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+
+from bot.domain.periods import Granularity, Period
+from bot.domain.values import Kind
+from bot.i18n import en, fr
+
+CATALOGUES: dict[str, dict[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
+LANGUAGES = tuple(CATALOGUES)
+_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+NNBSP = "\u202f"  # French typography: narrow no-break space before % and between thousands
+
+
+def language_of(lang: str | None, fallback: str = "fr") -> str:
+    """A supported language from a workspace setting or a Slack locale like `en-US`."""
+    if lang:
+        short = lang.replace("_", "-").split("-")[0].lower()
+        if short in CATALOGUES:
+            return short
+    return fallback if fallback in CATALOGUES else "fr"
+
+
+def t(lang: str, key: str, /, **params: Any) -> str:
+    """The message `key` in `lang`, filled with `params` (a missing key falls back to French)."""
+    catalogue = CATALOGUES.get(lang, fr.MESSAGES)
+    template = catalogue.get(key) or fr.MESSAGES[key]
+    return template.format(**params) if params else template
+
+
+def number(lang: str, value: float) -> str:
+    """A number as people of that language write it: 1 234,5 or 1,234.5."""
+    return format_decimal(value, format="#,##0.##", locale=_LOCALES.get(lang, "fr_FR"))
+
+
+def value(
+    lang: str,
+    kind: Kind,
+    amount: float,
+    unit: str = "",
+    numerator: float | None = None,
+    denominator: float | None = None,
+) -> str:
+    """A reading as shown to users: `12,5 %`, `75 % (45/60)`, `oui`, `3 200 €`."""
+    if kind is Kind.BOOL:
+        return t(lang, "bool.true" if amount >= 0.5 else "bool.false")
+    if kind in (Kind.PERCENT, Kind.RATIO):
+        sep = NNBSP if lang == "fr" else ""
+        text = f"{number(lang, amount)}{sep}%"
+        if numerator is not None and denominator is not None:
+            text += f" ({number(lang, numerator)}/{number(lang, denominator)})"
+        return text
+    return f"{number(lang, amount)}{NNBSP if lang == 'fr' else ' '}{unit}" if unit else number(lang, amount)
+
+
+def period(lang: str, p: Period) -> str:
+    """A period as words: 31 oct. 2026, octobre 2026, T3 2026, 2026."""
+    locale = _LOCALES.get(lang, "fr_FR")
+    match p.granularity:
+        case Granularity.DAY:
+            return format_date(p.start, format="medium", locale=locale)
+        case Granularity.MONTH:
+            return format_skeleton("yMMMM", p.start, locale=locale)
+        case Granularity.QUARTER:
+            return t(lang, "period.quarter", q=(p.start.month - 1) // 3 + 1, year=p.start.year)
+        case _:
+            return str(p.start.year)
+
+
+def day(lang: str, d: dt.date) -> str:
+    """A date as words."""
+    return format_date(d, format="medium", locale=_LOCALES.get(lang, "fr_FR"))

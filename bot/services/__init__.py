@@ -1,0 +1,29 @@
+"""Use cases. Each public method is one transaction and returns frozen values, never ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.common import Clock, Defaults, system_clock
+from bot.services.indicators import IndicatorService
+from bot.services.workspaces import WorkspaceService
+from storage.db import Database
+
+__all__ = ["Clock", "Defaults", "IndicatorService", "Services", "WorkspaceService", "system_clock"]
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every service, wired to one database and one clock."""
+
+    db: Database
+    workspaces: WorkspaceService
+    indicators: IndicatorService
+
+    @classmethod
+    def build(cls, db: Database, *, defaults: Defaults, clock: Clock = system_clock) -> Services:
+        """Wire the services together."""
+        workspaces = WorkspaceService(db, clock=clock, defaults=defaults)
+        return cls(
+            db=db, workspaces=workspaces, indicators=IndicatorService(db, clock=clock, defaults=defaults)
+        )

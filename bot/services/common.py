@@ -1,0 +1,65 @@
+"""What every service shares: the clock, workspace defaults, row-to-value mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.domain.indicators import IndicatorView, ReadingView, WorkspaceView
+from bot.domain.periods import Granularity, Period
+from bot.domain.thresholds import Thresholds
+from bot.domain.values import Cadence, Kind, Level
+from storage.models import Indicator, Reading, Workspace
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    """Now, aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What a new workspace starts with."""
+
+    timezone: str = "Europe/Paris"
+    language: str = "fr"
+
+
+def workspace_view(row: Workspace) -> WorkspaceView:
+    """Frozen copy of a workspace row."""
+    return WorkspaceView(team_id=row.team_id, timezone=row.timezone, language=row.language)
+
+
+def indicator_view(row: Indicator) -> IndicatorView:
+    """Frozen copy of an indicator row."""
+    return IndicatorView(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        kind=Kind(row.kind),
+        unit=row.unit,
+        thresholds=Thresholds(row.target, row.warn_below, row.alert_below, row.warn_above, row.alert_above),
+        owner_id=row.owner_id,
+        entity=row.entity,
+        level=Level(row.level),
+        cadence=Cadence(row.cadence) if row.cadence else None,
+    )
+
+
+def reading_view(row: Reading) -> ReadingView:
+    """Frozen copy of a reading row."""
+    return ReadingView(
+        id=row.id,
+        value=row.value,
+        numerator=row.numerator,
+        denominator=row.denominator,
+        period=Period(row.period_start, Granularity(row.period_kind)),
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+        source=row.source,
+        note=row.note,
+        state=row.state,
+    )

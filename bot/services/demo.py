@@ -1,0 +1,74 @@
+"""A sample responsible-digital plan for `pilote demo`, recorded through the ordinary use cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain.grammar import NewIndicator, RecordReading, parse_kpi
+from bot.services.indicators import IndicatorService
+
+DEMO_TEAM = "T0DEMO"
+DEMO_USER = "U0DEMO"
+
+# The plan of a fictional public body: the guide's governance indicators and one ITIL service KPI.
+DEFINITIONS = (
+    'new budget-nr "Part du budget informatique consacrée au numérique responsable" kind=percent '
+    "target=5 warn_below=3 alert_below=1,5 every=quarter level=strategic entity=DSI",
+    'new plan-validé "Plan d\'action validé et communiqué" kind=bool target=oui alert_below=oui '
+    "every=quarter level=strategic",
+    'new copil "Comités de pilotage tenus" kind=number unit=réunions target=4 warn_below=3 '
+    "alert_below=2 every=year level=strategic",
+    'new frc "Taux de résolution au premier contact" kind=ratio target=75 warn_below=70 '
+    'alert_below=60 every=month level=operational entity="Centre de services"',
+)
+
+
+def _months_back(today: dt.date, n: int) -> list[str]:
+    out = []
+    year, month = today.year, today.month
+    for _ in range(n):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        out.append(f"{year}-{month:02d}")
+    return list(reversed(out))
+
+
+def _quarters_back(today: dt.date, n: int) -> list[str]:
+    q, year = (today.month - 1) // 3 + 1, today.year
+    out = []
+    for _ in range(n):
+        q -= 1
+        if q == 0:
+            year, q = year - 1, 4
+        out.append(f"{year}-T{q}")
+    return list(reversed(out))
+
+
+def readings(today: dt.date) -> list[str]:
+    """The demo's /kpi texts for past periods relative to `today`."""
+    months = _months_back(today, 12)
+    quarters = _quarters_back(today, 6)
+    handled = [412, 398, 455, 430, 390, 470, 488, 452, 440, 461, 475, 490]
+    first = [262, 259, 301, 292, 270, 335, 351, 330, 326, 345, 360, 376]
+    texts = [f"frc {f}/{h} @{m}" for m, f, h in zip(months, first, handled, strict=True)]
+    budget = ["0,8", "1,2", "1,9", "2,6", "3,1", "3,8"]
+    texts += [f"budget-nr {v} % @{q} bilan trimestriel" for q, v in zip(quarters, budget, strict=True)]
+    texts += [f"plan-validé {v} @{q}" for q, v in zip(quarters[-3:], ["non", "non", "oui"], strict=True)]
+    texts += [f"copil 1 @{today.year - 1}", f"copil 3 @{today.year}"]
+    return texts
+
+
+def seed(indicators: IndicatorService, *, today: dt.date, team_id: str = DEMO_TEAM) -> bool:
+    """Create the demo plan unless the workspace already has indicators; True when it seeded."""
+    if indicators.summaries(team_id=team_id):
+        return False
+    for text in DEFINITIONS:
+        spec = parse_kpi(text)
+        assert isinstance(spec, NewIndicator)
+        indicators.define(team_id=team_id, user_id=DEMO_USER, spec=spec)
+    for text in readings(today):
+        cmd = parse_kpi(text)
+        assert isinstance(cmd, RecordReading)
+        indicators.record(team_id=team_id, user_id=DEMO_USER, command=cmd, source="demo")
+    return True

@@ -1,0 +1,232 @@
+"""Indicators and their readings: define, record, correct, withdraw, list, chart."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import i18n
+from bot.domain.errors import DuplicateIndicator, NothingToUndo, UnknownIndicator
+from bot.domain.grammar import NewIndicator, RecordReading
+from bot.domain.indicators import (
+    IndicatorHistory,
+    IndicatorSummary,
+    IndicatorView,
+    RecordResult,
+    UndoResult,
+)
+from bot.domain.periods import Period, parse_period
+from bot.domain.text import code_key
+from bot.domain.thresholds import evaluate
+from bot.domain.values import Kind, parse_value
+from bot.services.common import Clock, Defaults, indicator_view, reading_view
+from storage import repositories as repo
+from storage.db import Database
+from storage.models import Indicator, Reading, Workspace
+
+T = TypeVar("T")
+HISTORY_LIMIT = 200
+
+
+class IndicatorService:
+    """Use cases around indicators and readings."""
+
+    def __init__(self, db: Database, *, clock: Clock, defaults: Defaults) -> None:
+        self._db, self._clock, self._defaults = db, clock, defaults
+
+    def _workspace(self, session: Session, team_id: str) -> Workspace:
+        return repo.get_or_create_workspace(
+            session,
+            team_id=team_id,
+            timezone=self._defaults.timezone,
+            language=self._defaults.language,
+            now=self._clock(),
+        )
+
+    def _indicator(self, session: Session, team_id: str, code: str, *, lock: bool = False) -> Indicator:
+        row = repo.find_indicator(session, team_id=team_id, code_key=code_key(code), lock=lock)
+        if row is None:
+            codes = repo.indicator_codes(session, team_id=team_id)
+            by_key = {code_key(c): c for c in codes}
+            close = difflib.get_close_matches(code_key(code), list(by_key), n=3, cutoff=0.6)
+            raise UnknownIndicator(code=code, suggestions=[by_key[k] for k in close])
+        return row
+
+    def _write_retrying(self, work: Callable[[Session], T]) -> T:
+        # Two first commands of a new workspace race to create its row: the loser retries once.
+        for attempt in (1, 2):
+            try:
+                with self._db.write() as session:
+                    return work(session)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def define(self, *, team_id: str, user_id: str, spec: NewIndicator) -> IndicatorView:
+        """Create an indicator; its code must be new in the workspace."""
+
+        def work(session: Session) -> IndicatorView:
+            self._workspace(session, team_id)
+            key = code_key(spec.code)
+            if repo.find_indicator(session, team_id=team_id, code_key=key) is not None:
+                raise DuplicateIndicator(code=spec.code)
+            now = self._clock()
+            t = spec.thresholds
+            row = Indicator(
+                team_id=team_id,
+                code=spec.code,
+                code_key=key,
+                name=spec.name,
+                kind=spec.kind.value,
+                unit=spec.unit,
+                target=t.target,
+                warn_below=t.warn_below,
+                alert_below=t.alert_below,
+                warn_above=t.warn_above,
+                alert_above=t.alert_above,
+                owner_id=spec.owner_id or user_id,
+                entity=spec.entity,
+                level=spec.level.value,
+                cadence=spec.cadence.value if spec.cadence else None,
+                created_by=user_id,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return indicator_view(row)
+
+        try:
+            return self._write_retrying(work)
+        except IntegrityError:
+            raise DuplicateIndicator(code=spec.code) from None
+
+    def record(
+        self, *, team_id: str, user_id: str, command: RecordReading, source: str = "slack"
+    ) -> RecordResult:
+        """Store a reading (a correction when its period already has one) and say where it stands."""
+
+        def work(session: Session) -> RecordResult:
+            ws = self._workspace(session, team_id)
+            # Readings of one indicator are written one at a time (row lock on PostgreSQL; SQLite's
+            # BEGIN IMMEDIATE already serialises writers), so a correction always sees the value it replaces.
+            ind = self._indicator(session, team_id, command.code, lock=True)
+            parsed = parse_value(Kind(ind.kind), command.raw_value)
+            now = self._clock()
+            today = now.astimezone(ZoneInfo(ws.timezone)).date()
+            period = (
+                parse_period(command.raw_period, today=today) if command.raw_period else Period.day(today)
+            )
+            replaced = repo.active_reading_for_period(
+                session, indicator_id=ind.id, period_start=period.start, period_kind=period.granularity.value
+            )
+            replaced_view = reading_view(replaced) if replaced is not None else None
+            if replaced is not None:
+                replaced.state = repo.SUPERSEDED
+                session.flush()
+            latest = repo.active_readings(session, indicator_id=ind.id, limit=1)
+            row = Reading(
+                team_id=team_id,
+                indicator_id=ind.id,
+                period_start=period.start,
+                period_kind=period.granularity.value,
+                value=parsed.value,
+                numerator=parsed.numerator,
+                denominator=parsed.denominator,
+                recorded_by=user_id,
+                recorded_at=now,
+                source=source,
+                note=command.note,
+                state=repo.ACTIVE,
+                supersedes_id=replaced.id if replaced else None,
+            )
+            session.add(row)
+            session.flush()
+            view = indicator_view(ind)
+            return RecordResult(
+                indicator=view,
+                reading=reading_view(row),
+                status=evaluate(parsed.value, view.thresholds),
+                replaced=replaced_view,
+                previous=reading_view(latest[0]) if latest else None,
+            )
+
+        return self._write_retrying(work)
+
+    def undo_last(self, *, team_id: str, user_id: str) -> UndoResult:
+        """Withdraw the user's own last active reading, bringing back the one it had corrected."""
+        with self._db.write() as session:
+            row = repo.last_reading_by(session, team_id=team_id, user_id=user_id)
+            if row is None:
+                raise NothingToUndo()
+            row.state = repo.WITHDRAWN
+            row.withdrawn_at = self._clock()
+            row.withdrawn_by = user_id
+            session.flush()
+            restored = None
+            if row.supersedes_id is not None:
+                earlier = session.get(Reading, row.supersedes_id)
+                if earlier is not None and earlier.state == repo.SUPERSEDED:
+                    earlier.state = repo.ACTIVE
+                    session.flush()
+                    restored = reading_view(earlier)
+            ind = session.get(Indicator, row.indicator_id)
+            assert ind is not None
+            return UndoResult(indicator=indicator_view(ind), withdrawn=reading_view(row), restored=restored)
+
+    def summaries(self, *, team_id: str) -> list[IndicatorSummary]:
+        """Every indicator of the workspace with its latest reading and status, by code."""
+        with self._db.read() as session:
+            latest = repo.latest_active_readings(session, team_id=team_id)
+            out = []
+            for row in repo.list_indicators(session, team_id=team_id):
+                view = indicator_view(row)
+                reading = latest.get(row.id)
+                out.append(
+                    IndicatorSummary(
+                        indicator=view,
+                        latest=reading_view(reading) if reading is not None else None,
+                        status=evaluate(reading.value if reading else None, view.thresholds),
+                    )
+                )
+            return out
+
+    def history(self, *, team_id: str, code: str, limit: int = HISTORY_LIMIT) -> IndicatorHistory:
+        """An indicator with its active readings, newest period first."""
+        with self._db.read() as session:
+            ind = self._indicator(session, team_id, code)
+            rows = repo.active_readings(session, indicator_id=ind.id, limit=limit)
+            view = indicator_view(ind)
+            readings = tuple(reading_view(r) for r in rows)
+            status = evaluate(readings[0].value if readings else None, view.thresholds)
+            return IndicatorHistory(indicator=view, readings=readings, status=status)
+
+    def chart(self, *, team_id: str, code: str, language: str) -> tuple[IndicatorHistory, bytes]:
+        """An indicator's history and its chart as PNG bytes (drawn outside the transaction)."""
+        import charts  # matplotlib takes a second to import: only processes that draw pay for it
+
+        history = self.history(team_id=team_id, code=code)
+        ind = history.indicator
+        th = ind.thresholds
+        png = charts.render_history(
+            [charts.Point(r.period.start, r.value) for r in history.readings],
+            charts.Thresholds(th.target, th.warn_below, th.alert_below, th.warn_above, th.alert_above),
+            charts.HistoryLabels(
+                title=f"{ind.code} — {ind.name}",
+                unit=ind.unit,
+                target=i18n.t(language, "chart.target"),
+                warning=i18n.t(language, "chart.warning"),
+                alert=i18n.t(language, "chart.alert"),
+                no_data=i18n.t(language, "chart.no_data"),
+            ),
+            decimal_comma=language == "fr",
+            is_bool=ind.kind is Kind.BOOL,
+            bool_labels=(i18n.t(language, "bool.false"), i18n.t(language, "bool.true")),
+        )
+        return history, png

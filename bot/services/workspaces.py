@@ -1,0 +1,43 @@
+"""Workspace settings: time zone and language."""
+
+from __future__ import annotations
+
+import threading
+
+from bot.domain.indicators import WorkspaceView
+from bot.services.common import Clock, Defaults, workspace_view
+from storage import repositories as repo
+from storage.db import Database
+
+
+class WorkspaceService:
+    """Reads and creates workspace settings; remembers them, since every reply needs the language."""
+
+    def __init__(self, db: Database, *, clock: Clock, defaults: Defaults) -> None:
+        self._db, self._clock, self._defaults = db, clock, defaults
+        self._cache: dict[str, WorkspaceView] = {}
+        self._lock = threading.Lock()
+
+    def get(self, *, team_id: str) -> WorkspaceView:
+        """The workspace's settings, created with the defaults on first use."""
+        with self._lock:
+            cached = self._cache.get(team_id)
+        if cached is not None:
+            return cached
+        with self._db.read() as session:
+            row = repo.get_workspace(session, team_id=team_id)
+            view = workspace_view(row) if row is not None else None
+        if view is None:
+            with self._db.write() as session:
+                view = workspace_view(
+                    repo.get_or_create_workspace(
+                        session,
+                        team_id=team_id,
+                        timezone=self._defaults.timezone,
+                        language=self._defaults.language,
+                        now=self._clock(),
+                    )
+                )
+        with self._lock:
+            self._cache[team_id] = view
+        return view
