@@ -1,0 +1,166 @@
+"""`pilote serve | socket | demo | db upgrade`: the only entry points; the only place that reads settings."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.config import ConfigError, Settings
+from bot.services import Defaults, Services, system_clock
+from storage import migrate
+from storage.db import Database
+
+log = logging.getLogger("pilote")
+DEFAULT_THREADS = 16
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message says why and what to do, in one line."""
+
+
+def open_database(settings: Settings, *, may_create: bool) -> Database:
+    """Open the database, migrating an empty SQLite file when allowed, else refusing an old schema."""
+    db = Database(settings.database_url)
+    try:
+        db.ping()
+    except Exception as exc:  # the driver's own error class varies: report it in one line
+        raise StartupError(
+            f"DATABASE_URL: cannot connect ({type(exc).__name__}: {exc})".splitlines()[0]
+        ) from exc
+    if may_create and db.is_sqlite and migrate.is_empty(db.engine):
+        migrate.upgrade(db.engine)
+        log.info("created the database schema in %s", db.url.database)
+    try:
+        migrate.check(db.engine)
+    except migrate.NotMigrated as exc:
+        raise StartupError(f"The database is not up to date ({exc}). Run: pilote db upgrade") from None
+    return db
+
+
+def build_services(settings: Settings, db: Database) -> Services:
+    """The services on this database, with the configured defaults."""
+    return Services.build(
+        db, defaults=Defaults(timezone=settings.pilote_timezone, language=settings.pilote_language)
+    )
+
+
+def build_slack(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
+    """The Bolt app, its Web API client on SLACK_API_URL."""
+    from bot.slack.app import build_app
+    from bot.slack.notifier import make_client
+
+    client = make_client(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
+    return build_app(client=client, signing_secret=settings.secret("slack_signing_secret"), services=services)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """HTTP mode behind waitress, a production WSGI server with a thread pool."""
+    import waitress
+
+    from bot.slack.http import PiloteWSGI
+
+    settings.require("slack_bot_token", "slack_signing_secret")
+    db = open_database(settings, may_create=True)
+    app = build_slack(settings, build_services(settings, db))
+    wsgi = PiloteWSGI(app, signing_secret=settings.secret("slack_signing_secret"), health=db.ping)
+    log.info("Pilote listening on http://%s:%s/slack/events", args.host, args.port)
+    waitress.serve(
+        wsgi,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="pilote",
+        max_request_body_size=5 * 1024 * 1024,
+        _quiet=True,
+    )
+    return 0
+
+
+def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
+    """Socket Mode: no public URL, Slack pushes over a WebSocket."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings.require("slack_bot_token", "slack_signing_secret", "slack_app_token")
+    db = open_database(settings, may_create=True)
+    app = build_slack(settings, build_services(settings, db))
+    SocketModeHandler(app, settings.secret("slack_app_token")).start()
+    return 0
+
+
+def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    """Apply the Alembic migrations."""
+    db = Database(settings.database_url)
+    before, after = migrate.upgrade(db.engine)
+    print(f"database {db.url.render_as_string(hide_password=True)}: {before or 'empty'} -> {after}")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    """Seed a sample plan in the configured database and draw its charts, with no Slack at all."""
+    from bot import i18n
+    from bot.services import demo
+    from bot.slack.blocks.kpi import reading_value
+
+    db = open_database(settings, may_create=True)
+    services = build_services(settings, db)
+    lang = settings.pilote_language
+    today = system_clock().astimezone(ZoneInfo(settings.pilote_timezone)).date()
+    seeded = demo.seed(services.indicators, today=today)
+    where = db.url.render_as_string(hide_password=True)
+    print(
+        ("Plan de démonstration créé dans " if lang == "fr" else "Demo plan created in ") + where
+        if seeded
+        else ("Plan de démonstration déjà présent dans " if lang == "fr" else "Demo plan already in ") + where
+    )
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for s in services.indicators.summaries(team_id=demo.DEMO_TEAM):
+        ind = s.indicator
+        shown = reading_value(lang, ind, s.latest) if s.latest else "—"
+        status = i18n.t(lang, f"status.{s.status}")
+        print(f"  {ind.code:<14} {shown:<22} {status:<16} {ind.name}")
+        _, png = services.indicators.chart(team_id=demo.DEMO_TEAM, code=ind.code, language=lang)
+        path = out_dir / f"pilote-demo-{ind.code}.png"
+        path.write_bytes(png)
+        print(("    graphique : " if lang == "fr" else "    chart: ") + str(path.resolve()))
+    db.dispose()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    p = argparse.ArgumentParser(prog="pilote", description="Pilote: indicators and action plan in Slack")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="HTTP mode: Slack posts to /slack/events")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)").set_defaults(run=cmd_socket)
+    demo = sub.add_parser("demo", help="seed a sample plan and draw its charts, no Slack needed")
+    demo.add_argument("--out", default=".", help="folder for the chart PNGs (default: here)")
+    demo.set_defaults(run=cmd_demo)
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply the migrations").set_defaults(run=cmd_db_upgrade)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `pilote` console script."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = Settings.load()
+        return int(args.run(settings, args))
+    except (ConfigError, StartupError) as exc:
+        print(f"pilote: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

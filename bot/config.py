@@ -1,0 +1,107 @@
+"""Settings, read once from the environment (and a .env file) by the command line."""
+
+from __future__ import annotations
+
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_NAMES = {
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_api_url": "SLACK_API_URL",
+    "database_url": "DATABASE_URL",
+    "pilote_timezone": "PILOTE_TIMEZONE",
+    "pilote_language": "PILOTE_LANGUAGE",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it in one line."""
+
+
+class Settings(BaseSettings):
+    """Every setting of Pilote. Tokens are secrets and never printed."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///pilote.db"
+    pilote_timezone: str = "Europe/Paris"
+    pilote_language: Literal["fr", "en"] = "fr"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return v
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return v
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")) or " " in v:
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return v if v.endswith("/") else v + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, v: str) -> str:
+        try:
+            make_url(v)
+        except ArgumentError:
+            raise ValueError(
+                "is not a database URL (e.g. sqlite:///pilote.db or postgresql://host/db)"
+            ) from None
+        return v
+
+    @field_validator("pilote_timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a time zone name such as Europe/Paris") from None
+        return v
+
+    @classmethod
+    def load(cls) -> Settings:
+        """Read the settings, or raise ConfigError naming the first bad one."""
+        try:
+            return cls()
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            name = ENV_NAMES.get(field, field.upper())
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "literal_error":
+                msg = "must be fr or en"
+            raise ConfigError(f"{name} {msg}") from None
+
+    def require(self, *fields: str) -> None:
+        """Raise ConfigError naming the first of `fields` that is not set."""
+        for field in fields:
+            if getattr(self, field) is None:
+                raise ConfigError(f"{ENV_NAMES[field]} is missing: set it in the environment or in .env")
+
+    def secret(self, field: str) -> str:
+        """The value of a required secret."""
+        self.require(field)
+        value = getattr(self, field)
+        assert isinstance(value, SecretStr)
+        return value.get_secret_value()

@@ -1,0 +1,1 @@
+"""Pure Block Kit builders: domain values in, message and view dicts out."""

@@ -1,0 +1,87 @@
+"""Block Kit primitives that respect Slack's limits, and escaping of user text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.errors import DomainError, UnknownIndicator
+from bot.domain.text import plain
+from bot.i18n import t
+
+Block = dict[str, Any]
+Message = dict[str, Any]
+
+SECTION_TEXT_MAX = 3000
+CONTEXT_TEXT_MAX = 3000
+HEADER_TEXT_MAX = 150
+MESSAGE_BLOCKS_MAX = 50
+FALLBACK_TEXT_MAX = 3000
+
+
+def esc(text: str) -> str:
+    """User text made safe for mrkdwn: mentions become plain words, & < > are escaped."""
+    return plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut text to a Slack limit, with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str) -> Block:
+    """A mrkdwn section."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}}
+
+
+def context(text: str) -> Block:
+    """A small grey mrkdwn line."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, CONTEXT_TEXT_MAX)}]}
+
+
+def header(text: str) -> Block:
+    """A header (plain text)."""
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(text, HEADER_TEXT_MAX), "emoji": True},
+    }
+
+
+def divider() -> Block:
+    """A divider."""
+    return {"type": "divider"}
+
+
+def message(fallback: str, blocks: list[Block]) -> Message:
+    """A message: fallback text (notifications, screen readers) plus blocks, within the 50-block limit."""
+    return {"text": clip(fallback, FALLBACK_TEXT_MAX), "blocks": blocks[:MESSAGE_BLOCKS_MAX]}
+
+
+def mention(user_id: str | None, lang: str) -> str:
+    """A user mention, or the word for nobody."""
+    return f"<@{user_id}>" if user_id else t(lang, "nobody")
+
+
+def _param(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(f"`{esc(str(v))}`" for v in value)
+    return esc(str(value))
+
+
+def error_message(lang: str, error: DomainError, *, help_key: str = "error.see_help") -> Message:
+    """An ephemeral reply that says what was wrong and what to type."""
+    params = {k: _param(v) for k, v in error.params.items()}
+    lines = [":x: " + t(lang, error.key, **params)]
+    if isinstance(error, UnknownIndicator):
+        if error.params.get("suggestions"):
+            lines.append(t(lang, "error.unknown_indicator.suggest", suggestions=params["suggestions"]))
+        lines.append(t(lang, "error.unknown_indicator.hint", code=params.get("code", "")))
+    else:
+        lines.append(t(lang, help_key))
+    text = "\n".join(lines)
+    return message(text, [section(text)])
+
+
+def internal_error_message(lang: str) -> Message:
+    """The reply when Pilote itself failed."""
+    text = t(lang, "error.internal")
+    return message(text, [section(text)])

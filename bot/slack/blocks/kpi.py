@@ -1,0 +1,201 @@
+"""Messages of the /kpi command."""
+
+from __future__ import annotations
+
+from bot.domain.indicators import (
+    IndicatorHistory,
+    IndicatorSummary,
+    IndicatorView,
+    ReadingView,
+    RecordResult,
+    UndoResult,
+)
+from bot.domain.thresholds import Status
+from bot.i18n import period, t, value
+from bot.slack.blocks.common import (
+    MESSAGE_BLOCKS_MAX,
+    Message,
+    context,
+    esc,
+    header,
+    mention,
+    message,
+    section,
+)
+
+STATUS_ICONS = {
+    Status.NONE: ":white_circle:",
+    Status.OK: ":large_green_circle:",
+    Status.WARNING: ":large_orange_circle:",
+    Status.ALERT: ":red_circle:",
+}
+SHOW_READINGS = 10
+
+
+def reading_value(lang: str, ind: IndicatorView, r: ReadingView) -> str:
+    """A reading's value with its unit, as words."""
+    return value(lang, ind.kind, r.value, ind.unit, r.numerator, r.denominator)
+
+
+def _arrow(new: float, old: float) -> str:
+    return "↗" if new > old else "↘" if new < old else "→"
+
+
+def help_message(lang: str) -> Message:
+    """The /kpi help."""
+    return message(t(lang, "help.fallback"), [header(t(lang, "help.title")), section(t(lang, "help.body"))])
+
+
+def created_message(lang: str, ind: IndicatorView) -> Message:
+    """Confirmation of a new indicator."""
+    extra = []
+    if ind.thresholds.target is not None:
+        extra.append(t(lang, "kpi.target", value=value(lang, ind.kind, ind.thresholds.target, ind.unit)))
+    if ind.cadence:
+        extra.append(t(lang, f"cadence.{ind.cadence.value}"))
+    if ind.entity:
+        extra.append(esc(ind.entity))
+    title = t(lang, "kpi.created", code=esc(ind.code), name=esc(ind.name))
+    details = t(
+        lang,
+        "kpi.created.details",
+        kind=t(lang, f"kind.{ind.kind.value}"),
+        level=t(lang, f"level.{ind.level.value}"),
+        owner=mention(ind.owner_id, lang),
+        extra="".join(" · " + e for e in extra),
+    )
+    return message(
+        title, [section(title), context(details), context(t(lang, "kpi.created.next", code=esc(ind.code)))]
+    )
+
+
+def recorded_message(lang: str, result: RecordResult) -> Message:
+    """Confirmation of a stored reading, with its status and the previous value."""
+    ind, r = result.indicator, result.reading
+    shown = reading_value(lang, ind, r)
+    if result.replaced is not None:
+        title = t(
+            lang,
+            "kpi.corrected",
+            code=esc(ind.code),
+            value=shown,
+            period=period(lang, r.period),
+            old=reading_value(lang, ind, result.replaced),
+        )
+    else:
+        title = t(lang, "kpi.recorded", code=esc(ind.code), value=shown, period=period(lang, r.period))
+    lines = [
+        f"{STATUS_ICONS[result.status]} "
+        + t(lang, "kpi.status_line", status=t(lang, f"status.{result.status}"))
+    ]
+    if result.previous is not None and result.previous.id != (
+        result.replaced.id if result.replaced else None
+    ):
+        prev = result.previous
+        lines.append(
+            t(
+                lang,
+                "kpi.previous",
+                value=reading_value(lang, ind, prev),
+                period=period(lang, prev.period),
+                arrow=_arrow(r.value, prev.value),
+            )
+        )
+    if r.note:
+        lines.append(t(lang, "kpi.note", note=esc(r.note)))
+    return message(title, [section(title), context("\n".join(lines))])
+
+
+def undone_message(lang: str, result: UndoResult) -> Message:
+    """Confirmation of a withdrawn reading."""
+    ind, r = result.indicator, result.withdrawn
+    text = t(
+        lang,
+        "kpi.undone",
+        code=esc(ind.code),
+        value=reading_value(lang, ind, r),
+        period=period(lang, r.period),
+    )
+    blocks = [section(text)]
+    if result.restored is not None:
+        blocks.append(context(t(lang, "kpi.restored", value=reading_value(lang, ind, result.restored))))
+    return message(text, blocks)
+
+
+def summary_line(lang: str, s: IndicatorSummary) -> str:
+    """One indicator in a list: icon, code, name, latest value, period, status, owner."""
+    ind = s.indicator
+    return t(
+        lang,
+        "kpi.list.line",
+        icon=STATUS_ICONS[s.status],
+        code=esc(ind.code),
+        name=esc(ind.name),
+        value=reading_value(lang, ind, s.latest) if s.latest else t(lang, "kpi.list.no_value"),
+        period=period(lang, s.latest.period) if s.latest else "—",
+        status=t(lang, f"status.{s.status}"),
+        owner=mention(ind.owner_id, lang),
+    )
+
+
+def list_message(lang: str, summaries: list[IndicatorSummary]) -> Message:
+    """`/kpi list`: one section per indicator, the rest counted when over Slack's block limit."""
+    title = t(lang, "kpi.list.title", count=len(summaries))
+    if not summaries:
+        text = t(lang, "kpi.list.empty")
+        return message(text, [section(text)])
+    room = MESSAGE_BLOCKS_MAX - 2
+    shown = summaries if len(summaries) <= room + 1 else summaries[:room]
+    blocks = [header(title)] + [section(summary_line(lang, s)) for s in shown]
+    if len(shown) < len(summaries):
+        blocks.append(context(t(lang, "kpi.list.more", count=len(summaries) - len(shown))))
+    return message(title, blocks)
+
+
+def show_working_message(lang: str, code: str) -> Message:
+    """Immediate answer to `/kpi show` while the chart is drawn."""
+    text = t(lang, "kpi.show.working", code=esc(code))
+    return message(text, [section(text)])
+
+
+def history_text(lang: str, history: IndicatorHistory) -> str:
+    """The last readings as text, for the chart's comment (screen readers get every number)."""
+    ind = history.indicator
+    lines = [t(lang, "kpi.show.title", code=esc(ind.code), name=esc(ind.name))]
+    if not history.readings:
+        lines.append(t(lang, "kpi.show.no_readings", code=esc(ind.code)))
+        return "\n".join(lines)
+    status = history.status
+    lines.append(f"{STATUS_ICONS[status]} " + t(lang, "kpi.status_line", status=t(lang, f"status.{status}")))
+    if ind.thresholds.target is not None:
+        lines.append(t(lang, "kpi.target", value=value(lang, ind.kind, ind.thresholds.target, ind.unit)))
+    lines.append(t(lang, "kpi.show.readings"))
+    for r in history.readings[:SHOW_READINGS]:
+        note = f" — {esc(r.note)}" if r.note else ""
+        lines.append(
+            f"• {period(lang, r.period)} : {reading_value(lang, ind, r)}{note}"
+            if lang == "fr"
+            else f"• {period(lang, r.period)}: {reading_value(lang, ind, r)}{note}"
+        )
+    return "\n".join(lines)
+
+
+def chart_alt_text(lang: str, history: IndicatorHistory) -> str:
+    """Alt text of the chart image."""
+    ind = history.indicator
+    latest = history.readings[0] if history.readings else None
+    return t(
+        lang,
+        "kpi.show.alt",
+        code=ind.code,
+        name=ind.name,
+        count=len(history.readings),
+        value=reading_value(lang, ind, latest) if latest else "—",
+        period=period(lang, latest.period) if latest else "—",
+    )[:1000]
+
+
+def notice_message(lang: str, key: str, **params: str) -> Message:
+    """A one-line notice."""
+    text = t(lang, key, **params)
+    return message(text, [section(text)])

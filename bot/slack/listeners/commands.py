@@ -1,0 +1,104 @@
+"""Slash command listeners: ack, parse, one service call, render, reply. Slow work goes after the ack."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.errors import DomainError
+from bot.domain.grammar import (
+    Help,
+    KpiCommand,
+    ListIndicators,
+    NewIndicator,
+    RecordReading,
+    ShowIndicator,
+    Undo,
+    parse_kpi,
+)
+from bot.services import Services
+from bot.slack.blocks import kpi as kpi_blocks
+from bot.slack.blocks.common import Message, error_message
+from bot.slack.notifier import Notifier
+
+log = logging.getLogger(__name__)
+KPI_COMMAND = "/kpi"
+_CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+
+
+def register(app: App, services: Services, notifier: Notifier) -> None:
+    """Register /kpi."""
+
+    def kpi_reply(team_id: str, user_id: str, lang: str, cmd: KpiCommand) -> Message:
+        match cmd:
+            case Help():
+                return kpi_blocks.help_message(lang)
+            case NewIndicator():
+                view = services.indicators.define(team_id=team_id, user_id=user_id, spec=cmd)
+                return kpi_blocks.created_message(lang, view)
+            case RecordReading():
+                result = services.indicators.record(team_id=team_id, user_id=user_id, command=cmd)
+                return kpi_blocks.recorded_message(lang, result)
+            case ListIndicators():
+                return kpi_blocks.list_message(lang, services.indicators.summaries(team_id=team_id))
+            case Undo():
+                return kpi_blocks.undone_message(
+                    lang, services.indicators.undo_last(team_id=team_id, user_id=user_id)
+                )
+            case ShowIndicator():
+                # Fail fast on an unknown code; the chart itself is drawn after the ack.
+                services.indicators.history(team_id=team_id, code=cmd.code, limit=1)
+                return kpi_blocks.show_working_message(lang, cmd.code)
+        raise AssertionError(f"unhandled command {cmd!r}")
+
+    def on_kpi(ack: Ack, command: dict[str, Any]) -> None:
+        team_id, user_id = command["team_id"], command["user_id"]
+        lang = services.workspaces.get(team_id=team_id).language
+        try:
+            reply = kpi_reply(team_id, user_id, lang, parse_kpi(command.get("text") or ""))
+        except DomainError as err:
+            reply = error_message(lang, err)
+        ack(response_type="ephemeral", **reply)
+
+    def after_kpi(command: dict[str, Any], respond: Respond) -> None:
+        try:
+            cmd = parse_kpi(command.get("text") or "")
+        except DomainError:
+            return  # already answered by on_kpi
+        if isinstance(cmd, ShowIndicator):
+            show_chart(command, cmd, respond)
+
+    def show_chart(command: dict[str, Any], cmd: ShowIndicator, respond: Respond) -> None:
+        team_id = command["team_id"]
+        lang = services.workspaces.get(team_id=team_id).language
+        try:
+            history, png = services.indicators.chart(team_id=team_id, code=cmd.code, language=lang)
+        except DomainError as err:
+            respond(response_type="ephemeral", replace_original=False, **error_message(lang, err))
+            return
+        try:
+            notifier.upload_png(
+                channel=command["channel_id"],
+                png=png,
+                filename=f"pilote-{history.indicator.id}.png",
+                title=f"{history.indicator.code} — {history.indicator.name}",
+                alt_text=kpi_blocks.chart_alt_text(lang, history),
+                comment=kpi_blocks.history_text(lang, history),
+            )
+        except SlackApiError as err:
+            code = str(err.response.get("error", "")) if err.response is not None else ""
+            log.warning("chart upload failed: %s", code or err)
+            if code in _CHANNEL_ERRORS:
+                respond(
+                    response_type="ephemeral", **kpi_blocks.notice_message(lang, "kpi.show.not_in_channel")
+                )
+            else:
+                respond(
+                    response_type="ephemeral",
+                    **kpi_blocks.notice_message(lang, "kpi.show.upload_failed", error=code or "?"),
+                )
+
+    app.command(KPI_COMMAND)(ack=on_kpi, lazy=[after_kpi])

@@ -1,0 +1,47 @@
+"""Everything Pilote sends to Slack on its own initiative, through slack_sdk's WebClient."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+COMMENT_MAX = 3900
+
+
+def make_client(*, token: str, base_url: str, timeout: int = 15) -> WebClient:
+    """A WebClient on `base_url` that waits out 429s and retries 5xx and dropped connections."""
+    client = WebClient(token=token, base_url=base_url, timeout=timeout)
+    client.retry_handlers.extend(
+        [
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ]
+    )
+    # The default handler list already has a ConnectionErrorRetryHandler; keep just one.
+    if not any(isinstance(h, ConnectionErrorRetryHandler) for h in client.retry_handlers):
+        client.retry_handlers.append(ConnectionErrorRetryHandler())
+    return client
+
+
+class Notifier:
+    """Posts and uploads on behalf of the bot."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def upload_png(
+        self, *, channel: str, png: bytes, filename: str, title: str, alt_text: str, comment: str
+    ) -> None:
+        """Share a PNG in a channel with the files upload v2 flow, with alt text and a text comment."""
+        self.client.files_upload_v2(
+            channel=channel,
+            content=png,
+            filename=filename,
+            title=title,
+            alt_txt=alt_text,
+            initial_comment=comment[:COMMENT_MAX],
+        )
