@@ -1,0 +1,5 @@
+"""Chart renderers: plain data in, PNG bytes out (matplotlib Agg, never pyplot; thread-safe)."""
+
+from charts.history import MONTHS_EN, MONTHS_FR, HistoryLabels, Point, Thresholds, render_history
+
+__all__ = ["MONTHS_EN", "MONTHS_FR", "HistoryLabels", "Point", "Thresholds", "render_history"]
