@@ -1,0 +1,45 @@
+"""Suite-wide fixtures. Keep one section per concern; put helpers in tests/support/."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.fake_slack import FakeSlack
+from tests.support.specs import expected_specs_location, manifest_bot_scopes, specs_dir
+
+# Database, clock and services fixtures (tests/support/fixtures.py).
+pytest_plugins = ["tests.support.fixtures"]
+
+
+def _on_ci() -> bool:
+    """True on CI (CI=true, as set by GitHub Actions, GitLab CI...)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+# --------------------------------------------------------------------------------------------------
+# Slack: published specs and a fake Web API
+
+
+@pytest.fixture(scope="session")
+def slack_specs() -> Path:
+    """Slack's published specs folder; skipped when absent, except on CI (CI set) where it fails."""
+    found = specs_dir()
+    if found is None:
+        reason = f"Slack specs folder not found at {expected_specs_location()}"
+        if _on_ci():
+            pytest.fail(f"{reason}; CI must provide the specs", pytrace=False)
+        pytest.skip(reason)
+    return found
+
+
+@pytest.fixture
+def fake_slack(slack_specs: Path) -> Iterator[FakeSlack]:
+    """A started FakeSlack granting manifest.yml's bot scopes; teardown fails on any Slack API mistake."""
+    with FakeSlack(scopes=manifest_bot_scopes()) as fake:
+        yield fake
+        problems = list(fake.problems)
+    assert problems == [], "Slack API problems:\n  " + "\n  ".join(problems)
