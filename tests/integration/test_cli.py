@@ -1,0 +1,83 @@
+"""The `pilote` entry points: settings errors, migrations, the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot import cli
+from bot.config import ConfigError, Settings
+from storage import migrate
+from storage.db import Database
+
+
+def test_missing_setting_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    assert cli.main(["serve", "--port", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "SLACK_SIGNING_SECRET is missing" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("SLACK_BOT_TOKEN", "xoxp-user-token", "SLACK_BOT_TOKEN must be a bot token"),
+        ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL must be an http(s) URL"),
+        ("PILOTE_TIMEZONE", "Mars/Olympus", "PILOTE_TIMEZONE is not a time zone"),
+        ("PILOTE_LANGUAGE", "de", "PILOTE_LANGUAGE must be fr or en"),
+        ("DATABASE_URL", "not a url", "DATABASE_URL is not a database URL"),
+    ],
+)
+def test_malformed_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as exc:
+        Settings.load()
+    assert str(exc.value).startswith(expected)
+
+
+def test_secrets_are_never_printed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "very-secret-value")
+    settings = Settings.load()
+    assert "very-secret-value" not in repr(settings) and "very-secret-value" not in str(settings.model_dump())
+
+
+def test_unmigrated_database_is_refused_with_the_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = Database(f"sqlite:///{path}")
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE something_else (id INTEGER)"))
+    db.dispose()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    with pytest.raises(cli.StartupError) as exc:
+        cli.open_database(Settings.load(), may_create=True)
+    assert "pilote db upgrade" in str(exc.value)
+
+
+def test_db_upgrade_then_demo(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    assert cli.main(["db", "upgrade"]) == 0
+    db = Database(f"sqlite:///{tmp_path / 'p.db'}")
+    assert migrate.current_revision(db.engine) == migrate.head_revision()
+    db.dispose()
+    assert cli.main(["demo", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "frc" in out and "budget-nr" in out
+    pngs = sorted((tmp_path / "out").glob("pilote-demo-*.png"))
+    assert len(pngs) == 4 and all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+    assert cli.main(["demo", "--out", str(tmp_path / "out")]) == 0
+    assert "déjà présent" in capsys.readouterr().out

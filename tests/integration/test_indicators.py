@@ -1,0 +1,151 @@
+import datetime as dt
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from bot.domain.errors import DuplicateIndicator, InvalidInput, NothingToUndo, UnknownIndicator
+from bot.domain.grammar import NewIndicator, RecordReading, parse_kpi
+from bot.domain.periods import Granularity
+from bot.domain.thresholds import Status
+from bot.services import Services
+from storage.models import Reading
+from tests.support.databases import FixedClock
+
+TEAM, OTHER_TEAM, ALICE, BOB = "T0PILOTE", "T0OTHER", "U0ALICE", "U0BOB"
+
+
+def define(services: Services, text: str, team: str = TEAM, user: str = ALICE) -> None:
+    spec = parse_kpi(text)
+    assert isinstance(spec, NewIndicator)
+    services.indicators.define(team_id=team, user_id=user, spec=spec)
+
+
+def record(services: Services, text: str, team: str = TEAM, user: str = ALICE):  # type: ignore[no-untyped-def]
+    cmd = parse_kpi(text)
+    assert isinstance(cmd, RecordReading)
+    return services.indicators.record(team_id=team, user_id=user, command=cmd)
+
+
+@pytest.fixture
+def frc(services: Services) -> Services:
+    define(
+        services,
+        'new frc "Taux de résolution au premier contact" kind=ratio target=75 warn_below=70 alert_below=60',
+    )
+    return services
+
+
+def test_record_ratio_stores_numerator_denominator_and_status(frc: Services) -> None:
+    result = record(frc, "frc 45/60 atelier")
+    assert result.reading.value == pytest.approx(75.0)
+    assert (result.reading.numerator, result.reading.denominator) == (45.0, 60.0)
+    assert result.reading.period.start == dt.date(2026, 11, 20)
+    assert result.status is Status.OK
+    assert result.replaced is None and result.previous is None
+    assert result.reading.note == "atelier"
+    low = record(frc, "frc 30/60 @2026-10")
+    assert low.status is Status.ALERT
+    assert low.reading.period.granularity is Granularity.MONTH
+
+
+def test_today_is_in_the_workspace_time_zone(frc: Services, clock: FixedClock) -> None:
+    clock.now = dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC)  # already the 21st in Paris
+    assert record(frc, "frc 1/2").reading.period.start == dt.date(2026, 11, 21)
+
+
+def test_correction_keeps_the_earlier_value(frc: Services) -> None:
+    record(frc, "frc 40/60 @2026-10")
+    second = record(frc, "frc 50/60 @2026-10", user=BOB)
+    assert second.replaced is not None and second.replaced.numerator == 40
+    history = frc.indicators.history(team_id=TEAM, code="frc")
+    assert [r.numerator for r in history.readings] == [50]
+    with frc.db.read() as s:
+        states = sorted((r.numerator, r.state) for r in s.scalars(select(Reading)))
+    assert states == [(40.0, "superseded"), (50.0, "active")]
+
+
+def test_undo_withdraws_and_restores_the_corrected_value(frc: Services) -> None:
+    record(frc, "frc 40/60 @2026-10")
+    record(frc, "frc 50/60 @2026-10")
+    undo = frc.indicators.undo_last(team_id=TEAM, user_id=ALICE)
+    assert undo.withdrawn.numerator == 50
+    assert undo.restored is not None and undo.restored.numerator == 40
+    assert [r.numerator for r in frc.indicators.history(team_id=TEAM, code="frc").readings] == [40]
+    frc.indicators.undo_last(team_id=TEAM, user_id=ALICE)
+    with pytest.raises(NothingToUndo):
+        frc.indicators.undo_last(team_id=TEAM, user_id=ALICE)
+    with frc.db.read() as s:
+        assert sorted(r.state for r in s.scalars(select(Reading))) == ["withdrawn", "withdrawn"]
+
+
+def test_undo_only_touches_my_own_readings(frc: Services) -> None:
+    record(frc, "frc 40/60", user=BOB)
+    with pytest.raises(NothingToUndo):
+        frc.indicators.undo_last(team_id=TEAM, user_id=ALICE)
+
+
+def test_codes_are_case_and_accent_insensitive_and_per_workspace(services: Services) -> None:
+    define(services, 'new Énergie "Énergie des salles" unit=kWh')
+    assert record(services, "energie 1 200").indicator.code == "Énergie"
+    with pytest.raises(DuplicateIndicator):
+        define(services, 'new ENERGIE "doublon"')
+    define(services, 'new énergie "Autre espace"', team=OTHER_TEAM)
+    with pytest.raises(UnknownIndicator):
+        record(services, "frc 1/2", team=OTHER_TEAM)
+
+
+def test_unknown_code_suggests_close_ones(frc: Services) -> None:
+    with pytest.raises(UnknownIndicator) as exc:
+        record(frc, "frcc 1/2")
+    assert exc.value.params["suggestions"] == ["frc"]
+
+
+def test_bad_values_store_nothing(frc: Services) -> None:
+    for text in ("frc 1/0", "frc abc", "frc 1e309", "frc 1/2 @2030-01", "frc nan"):
+        with pytest.raises(InvalidInput):
+            record(frc, text)
+    with frc.db.read() as s:
+        assert s.scalars(select(Reading)).all() == []
+
+
+def test_summaries_give_latest_value_by_period(frc: Services) -> None:
+    define(frc, 'new plan "Plan validé" kind=bool alert_below=oui')
+    record(frc, "frc 50/60 @2026-09")
+    record(frc, "frc 30/60 @2026-10")
+    record(frc, "frc 55/60 @2026-08")  # late backfill does not become the latest
+    summaries = {s.indicator.code: s for s in frc.indicators.summaries(team_id=TEAM)}
+    assert summaries["frc"].latest is not None and summaries["frc"].latest.numerator == 30
+    assert summaries["frc"].status is Status.ALERT
+    assert summaries["plan"].latest is None and summaries["plan"].status is Status.NONE
+    record(frc, "plan non")
+    assert {s.indicator.code: s.status for s in frc.indicators.summaries(team_id=TEAM)}[
+        "plan"
+    ] is Status.ALERT
+
+
+def test_concurrent_writers_for_one_period_leave_one_active_reading(frc: Services) -> None:
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            record(frc, f"frc {n}/100 @2026-10", user=f"U{n}")
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(1, 9)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    with frc.db.read() as s:
+        states = [r.state for r in s.scalars(select(Reading))]
+    assert states.count("active") == 1 and len(states) == 8
+
+
+def test_chart_is_a_png(frc: Services) -> None:
+    record(frc, "frc 45/60 @2026-10")
+    history, png = frc.indicators.chart(team_id=TEAM, code="frc", language="fr")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert history.indicator.code == "frc"

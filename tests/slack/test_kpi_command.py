@@ -1,0 +1,162 @@
+"""/kpi through the real Bolt app, signed like Slack, against the fake Slack Web API."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.services import Services
+from storage.models import Indicator, Reading, Workspace
+from tests.support.fake_slack import FakeSlack
+from tests.support.fixtures import FIXED_NOW
+from tests.support.signing import sign, slash_command_body
+from tests.support.slackbed import SIGNING_SECRET, SlackBed
+
+
+@pytest.fixture
+def bed(services: Services, fake_slack: FakeSlack) -> SlackBed:
+    return SlackBed(services, fake_slack)
+
+
+def count(services: Services, model: type) -> int:
+    with services.db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_help_in_french_by_default(bed: SlackBed) -> None:
+    reply = bed.command("help")
+    assert reply.json["response_type"] == "ephemeral"
+    assert "Saisir une valeur" in reply.text
+
+
+def test_new_record_list_undo(bed: SlackBed, services: Services) -> None:
+    created = bed.command(
+        'new frc "Taux de résolution au premier contact" kind=ratio target=75 '
+        "warn_below=70 alert_below=60 owner=<@U0BOB|bob> every=month"
+    )
+    assert "frc" in created.text and "<@U0BOB>" in created.text
+    recorded = bed.command("frc 45/60 atelier fournisseur")
+    assert "75\u202f% (45/60)" in recorded.text
+    assert count(services, Reading) == 1
+    corrected = bed.command("frc 30/60")
+    assert "corrigé" in corrected.text and "alerte" in corrected.text
+    listed = bed.command("list")
+    assert "frc" in listed.text and "50\u202f% (30/60)" in listed.text
+    undone = bed.command("undo")
+    assert "retirée" in undone.text and "75\u202f%" in undone.text
+    assert count(services, Reading) == 2  # nothing is ever deleted
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("inconnu 12", "Aucun indicateur"),
+        ("frc abc", "n'est pas un nombre"),
+        ("frc nan", "n'est pas un nombre"),
+        ("frc inf", "n'est pas un nombre"),
+        ("frc 1e309", "n'est pas un nombre"),
+        ("frc 45/0", "dénominateur"),
+        ("frc", "Il manque la valeur"),
+        ("frc 1/2 " + "x" * 5000, "trop longue"),
+        ('new x "y" couleur=rouge', "Option inconnue"),
+        ("frc 1/2 @2031-01", "pas encore commencé"),
+        ("<!channel>", "ni une sous-commande"),
+    ],
+)
+def test_bad_input_gets_an_ephemeral_answer_and_stores_nothing(
+    bed: SlackBed, services: Services, text: str, expected: str
+) -> None:
+    bed.command('new frc "Résolution" kind=ratio')
+    reply = bed.command(text)
+    assert reply.json["response_type"] == "ephemeral"
+    assert expected in reply.text, reply.text
+    assert count(services, Reading) == 0
+
+
+def test_echoed_text_cannot_ping_the_channel(bed: SlackBed) -> None:
+    bed.command('new frc "Résolution" kind=ratio')
+    reply = bed.command("frc 1/2 urgent <!channel> <!here> &lt;!everyone&gt;")
+    assert "<!channel>" not in reply.body.decode() and "<!here>" not in reply.body.decode()
+    assert "<!everyone>" not in reply.body.decode()
+    assert "@channel" in reply.text
+    bad = bed.command("<!channel> 12")
+    assert "<!channel>" not in bad.body.decode()
+
+
+def test_english_workspace(bed: SlackBed, services: Services) -> None:
+    with services.db.write() as s:
+        s.add(Workspace(team_id="T0EN", timezone="Europe/London", language="en", created_at=FIXED_NOW))
+    reply = bed.command("frc 12", team_id="T0EN")
+    assert "No indicator" in reply.text
+
+
+def test_show_acks_then_uploads_chart_with_v2_flow(bed: SlackBed, fake_slack: FakeSlack) -> None:
+    bed.command('new frc "Résolution" kind=ratio target=75')
+    bed.command("frc 45/60 @2026-09")
+    bed.command("frc 50/60 @2026-10")
+    reply = bed.command("show frc")
+    assert "graphique" in reply.text
+    done = fake_slack.wait_for("files.completeUploadExternal", timeout=20)
+    call = done[0]
+    assert call.args["channel_id"] == "C0PLAN"
+    assert "83,33\u202f% (50/60)" in call.args["initial_comment"]
+    (upload,) = fake_slack.uploads.values()
+    assert upload.data.startswith(b"\x89PNG") and upload.alt_txt
+
+
+def test_show_in_a_channel_without_the_bot_explains(bed: SlackBed, fake_slack: FakeSlack) -> None:
+    bed.command('new frc "Résolution" kind=ratio')
+    fake_slack.fail_next(
+        "files.completeUploadExternal", status=200, body={"ok": False, "error": "not_in_channel"}
+    )
+    bed.command("show frc")
+    (posted,) = fake_slack.wait_for_responses(1, timeout=20)
+    assert "invitez-moi" in str(posted)
+
+
+def test_show_unknown_code_answers_at_once(bed: SlackBed, fake_slack: FakeSlack) -> None:
+    reply = bed.command("show nope")
+    assert "Aucun indicateur" in reply.text
+    time.sleep(0.2)  # give a wrongly started upload the chance to show up
+    assert fake_slack.calls_to("files.getUploadURLExternal") == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"},
+        {"X-Slack-Request-Timestamp": "", "X-Slack-Signature": "v0=00"},
+        {"X-Slack-Request-Timestamp": "1e9", "X-Slack-Signature": "v0=00"},
+        {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=bad"},
+        {"X-Slack-Request-Timestamp": str(int(time.time()))},
+    ],
+)
+def test_missing_or_malformed_signature_is_401(
+    bed: SlackBed, services: Services, headers: dict[str, str]
+) -> None:
+    body = slash_command_body(command="/kpi", text='new x "y"', response_url=bed.fake.new_response_url())
+    reply = bed.request(
+        "POST", "/slack/events", body, {"Content-Type": "application/x-www-form-urlencoded", **headers}
+    )
+    assert reply.status == 401
+    assert count(services, Indicator) == 0
+
+
+def test_stale_signature_is_401(bed: SlackBed, services: Services) -> None:
+    body = slash_command_body(command="/kpi", text='new x "y"', response_url=bed.fake.new_response_url())
+    reply = bed.request("POST", "/slack/events", body, sign(SIGNING_SECRET, body, int(time.time()) - 600))
+    assert reply.status == 401
+    assert count(services, Indicator) == 0
+
+
+def test_healthz(bed: SlackBed) -> None:
+    reply = bed.request("GET", "/healthz")
+    assert reply.status == 200 and reply.json["status"] == "ok"
+
+
+def test_signed_but_malformed_payload_is_400_not_500(bed: SlackBed) -> None:
+    reply = bed.signed_post(b"payload=%7Bnot-json")
+    assert reply.status == 400

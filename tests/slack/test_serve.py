@@ -1,0 +1,126 @@
+"""`pilote serve` as a real process on loopback: health, signed commands, concurrency."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from storage.db import Database
+from tests.support.fake_slack import FakeSlack
+from tests.support.signing import sign, slash_command_body
+from tests.support.slackbed import SIGNING_SECRET
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def post_command(port: int, fake: FakeSlack, text: str, user: str = "U0ALICE") -> tuple[int, dict]:
+    body = slash_command_body(command="/kpi", text=text, response_url=fake.new_response_url(), user_id=user)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("POST", "/slack/events", body=body, headers=sign(SIGNING_SECRET, body))
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, json.loads(data) if data else {}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def server(db: Database, fake_slack: FakeSlack) -> Iterator[int]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": fake_slack.token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DATABASE_URL": db.url.render_as_string(hide_password=False),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if get(port, "/healthz")[0] == 200:
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            out = proc.stdout.read().decode() if proc.stdout else ""
+            proc.kill()
+            pytest.fail(f"pilote serve did not start:\n{out}")
+        time.sleep(0.1)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_health_and_a_command_through_the_real_server(server: int, fake_slack: FakeSlack) -> None:
+    status, body = get(server, "/healthz")
+    assert status == 200 and json.loads(body) == {"status": "ok"}
+    assert get(server, "/nowhere")[0] == 404
+    status, reply = post_command(server, fake_slack, 'new frc "Résolution" kind=ratio')
+    assert status == 200 and "frc" in reply["text"]
+
+
+def test_concurrent_commands_are_served_concurrently(server: int, fake_slack: FakeSlack) -> None:
+    post_command(server, fake_slack, 'new frc "Résolution" kind=ratio')
+    # A client that sends half a request must not hold the others up.
+    stalled = socket.create_connection(("127.0.0.1", server))
+    stalled.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npartial")
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            results = list(
+                pool.map(
+                    lambda n: post_command(
+                        server, fake_slack, f"frc {n}/100 @2026-{n % 9 + 1:02d}", user=f"U{n}"
+                    ),
+                    range(40),
+                )
+            )
+    finally:
+        stalled.close()
+    assert all(status == 200 for status, _ in results)
+    assert all("frc" in reply["text"] for _, reply in results)
+
+
+def test_garbage_never_gets_a_5xx(server: int) -> None:
+    for body, headers in [
+        (b"\xff\xfe garbage", {"X-Slack-Request-Timestamp": "x", "X-Slack-Signature": "v0=1"}),
+        (
+            b"payload=%7Bnot-json",
+            {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=1"},
+        ),
+        (b"", {}),
+    ]:
+        conn = http.client.HTTPConnection("127.0.0.1", server, timeout=5)
+        conn.request("POST", "/slack/events", body=body, headers=headers)
+        status = conn.getresponse().status
+        conn.close()
+        assert status < 500, (body, status)

@@ -1,0 +1,272 @@
+"""Tests of the history chart renderer: valid PNGs of the right size, readable labels, no pyplot."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import struct
+import subprocess
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+import charts
+from charts import HistoryLabels, Point, Thresholds, render_history
+from charts.history import _draw, _NumberStyle
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+NNBSP = "\u202f"
+DAY0 = datetime.date(2025, 1, 6)
+
+FR = HistoryLabels(
+    title="Taux de réussite élèves",
+    unit="%",
+    target="Cible",
+    warning="Vigilance",
+    alert="Alerte",
+    no_data="Aucune valeur",
+)
+EN = HistoryLabels(
+    title="Pupils' success rate",
+    unit="%",
+    target="Target",
+    warning="Warning",
+    alert="Alert",
+    no_data="No reading yet",
+)
+FULL = Thresholds(target=80, warn_below=60, alert_below=50, warn_above=95, alert_above=98)
+
+
+def weekly(values: Sequence[float], start: datetime.date = DAY0) -> list[Point]:
+    return [Point(start + datetime.timedelta(weeks=i), v) for i, v in enumerate(values)]
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the IHDR chunk, which the PNG format requires to come first."""
+    assert png[:8] == PNG_SIGNATURE
+    length, kind = struct.unpack(">I4s", png[8:16])
+    assert kind == b"IHDR" and length == 13
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def drawn(
+    points: Sequence[Point], thresholds: Thresholds = FULL, labels: HistoryLabels = FR, **kw: Any
+) -> Figure:
+    """The chart as a Figure, laid out and with tick labels filled in, for inspecting its texts."""
+    fig = Figure(figsize=(10, 5), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    _draw(fig, points, thresholds, labels, **kw)
+    fig.draw_without_rendering()  # tick labels only get their text at draw time
+    return fig
+
+
+def texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+# --------------------------------------------------------------------------------------------------
+# PNG output
+
+
+@pytest.mark.parametrize(("width", "height", "dpi"), [(1000, 500, 100), (333, 217, 100), (1234, 567, 110)])
+def test_png_has_the_requested_pixel_size(width: int, height: int, dpi: int) -> None:
+    png = render_history(weekly([10, 12.5, 11]), FULL, FR, width_px=width, height_px=height, dpi=dpi)
+    assert png_size(png) == (width, height)
+
+
+def test_zero_points_gives_a_png_with_title_and_no_data_message() -> None:
+    assert png_size(render_history([], FULL, FR)) == (1000, 500)
+    shown = texts(drawn([]))
+    assert FR.title in shown
+    assert FR.no_data in shown
+
+
+def test_one_point_has_non_degenerate_limits() -> None:
+    fig = drawn([Point(DAY0, 42.0)], Thresholds())
+    ax = fig.axes[0]
+    x_lo, x_hi = ax.get_xlim()
+    y_lo, y_hi = ax.get_ylim()
+    assert x_lo < x_hi and y_lo < 42.0 < y_hi
+    assert f"42{NNBSP}%" in texts(fig)
+    assert png_size(render_history([Point(DAY0, 42.0)], Thresholds(), FR)) == (1000, 500)
+
+
+def test_many_points() -> None:
+    points = [Point(DAY0 + datetime.timedelta(days=i), 50 + 30 * math.sin(i / 20)) for i in range(600)]
+    assert png_size(render_history(points, FULL, FR)) == (1000, 500)
+
+
+def test_invalid_size_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        render_history([], FULL, FR, width_px=0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Content
+
+
+def test_title_target_and_french_tick_labels_are_shown() -> None:
+    shown = texts(drawn(weekly([5, 9, 20, 14]), Thresholds(target=12.5)))
+    assert FR.title in shown
+    assert f"{FR.target} (12,5{NNBSP}%)" in shown
+    assert f"12,5{NNBSP}%" in shown  # a y tick: the step is 2.5 for this range
+    assert f"14{NNBSP}%" in shown  # latest value
+
+
+def test_band_labels_appear_in_the_legend_once() -> None:
+    fig = drawn(weekly([55, 70, 97]))
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [f"{FR.target} (80{NNBSP}%)", FR.warning, FR.alert]
+
+
+def test_no_legend_without_target_or_thresholds() -> None:
+    assert drawn(weekly([1, 2]), Thresholds()).legends == []
+
+
+def test_english_uses_a_decimal_point_and_english_months() -> None:
+    points = weekly([5, 9, 20, 11, 12, 13, 14.25])
+    shown = texts(drawn(points, Thresholds(target=12.5), EN, decimal_comma=False))
+    assert "Target (12.5%)" in shown
+    assert "14.25%" in shown
+    assert "Feb" in shown
+
+
+def test_french_month_names() -> None:
+    assert "févr." in texts(drawn(weekly([1, 2, 3, 4, 5, 6, 7, 8])))
+
+
+def test_caller_month_names_are_used() -> None:
+    names = tuple(f"M{i}" for i in range(1, 13))
+    assert "M2" in texts(drawn(weekly([1, 2, 3, 4, 5, 6, 7, 8]), month_names=names))
+
+
+def test_bool_indicator_shows_caller_words() -> None:
+    fig = drawn(weekly([0, 1, 1, 0, 1]), Thresholds(), is_bool=True, bool_labels=("no", "yes"))
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == ["no", "yes"]
+    assert "yes" in texts(fig)  # latest value
+    assert png_size(render_history(weekly([0, 1]), Thresholds(), FR, is_bool=True)) == (1000, 500)
+
+
+def test_unsorted_points_are_drawn_in_date_order() -> None:
+    points = weekly([1, 2, 3, 4])
+    fig = drawn([points[2], points[0], points[3], points[1]], Thresholds())
+    line = fig.axes[0].lines[0]
+    xs = np.asarray(line.get_xdata(), dtype=float)
+    assert list(xs) == sorted(xs)
+    assert np.asarray(line.get_ydata(), dtype=float).tolist() == [1, 2, 3, 4]
+    assert f"4{NNBSP}%" in texts(fig)  # the latest day's value, not the last one passed
+
+
+def test_long_title_is_cut_with_an_ellipsis() -> None:
+    title = "Indicateur très détaillé " * 10
+    shown = texts(drawn(weekly([1, 2]), labels=HistoryLabels(title, "", "", "", "", "")))
+    cut = [t for t in shown if t.startswith("Indicateur")]
+    assert len(cut) == 1 and cut[0].endswith("…") and len(cut[0]) <= 80
+
+
+def test_dollar_signs_do_not_turn_into_mathtext() -> None:
+    labels = HistoryLabels("Cost in $ per $ earned", "$", "Target $", "W", "A", "none")
+    fig = drawn(weekly([1, 2]), Thresholds(target=1.5), labels, decimal_comma=False)
+    assert "Cost in $ per $ earned" in texts(fig)
+    assert png_size(render_history(weekly([1, 2]), Thresholds(target=1.5), labels)) == (1000, 500)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1e12, 1.3e12, 0.9e12],
+        [-1e12, -5e11],
+        [-5.0, -7.5, -2.0],
+        [3.0, 3.0, 3.0],
+        [0.0, 0.0],
+        [1e-7, 3e-7],
+        [float("nan"), 2.0, float("inf")],
+    ],
+)
+def test_extreme_values_render(values: list[float]) -> None:
+    png = render_history(weekly(values), FULL, FR, width_px=500, height_px=250)
+    assert png_size(png) == (500, 250)
+
+
+def test_only_non_finite_values_count_as_no_data() -> None:
+    assert FR.no_data in texts(drawn(weekly([float("nan")])))
+
+
+def test_thresholds_outside_the_data_stay_visible() -> None:
+    fig = drawn(weekly([10, 11, 12]), Thresholds(target=-40, alert_above=300))
+    y_lo, y_hi = fig.axes[0].get_ylim()
+    assert y_lo < -40 and y_hi > 300
+
+
+@pytest.mark.parametrize(
+    ("style", "value", "decimals", "expected"),
+    [
+        (_NumberStyle(True, "%"), 12.5, 1, f"12,5{NNBSP}%"),
+        (_NumberStyle(True, "€"), 1234567.0, 0, "1\u202f234\u202f567\u00a0€"),
+        (_NumberStyle(True, ""), -0.0001, 2, "0,00"),
+        (_NumberStyle(False, "%"), -12.5, 1, "\u221212.5%"),
+        (_NumberStyle(False, "$"), -3.0, 0, "\u2212$3"),
+        (_NumberStyle(False, "km"), 1234.5, 1, "1,234.5 km"),
+    ],
+)
+def test_number_style(style: _NumberStyle, value: float, decimals: int, expected: str) -> None:
+    assert style.with_unit(value, decimals) == expected
+
+
+# --------------------------------------------------------------------------------------------------
+# Isolation and thread safety
+
+
+def test_charts_never_imports_pyplot_nor_other_project_packages() -> None:
+    script = (
+        "import datetime, sys, charts\n"
+        "p = [charts.Point(datetime.date(2025, 1, 1), 1.0), charts.Point(datetime.date(2025, 2, 1), 2.0)]\n"
+        "l = charts.HistoryLabels('t', '%', 'c', 'w', 'a', 'n')\n"
+        "assert charts.render_history(p, charts.Thresholds(target=1.5), l).startswith(b'\\x89PNG')\n"
+        "assert charts.render_history([], charts.Thresholds(), l).startswith(b'\\x89PNG')\n"
+        "bad = [m for m in sys.modules\n"
+        "       if m == 'matplotlib.pyplot' or m.partition('.')[0] in ('bot', 'storage')]\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
+GLOBAL_STATE = re.compile(
+    r"^\s*(from\s+matplotlib\s+import\s+.*\bpyplot\b|import\s+matplotlib\.pyplot|from\s+matplotlib\.pyplot)"
+    r"|rcParams\[[^]]*\]\s*=|rcParams\.update|rc_context|matplotlib\.use\(|\bmpl\.rc\(|\bmatplotlib\.rc\(",
+    re.MULTILINE,
+)
+
+
+def test_sources_leave_global_matplotlib_state_alone() -> None:
+    for source in Path(charts.__file__).parent.glob("*.py"):
+        found = GLOBAL_STATE.search(source.read_text(encoding="utf-8"))
+        assert found is None, f"{source.name}: {found.group(0) if found else ''}"
+
+
+def test_concurrent_rendering_from_eight_threads() -> None:
+    def render(i: int) -> bytes:
+        points = weekly([(i * 7 + k * 3) % 40 - 10 for k in range(30)])
+        labels = FR if i % 2 else EN
+        return render_history(
+            points, FULL, labels, decimal_comma=bool(i % 2), is_bool=i == 5, width_px=600, height_px=300
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(render, range(8)))
+    assert all(png_size(png) == (600, 300) for png in results)
