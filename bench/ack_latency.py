@@ -1,0 +1,230 @@
+"""Ack latency of `pilote serve` for signed `/kpi <code> <value>` commands, against a bare Bolt app.
+
+Both servers run as separate processes on loopback, on the same stack (waitress + Bolt's WSGI
+adapter, same thread count); Slack's Web API is the test suite's fake server. For each concurrency
+the two are measured in alternating rounds, and the figures of all rounds are pooled.
+Run: .venv/bin/python bench/ack_latency.py [--requests 1500] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.fake_slack import FakeSlack  # noqa: E402
+from tests.support.signing import sign, slash_command_body  # noqa: E402
+
+SECRET = "bench-signing-secret"
+THREADS = 16
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.1)
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    raise SystemExit(f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
+
+
+def bodies(fake: FakeSlack, n: int, offset: int) -> list[bytes]:
+    """Distinct readings, one day each, so that most are new rows and some are corrections."""
+    first = dt.date(2020, 1, 1)
+    return [
+        slash_command_body(
+            command="/kpi",
+            text=f"bench {((i * 37) % 1000) / 10:.1f} @{first + dt.timedelta(days=(offset + i) % 2000)} note",
+            response_url=fake.new_response_url(),
+        )
+        for i in range(n)
+    ]
+
+
+def run_load(port: int, payloads: list[bytes], concurrency: int) -> tuple[list[float], int]:
+    """Send every payload with `concurrency` keep-alive clients; latencies in ms, and the error count."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    chunks = [payloads[i::concurrency] for i in range(concurrency)]
+    barrier = threading.Barrier(concurrency)
+
+    def worker(mine: list[bytes]) -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        local: list[float] = []
+        bad = 0
+        barrier.wait()
+        for body in mine:
+            headers = sign(SECRET, body)
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", "/slack/events", body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                ok = resp.status == 200 and b"error" not in data[:40] and b":x:" not in data
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                ok = False
+            local.append((time.perf_counter() - t0) * 1000)
+            bad += 0 if ok else 1
+        conn.close()
+        with lock:
+            latencies.extend(local)
+            errors += bad
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in chunks]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return latencies, errors
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    """Measure and print the table."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--requests", type=int, default=1500, help="requests per server, concurrency and round")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="pilote-bench-"))
+    fake = FakeSlack()
+    fake.start()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": fake.token,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.db'}",
+    }
+    pilote_port, bare_port = free_port(), free_port()
+    pilote = start(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(pilote_port),
+            "--threads",
+            str(THREADS),
+        ],
+        env,
+        pilote_port,
+    )
+    bare = start(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bare_app.py"),
+            "--port",
+            str(bare_port),
+            "--threads",
+            str(THREADS),
+        ],
+        env,
+        bare_port,
+    )
+    try:
+        setup = slash_command_body(
+            command="/kpi",
+            text='new bench "Banc d\'essai" kind=number unit=ms',
+            response_url=fake.new_response_url(),
+        )
+        conn = http.client.HTTPConnection("127.0.0.1", pilote_port, timeout=10)
+        conn.request("POST", "/slack/events", body=setup, headers=sign(SECRET, setup))
+        print("setup:", json.loads(conn.getresponse().read())["text"][:60])
+        for port in (pilote_port, bare_port):  # warm-up: imports, pools, Bolt's auth.test
+            run_load(port, bodies(fake, 200, 5000), 4)
+
+        results: dict[tuple[str, int], tuple[list[float], int, float]] = {}
+        offset = 0
+        for concurrency in (1, 20):
+            for _ in range(args.rounds):
+                for name, port in (("bare", bare_port), ("pilote", pilote_port)):
+                    payloads = bodies(fake, args.requests, offset)
+                    offset += args.requests
+                    t0 = time.perf_counter()
+                    lat, errs = run_load(port, payloads, concurrency)
+                    elapsed = time.perf_counter() - t0
+                    prev = results.get((name, concurrency), ([], 0, 0.0))
+                    results[(name, concurrency)] = (prev[0] + lat, prev[1] + errs, prev[2] + elapsed)
+
+        print(
+            f"\n{'server':<8} {'conc':>4} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p90 ms':>8} "
+            f"{'p99 ms':>8} {'max ms':>8} {'req/s':>7}"
+        )
+        summary = {}
+        for (name, concurrency), (lat, errs, elapsed) in sorted(
+            results.items(), key=lambda kv: (kv[0][1], kv[0][0])
+        ):
+            row = {
+                "requests": len(lat),
+                "errors": errs,
+                "p50": pct(lat, 50),
+                "p90": pct(lat, 90),
+                "p99": pct(lat, 99),
+                "max": max(lat),
+                "mean": statistics.fmean(lat),
+                "rps": len(lat) / elapsed,
+            }
+            summary[f"{name}@{concurrency}"] = row
+            print(
+                f"{name:<8} {concurrency:>4} {row['requests']:>8} {errs:>6} {row['p50']:>8.2f} "
+                f"{row['p90']:>8.2f} {row['p99']:>8.2f} {row['max']:>8.2f} {row['rps']:>7.0f}"
+            )
+        print()
+        for concurrency in (1, 20):
+            ratio = summary[f"pilote@{concurrency}"]["p99"] / summary[f"bare@{concurrency}"]["p99"]
+            verdict = "meets" if ratio <= 1.5 else "MISSES"
+            print(
+                f"concurrency {concurrency:>2}: p99 Pilote / bare = {ratio:.2f} ({verdict} the 1.5x target)"
+            )
+        out = ROOT / "bench" / "out"
+        out.mkdir(exist_ok=True)
+        (out / "ack_latency.json").write_text(json.dumps(summary, indent=2))
+    finally:
+        for proc in (pilote, bare):
+            proc.terminate()
+            proc.wait(timeout=10)
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()
