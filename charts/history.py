@@ -154,8 +154,9 @@ def _draw(
     if len(months) != 12:
         raise ValueError(f"month_names needs 12 names, got {len(months)}")
 
-    # NaN or infinite readings cannot be placed on an axis; treat them as missing.
-    readings = sorted((p for p in points if math.isfinite(p.value)), key=lambda p: p.day)
+    # NaN or infinite readings cannot be placed on an axis; treat them as missing. Sorting on the
+    # ordinal also copes with datetimes slipped in among dates, which cannot be compared directly.
+    readings = sorted((p for p in points if math.isfinite(p.value)), key=lambda p: p.day.toordinal())
     ax = fig.add_subplot()
     title = ax.set_title(
         _truncate(labels.title),

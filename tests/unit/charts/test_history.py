@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import math
 import re
 import struct
@@ -159,6 +160,11 @@ def test_bool_indicator_shows_caller_words() -> None:
     assert png_size(render_history(weekly([0, 1]), Thresholds(), FR, is_bool=True)) == (1000, 500)
 
 
+def test_datetimes_mixed_with_dates_are_accepted() -> None:
+    points = [Point(datetime.datetime(2025, 1, 20, 9, 30), 2.0), Point(DAY0, 1.0)]
+    assert png_size(render_history(points, FULL, FR, width_px=300, height_px=150)) == (300, 150)
+
+
 def test_unsorted_points_are_drawn_in_date_order() -> None:
     points = weekly([1, 2, 3, 4])
     fig = drawn([points[2], points[0], points[3], points[1]], Thresholds())
@@ -270,3 +276,14 @@ def test_concurrent_rendering_from_eight_threads() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(render, range(8)))
     assert all(png_size(png) == (600, 300) for png in results)
+
+
+def test_figures_are_released_after_rendering() -> None:
+    def figures() -> int:
+        gc.collect()
+        return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+    before = figures()
+    for _ in range(3):
+        render_history(weekly([1, 2, 3]), FULL, FR, width_px=300, height_px=150)
+    assert figures() == before
