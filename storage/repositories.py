@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, Row, Table, bindparam, func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Indicator, Reading, Workspace
 
+_INDICATORS: Table = Indicator.__table__  # type: ignore[assignment]
+_READINGS: Table = Reading.__table__  # type: ignore[assignment]
+_WORKSPACES: Table = Workspace.__table__  # type: ignore[assignment]
+
 ACTIVE = "active"
 SUPERSEDED = "superseded"
 WITHDRAWN = "withdrawn"
+
+# A literal, not a bound parameter: SQLite only uses the partial index on active readings when the
+# query's condition is the index's own `state = 'active'`.
+_IS_ACTIVE = _READINGS.c.state == literal_column("'active'")
 
 
 def get_or_create_workspace(
@@ -59,7 +68,7 @@ def active_reading_for_period(
         Reading.indicator_id == indicator_id,
         Reading.period_start == period_start,
         Reading.period_kind == period_kind,
-        Reading.state == ACTIVE,
+        _IS_ACTIVE,
     )
     return session.scalars(stmt).one_or_none()
 
@@ -68,7 +77,7 @@ def active_readings(session: Session, *, indicator_id: int, limit: int | None = 
     """Active readings of an indicator, newest period first."""
     stmt = (
         select(Reading)
-        .where(Reading.indicator_id == indicator_id, Reading.state == ACTIVE)
+        .where(Reading.indicator_id == indicator_id, _IS_ACTIVE)
         .order_by(Reading.period_start.desc(), Reading.id.desc())
     )
     if limit is not None:
@@ -87,7 +96,7 @@ def latest_active_readings(session: Session, *, team_id: str) -> dict[int, Readi
             )
             .label("rank"),
         )
-        .where(Reading.team_id == team_id, Reading.state == ACTIVE)
+        .where(Reading.team_id == team_id, _IS_ACTIVE)
         .subquery()
     )
     stmt = select(Reading).join(newest, newest.c.id == Reading.id).where(newest.c.rank == 1)
@@ -98,7 +107,7 @@ def last_reading_by(session: Session, *, team_id: str, user_id: str) -> Reading 
     """The user's most recently recorded reading that is still active."""
     stmt = (
         select(Reading)
-        .where(Reading.team_id == team_id, Reading.recorded_by == user_id, Reading.state == ACTIVE)
+        .where(Reading.team_id == team_id, Reading.recorded_by == user_id, _IS_ACTIVE)
         .order_by(Reading.recorded_at.desc(), Reading.id.desc())
         .limit(1)
     )
@@ -109,3 +118,58 @@ def reading_history(session: Session, *, indicator_id: int) -> Sequence[Reading]
     """Every reading of an indicator, withdrawn and superseded ones included, oldest first."""
     stmt = select(Reading).where(Reading.indicator_id == indicator_id).order_by(Reading.id)
     return session.scalars(stmt).all()
+
+
+# The reading hot path (every /kpi <code> <value>) answers Slack within its ack: it runs statements
+# built once, with bound parameters, as Core rows. Building statements and ORM bookkeeping were most
+# of its cost.
+_INDICATOR_FOR_READING = (
+    select(_INDICATORS, _WORKSPACES.c.timezone)
+    .join(_WORKSPACES, _WORKSPACES.c.team_id == _INDICATORS.c.team_id)
+    .where(_INDICATORS.c.team_id == bindparam("team_id"), _INDICATORS.c.code_key == bindparam("code_key"))
+    .with_for_update(of=_INDICATORS)
+)
+_ACTIVE_FOR_PERIOD = select(_READINGS).where(
+    _READINGS.c.indicator_id == bindparam("indicator_id"),
+    _READINGS.c.period_start == bindparam("period_start"),
+    _READINGS.c.period_kind == bindparam("period_kind"),
+    _IS_ACTIVE,
+)
+_LATEST_ACTIVE = (
+    select(_READINGS)
+    .where(_READINGS.c.indicator_id == bindparam("indicator_id"), _IS_ACTIVE)
+    .order_by(_READINGS.c.indicator_id.desc(), _READINGS.c.period_start.desc())
+    .limit(1)
+)
+_SET_STATE = (
+    update(_READINGS).where(_READINGS.c.id == bindparam("reading_id")).values(state=bindparam("state"))
+)
+_INSERT_READING = insert(_READINGS)
+
+
+def indicator_for_reading(session: Session, *, team_id: str, code_key: str) -> Row[Any] | None:
+    """The indicator row with its workspace's time zone, locked until commit (PostgreSQL)."""
+    return session.execute(_INDICATOR_FOR_READING, {"team_id": team_id, "code_key": code_key}).one_or_none()
+
+
+def period_and_latest_rows(
+    session: Session, *, indicator_id: int, period_start: dt.date, period_kind: str
+) -> tuple[Row[Any] | None, Row[Any] | None]:
+    """(the active reading of that period, the active reading with the latest period), two index seeks."""
+    params = {"indicator_id": indicator_id, "period_start": period_start, "period_kind": period_kind}
+    same = session.execute(_ACTIVE_FOR_PERIOD, params).one_or_none()
+    latest = session.execute(_LATEST_ACTIVE, {"indicator_id": indicator_id}).first()
+    return same, latest
+
+
+def set_reading_state(session: Session, *, reading_id: int, state: str) -> None:
+    """Mark a reading superseded, withdrawn or active again."""
+    session.execute(_SET_STATE, {"reading_id": reading_id, "state": state})
+
+
+def insert_reading(session: Session, **values: Any) -> int:
+    """Insert a reading; return its id."""
+    result: CursorResult[Any] = session.execute(_INSERT_READING, values)  # type: ignore[assignment]
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

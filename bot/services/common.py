@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.domain.indicators import IndicatorView, ReadingView, WorkspaceView
 from bot.domain.periods import Granularity, Period
@@ -28,13 +29,18 @@ class Defaults:
     language: str = "fr"
 
 
+def _utc(value: dt.datetime) -> dt.datetime:
+    # Core rows from SQLite come back naive, and they are UTC.
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
 def workspace_view(row: Workspace) -> WorkspaceView:
     """Frozen copy of a workspace row."""
     return WorkspaceView(team_id=row.team_id, timezone=row.timezone, language=row.language)
 
 
-def indicator_view(row: Indicator) -> IndicatorView:
-    """Frozen copy of an indicator row."""
+def indicator_view(row: Indicator | Any) -> IndicatorView:
+    """Frozen copy of an indicator (ORM object or Core row)."""
     return IndicatorView(
         id=row.id,
         code=row.code,
@@ -49,8 +55,8 @@ def indicator_view(row: Indicator) -> IndicatorView:
     )
 
 
-def reading_view(row: Reading) -> ReadingView:
-    """Frozen copy of a reading row."""
+def reading_view(row: Reading | Any) -> ReadingView:
+    """Frozen copy of a reading (ORM object or Core row)."""
     return ReadingView(
         id=row.id,
         value=row.value,
@@ -58,7 +64,7 @@ def reading_view(row: Reading) -> ReadingView:
         denominator=row.denominator,
         period=Period(row.period_start, Granularity(row.period_kind)),
         recorded_by=row.recorded_by,
-        recorded_at=row.recorded_at,
+        recorded_at=_utc(row.recorded_at),
         source=row.source,
         note=row.note,
         state=row.state,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -113,48 +114,36 @@ class IndicatorService:
         """Store a reading (a correction when its period already has one) and say where it stands."""
 
         def work(session: Session) -> RecordResult:
-            ws = self._workspace(session, team_id)
             # Readings of one indicator are written one at a time (row lock on PostgreSQL; SQLite's
             # BEGIN IMMEDIATE already serialises writers), so a correction always sees the value it replaces.
-            ind = self._indicator(session, team_id, command.code, lock=True)
+            ind = repo.indicator_for_reading(session, team_id=team_id, code_key=code_key(command.code))
+            if ind is None:
+                self._indicator(session, team_id, command.code)  # raises, with suggestions
+                raise AssertionError("unreachable")
             parsed = parse_value(Kind(ind.kind), command.raw_value)
             now = self._clock()
-            today = now.astimezone(ZoneInfo(ws.timezone)).date()
-            period = (
-                parse_period(command.raw_period, today=today) if command.raw_period else Period.day(today)
-            )
-            replaced = repo.active_reading_for_period(
+            today = now.astimezone(ZoneInfo(ind.timezone)).date()
+            raw_period = command.raw_period
+            period = parse_period(raw_period, today=today) if raw_period else Period.day(today)
+            replaced, previous = repo.period_and_latest_rows(
                 session, indicator_id=ind.id, period_start=period.start, period_kind=period.granularity.value
             )
-            replaced_view = reading_view(replaced) if replaced is not None else None
             if replaced is not None:
-                replaced.state = repo.SUPERSEDED
-                session.flush()
-            latest = repo.active_readings(session, indicator_id=ind.id, limit=1)
-            row = Reading(
-                team_id=team_id,
-                indicator_id=ind.id,
-                period_start=period.start,
-                period_kind=period.granularity.value,
-                value=parsed.value,
-                numerator=parsed.numerator,
-                denominator=parsed.denominator,
-                recorded_by=user_id,
-                recorded_at=now,
-                source=source,
-                note=command.note,
-                state=repo.ACTIVE,
-                supersedes_id=replaced.id if replaced else None,
-            )
-            session.add(row)
-            session.flush()
+                repo.set_reading_state(session, reading_id=replaced.id, state=repo.SUPERSEDED)
+            values = dict(
+                team_id=team_id, indicator_id=ind.id, period_start=period.start,
+                period_kind=period.granularity.value, value=parsed.value, numerator=parsed.numerator,
+                denominator=parsed.denominator, recorded_by=user_id, recorded_at=now, source=source,
+                note=command.note, state=repo.ACTIVE, supersedes_id=replaced.id if replaced else None,
+            )  # fmt: skip
+            new_id = repo.insert_reading(session, **values)
             view = indicator_view(ind)
             return RecordResult(
                 indicator=view,
-                reading=reading_view(row),
+                reading=reading_view(SimpleNamespace(id=new_id, **values)),
                 status=evaluate(parsed.value, view.thresholds),
-                replaced=replaced_view,
-                previous=reading_view(latest[0]) if latest else None,
+                replaced=reading_view(replaced) if replaced is not None else None,
+                previous=reading_view(previous) if previous is not None else None,
             )
 
         return self._write_retrying(work)
