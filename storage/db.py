@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -56,6 +57,7 @@ class Database:
             _tune_sqlite(self.engine)
         read_engine = self.engine.execution_options(**{_READ_ONLY: True})
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = threading.Lock() if self.is_sqlite else None
         self._reader = sessionmaker(read_engine, expire_on_commit=False)
 
     @property
@@ -66,7 +68,14 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on any error."""
-        with self._writer.begin() as session:
+        if self._write_lock is None:
+            with self._writer.begin() as session:
+                yield session
+            return
+        # SQLite has one writer at a time. Its busy handler makes waiting writers sleep and poll
+        # (up to 100 ms a nap), which piles up under load; threads of this process queue on a lock
+        # instead, and the busy timeout is left for other processes.
+        with self._write_lock, self._writer.begin() as session:
             yield session
 
     @contextmanager
