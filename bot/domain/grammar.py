@@ -339,3 +339,9 @@ def parse_kpi(raw_text: str) -> KpiCommand:
     if not _CODE.match(tokens[0].text):
         raise InvalidInput("error.unknown_subcommand", value=tokens[0].text[:30])
     return _parse_record(text, tokens)
+
+
+def is_show(raw_text: str) -> bool:
+    """Whether the text asks for `/kpi show` (a cheap look at the first word, for routing)."""
+    first = raw_text.strip().split(None, 1)
+    return bool(first) and _SUBCOMMANDS.get(_word(first[0])) == "show"

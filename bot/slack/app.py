@@ -17,6 +17,15 @@ from bot.slack.notifier import Notifier
 log = logging.getLogger("pilote.slack")
 
 
+def _not_token_warning(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that the client's
+    # token wins: it is the same token, so the warning would only puzzle whoever starts Pilote.
+    return "`token` will be unused" not in record.getMessage()
+
+
+log.addFilter(_not_token_warning)
+
+
 def _team_id(body: dict[str, Any]) -> str | None:
     team = body.get("team")
     if isinstance(team, dict):
@@ -30,12 +39,18 @@ def build_app(
     signing_secret: str,
     services: Services,
     process_before_response: bool = True,
+    verify_requests: bool = False,
 ) -> App:
-    """The Bolt app of Pilote, with every listener registered."""
+    """The Bolt app of Pilote, with every listener registered.
+
+    Signatures are checked once, on the raw bytes, by bot.slack.http before Bolt sees a request
+    (Socket Mode has none to check); `verify_requests` makes Bolt check them a second time.
+    """
     app = App(
         client=client,
         signing_secret=signing_secret,
         process_before_response=process_before_response,
+        request_verification_enabled=verify_requests,
         logger=log,
     )
     listeners.register(app, services, Notifier(client))

@@ -17,6 +17,7 @@ from bot.domain.grammar import (
     RecordReading,
     ShowIndicator,
     Undo,
+    is_show,
     parse_kpi,
 )
 from bot.services import Services
@@ -63,15 +64,15 @@ def register(app: App, services: Services, notifier: Notifier) -> None:
             reply = error_message(lang, err)
         ack(response_type="ephemeral", **reply)
 
-    def after_kpi(command: dict[str, Any], respond: Respond) -> None:
+    def wants_chart(body: dict[str, Any]) -> bool:
+        return is_show(body.get("text") or "")
+
+    def show_chart(command: dict[str, Any], respond: Respond) -> None:
         try:
             cmd = parse_kpi(command.get("text") or "")
         except DomainError:
-            return  # already answered by on_kpi
-        if isinstance(cmd, ShowIndicator):
-            show_chart(command, cmd, respond)
-
-    def show_chart(command: dict[str, Any], cmd: ShowIndicator, respond: Respond) -> None:
+            return  # on_kpi already said what was wrong
+        assert isinstance(cmd, ShowIndicator)
         team_id = command["team_id"]
         lang = services.workspaces.get(team_id=team_id).language
         try:
@@ -101,4 +102,6 @@ def register(app: App, services: Services, notifier: Notifier) -> None:
                     **kpi_blocks.notice_message(lang, "kpi.show.upload_failed", error=code or "?"),
                 )
 
-    app.command(KPI_COMMAND)(ack=on_kpi, lazy=[after_kpi])
+    # Only `/kpi show` has work left after the ack: the other commands do not pay for a lazy thread.
+    app.command(KPI_COMMAND, matchers=[wants_chart])(ack=on_kpi, lazy=[show_chart])
+    app.command(KPI_COMMAND)(on_kpi)
