@@ -14,7 +14,7 @@ from storage import migrate
 from storage.db import Database
 
 log = logging.getLogger("pilote")
-DEFAULT_THREADS = 16
+DEFAULT_THREADS = 8
 
 
 class StartupError(Exception):
@@ -154,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # waitress warns at every queued request under load; the queue is normal, not an incident.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         settings = Settings.load()
         return int(args.run(settings, args))

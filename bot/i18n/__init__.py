@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal
+from babel.numbers import parse_pattern
 
 from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
@@ -14,7 +15,9 @@ from bot.i18n import en, fr
 
 CATALOGUES: dict[str, dict[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
 LANGUAGES = tuple(CATALOGUES)
-_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+# Parsed once: Babel would otherwise parse the locale and the pattern on every number it formats.
+_LOCALES = {"fr": Locale.parse("fr_FR"), "en": Locale.parse("en_GB")}
+_NUMBER = parse_pattern("#,##0.##")
 NNBSP = "\u202f"  # French typography: narrow no-break space before % and between thousands
 
 
@@ -36,7 +39,7 @@ def t(lang: str, key: str, /, **params: Any) -> str:
 
 def number(lang: str, value: float) -> str:
     """A number as people of that language write it: 1 234,5 or 1,234.5."""
-    return format_decimal(value, format="#,##0.##", locale=_LOCALES.get(lang, "fr_FR"))
+    return _NUMBER.apply(value, _LOCALES.get(lang, _LOCALES["fr"]))
 
 
 def value(
@@ -61,7 +64,7 @@ def value(
 
 def period(lang: str, p: Period) -> str:
     """A period as words: 31 oct. 2026, octobre 2026, T3 2026, 2026."""
-    locale = _LOCALES.get(lang, "fr_FR")
+    locale = _LOCALES.get(lang, _LOCALES["fr"])
     match p.granularity:
         case Granularity.DAY:
             return format_date(p.start, format="medium", locale=locale)
@@ -75,4 +78,4 @@ def period(lang: str, p: Period) -> str:
 
 def day(lang: str, d: dt.date) -> str:
     """A date as words."""
-    return format_date(d, format="medium", locale=_LOCALES.get(lang, "fr_FR"))
+    return format_date(d, format="medium", locale=_LOCALES.get(lang, _LOCALES["fr"]))
