@@ -29,7 +29,7 @@ from tests.support.fake_slack import FakeSlack  # noqa: E402
 from tests.support.signing import sign, slash_command_body  # noqa: E402
 
 SECRET = "bench-signing-secret"
-THREADS = 16
+THREADS = 8  # pilote serve's default, given to both servers
 
 
 def free_port() -> int:
@@ -38,8 +38,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+def start(cmd: list[str], env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    # The server's log goes to a file: an unread pipe would fill up and stall the server.
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(cmd, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -52,7 +54,7 @@ def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[by
         if proc.poll() is not None:
             break
     proc.kill()
-    raise SystemExit(f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
+    raise SystemExit(f"server did not start: {log.read_text()}")
 
 
 def bodies(fake: FakeSlack, n: int, offset: int) -> list[bytes]:
@@ -133,34 +135,10 @@ def main() -> None:
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.db'}",
     }
     pilote_port, bare_port = free_port(), free_port()
-    pilote = start(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(pilote_port),
-            "--threads",
-            str(THREADS),
-        ],
-        env,
-        pilote_port,
-    )
-    bare = start(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "bare_app.py"),
-            "--port",
-            str(bare_port),
-            "--threads",
-            str(THREADS),
-        ],
-        env,
-        bare_port,
-    )
+    serve = ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(pilote_port)]
+    pilote = start([sys.executable, *serve, "--threads", str(THREADS)], env, pilote_port, tmp / "pilote.log")
+    bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_app.py"), "--port", str(bare_port)]
+    bare = start([*bare_cmd, "--threads", str(THREADS)], env, bare_port, tmp / "bare.log")
     try:
         setup = slash_command_body(
             command="/kpi",
@@ -219,6 +197,7 @@ def main() -> None:
         out = ROOT / "bench" / "out"
         out.mkdir(exist_ok=True)
         (out / "ack_latency.json").write_text(json.dumps(summary, indent=2))
+        print(f"server logs: {tmp}")
     finally:
         for proc in (pilote, bare):
             proc.terminate()
