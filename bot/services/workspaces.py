@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.indicators import WorkspaceView
 from bot.services.common import Clock, Defaults, workspace_view
 from storage import repositories as repo
 from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 
 class WorkspaceService:
@@ -41,3 +46,13 @@ class WorkspaceService:
         with self._lock:
             self._cache[team_id] = view
         return view
+
+    def language_or_default(self, *, team_id: str | None) -> str:
+        """The workspace's language, or the default one when the database cannot tell (error replies)."""
+        if team_id is None:
+            return self._defaults.language
+        try:
+            return self.get(team_id=team_id).language
+        except SQLAlchemyError as exc:
+            log.warning("language of %s unknown, database error: %s", team_id, exc)
+            return self._defaults.language

@@ -63,8 +63,7 @@ def build_app(
         if acked is not None:
             return acked
         if body.get("command") or body.get("type") in ("block_actions", "view_submission", "shortcut"):
-            team_id = _team_id(body)
-            lang = services.workspaces.get(team_id=team_id).language if team_id else "fr"
+            lang = services.workspaces.language_or_default(team_id=_team_id(body))
             payload = {"response_type": "ephemeral", **internal_error_message(lang)}
             return BoltResponse(
                 status=200,

@@ -160,3 +160,18 @@ def test_healthz(bed: SlackBed) -> None:
 def test_signed_but_malformed_payload_is_400_not_500(bed: SlackBed) -> None:
     reply = bed.signed_post(b"payload=%7Bnot-json")
     assert reply.status == 400
+
+
+def test_database_failure_gets_a_clear_ephemeral_answer_not_a_5xx(
+    bed: SlackBed, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def broken(**_: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    bed.command('new frc "Résolution" kind=ratio')
+    monkeypatch.setattr(services.indicators, "record", broken)
+    reply = bed.command("frc 1/2")
+    assert reply.json["response_type"] == "ephemeral"
+    assert "erreur interne" in reply.text and "rien n'a été enregistré" in reply.text
