@@ -90,6 +90,7 @@ _NBSP = "\u00a0"
 _MINUS = "\u2212"  # typographic minus, as matplotlib itself uses for negative ticks
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _PREFIXED_CURRENCIES = frozenset({"$", "£", "€"})  # written before the number in English
+_TICK_UNITS = _PREFIXED_CURRENCIES | {"%", ""}  # short enough to repeat on every tick label
 
 _TITLE_MAX_CHARS = 80
 _MIN_X_SPAN_DAYS = 7.0  # below this AutoDateLocator falls back to hourly ticks, meaningless for days
@@ -362,7 +363,14 @@ def _style_axes(
         ax.yaxis.set_major_formatter(_BoolFormatter(bool_labels))
     else:
         ax.yaxis.set_major_locator(MaxNLocator(nbins=max(3, int(height_px // 60)), steps=[1, 2, 2.5, 5, 10]))
-        ax.yaxis.set_major_formatter(_ValueFormatter(style, exponent))
+        unit = style.unit.strip()
+        if unit in _TICK_UNITS:
+            ax.yaxis.set_major_formatter(_ValueFormatter(style, exponent))
+        else:
+            # A word on every tick ("4,0 réunions") crowds the axis: say it once, as the axis label.
+            bare = _NumberStyle(decimal_comma=style.decimal_comma, unit="")
+            ax.yaxis.set_major_formatter(_ValueFormatter(bare, exponent))
+            ax.set_ylabel(unit, fontsize=10, color=_TEXT_GREY, parse_math=False)
     ax.tick_params(labelsize=10, colors=_TEXT_GREY, length=0)
     ax.tick_params(axis="x", pad=6)
     ax.xaxis.get_offset_text().set_fontsize(10)

@@ -16,7 +16,7 @@ DEFINITIONS = (
     "target=5 warn_below=3 alert_below=1,5 every=quarter level=strategic entity=DSI",
     'new plan-validé "Plan d\'action validé et communiqué" kind=bool target=oui alert_below=oui '
     "every=quarter level=strategic",
-    'new copil "Comités de pilotage tenus" kind=number unit=réunions target=4 warn_below=3 '
+    'new copil "Comités de pilotage tenus" kind=number unit=réunion(s) target=4 warn_below=3 '
     "alert_below=2 every=year level=strategic",
     'new frc "Taux de résolution au premier contact" kind=ratio target=75 warn_below=70 '
     'alert_below=60 every=month level=operational entity="Centre de services"',
@@ -50,12 +50,12 @@ def readings(today: dt.date) -> list[str]:
     months = _months_back(today, 12)
     quarters = _quarters_back(today, 6)
     handled = [412, 398, 455, 430, 390, 470, 488, 452, 440, 461, 475, 490]
-    first = [262, 259, 301, 292, 270, 335, 351, 330, 326, 345, 360, 376]
+    first = [262, 259, 301, 292, 270, 335, 351, 330, 326, 345, 360, 333]
     texts = [f"frc {f}/{h} @{m}" for m, f, h in zip(months, first, handled, strict=True)]
-    budget = ["0,8", "1,2", "1,9", "2,6", "3,1", "3,8"]
+    budget = ["0,8", "1,2", "1,6", "1,9", "2,3", "2,6"]
     texts += [f"budget-nr {v} % @{q} bilan trimestriel" for q, v in zip(quarters, budget, strict=True)]
     texts += [f"plan-validé {v} @{q}" for q, v in zip(quarters[-3:], ["non", "non", "oui"], strict=True)]
-    texts += [f"copil 1 @{today.year - 1}", f"copil 3 @{today.year}"]
+    texts += [f"copil 3 @{today.year - 1}", f"copil 1 @{today.year} un seul comité cette année"]
     return texts
 
 
