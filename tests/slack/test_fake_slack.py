@@ -47,6 +47,11 @@ MODAL = {
 HOME = {"type": "home", "blocks": [SECTION]}
 
 
+@pytest.fixture(autouse=True)
+def _needs_specs(slack_specs: Path) -> None:
+    """Every test here checks against Slack's specs: skipped (or failed on CI) without them."""
+
+
 def client_for(fake: FakeSlack, **kwargs: Any) -> WebClient:
     """A real slack_sdk WebClient pointed at the fake."""
     return WebClient(token=fake.token, base_url=fake.api_url, **kwargs)
