@@ -23,32 +23,17 @@ DEFINITIONS = (
 )
 
 
-def _months_back(today: dt.date, n: int) -> list[str]:
-    out = []
-    year, month = today.year, today.month
-    for _ in range(n):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        out.append(f"{year}-{month:02d}")
-    return list(reversed(out))
-
-
-def _quarters_back(today: dt.date, n: int) -> list[str]:
-    q, year = (today.month - 1) // 3 + 1, today.year
-    out = []
-    for _ in range(n):
-        q -= 1
-        if q == 0:
-            year, q = year - 1, 4
-        out.append(f"{year}-T{q}")
-    return list(reversed(out))
+def _periods_back(today: dt.date, n: int, months: int) -> list[tuple[int, int]]:
+    """The n whole periods of `months` months before the current one, oldest first, as (year, index)."""
+    per_year = 12 // months
+    index = (today.year * 12 + today.month - 1) // months
+    return [((index - k) // per_year, (index - k) % per_year + 1) for k in range(n, 0, -1)]
 
 
 def readings(today: dt.date) -> list[str]:
     """The demo's /kpi texts for past periods relative to `today`."""
-    months = _months_back(today, 12)
-    quarters = _quarters_back(today, 6)
+    months = [f"{y}-{m:02d}" for y, m in _periods_back(today, 12, 1)]
+    quarters = [f"{y}-T{q}" for y, q in _periods_back(today, 6, 3)]
     handled = [412, 398, 455, 430, 390, 470, 488, 452, 440, 461, 475, 490]
     first = [262, 259, 301, 292, 270, 335, 351, 330, 326, 345, 360, 333]
     texts = [f"frc {f}/{h} @{m}" for m, f, h in zip(months, first, handled, strict=True)]
