@@ -115,3 +115,85 @@ class Reading(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("readings.id"))
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     withdrawn_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class Action(Base):
+    """An action of the plan. `number` is what users type (#12), unique per workspace."""
+
+    __tablename__ = "actions"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_actions_team_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    number: Mapped[int] = mapped_column()
+    label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text(), default="")
+    domain: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[str | None] = mapped_column(String(32))
+    engagement: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(12))
+    priority: Mapped[str | None] = mapped_column(String(12))
+    difficulty: Mapped[str | None] = mapped_column(String(8))
+    progress: Mapped[int] = mapped_column(default=0)
+    objective: Mapped[str] = mapped_column(Text(), default="")
+    identified_on: Mapped[dt.date] = mapped_column(Date())
+    started_on: Mapped[dt.date | None] = mapped_column(Date())
+    due_on: Mapped[dt.date | None] = mapped_column(Date())
+    done_on: Mapped[dt.date | None] = mapped_column(Date())
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ActionIndicator(Base):
+    """An indicator that follows an action."""
+
+    __tablename__ = "action_indicators"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), primary_key=True)
+
+
+class ActionUpdate(Base):
+    """One entry of an action's journal: who changed what, when, and why."""
+
+    __tablename__ = "action_updates"
+    __table_args__ = (Index("ix_action_updates_action", "action_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    changes: Mapped[str] = mapped_column(Text())  # JSON: {"field": [before, after]}
+    note: Mapped[str] = mapped_column(Text(), default="")
+
+
+class PlanMilestone(Base):
+    """The plan was validated, or communicated, on a day."""
+
+    __tablename__ = "plan_milestones"
+    __table_args__ = (Index("ix_plan_milestones_team_kind", "team_id", "kind", "on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    on: Mapped[dt.date] = mapped_column(Date())
+    note: Mapped[str] = mapped_column(Text(), default="")
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CommitteeMeeting(Base):
+    """A steering committee meeting: when, who attended, what was decided."""
+
+    __tablename__ = "committee_meetings"
+    __table_args__ = (Index("ix_committee_meetings_team_held", "team_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    held_on: Mapped[dt.date] = mapped_column(Date())
+    attendees: Mapped[str] = mapped_column(Text(), default="")  # space-separated Slack user ids
+    decisions: Mapped[str] = mapped_column(Text(), default="")
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -38,3 +38,15 @@ class NothingToUndo(DomainError):
     """The user has no reading left to withdraw."""
 
     key = "error.nothing_to_undo"
+
+
+class UnknownAction(DomainError):
+    """No action with that number in this workspace."""
+
+    key = "error.unknown_action"
+
+
+class NotAllowed(DomainError):
+    """Only the owner, or an admin, may do that."""
+
+    key = "error.not_allowed"

@@ -29,7 +29,7 @@ MAX_CODE_CHARS = 32
 
 _QUOTES = {'"': '"', "“": "”", "”": "”", "«": "»", "„": "“", "'": "'", "‘": "’"}
 _CODE = re.compile(r"^[^\W\d_][\w.\-]*$")
-_KEY_VALUE = re.compile(r"^([A-Za-z_àâçéèêëîïôûùüÿœæ]+)=(.*)$", re.DOTALL)
+KEY_VALUE = re.compile(r"^([A-Za-z_àâçéèêëîïôûùüÿœæ]+)=(.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -207,13 +207,15 @@ KNOWN_KEYS = (
 E = TypeVar("E")
 
 
-def _word(raw: str) -> str:
+def word(raw: str) -> str:
+    """A keyword as compared: case- and accent-insensitive."""
     return code_key(raw.strip())
 
 
-def _choice(key: str, raw: str, words: dict[str, E]) -> E:
+def choice(key: str, raw: str, words: dict[str, E]) -> E:
+    """The value a keyword stands for, or an error listing the accepted ones."""
     try:
-        return words[_word(raw)]
+        return words[word(raw)]
     except KeyError:
         allowed = sorted({str(v) for v in words.values()})
         raise InvalidInput("error.bad_choice", key=key, value=raw[:30], allowed=allowed) from None
@@ -233,7 +235,7 @@ def check_code(raw: str) -> str:
 
 def parse_owner(raw: str) -> str | None:
     """`<@U123|name>` → U123; `me`/`moi` → None (the person typing)."""
-    if _word(raw) in {"me", "moi"}:
+    if word(raw) in {"me", "moi"}:
         return None
     m = USER_MENTION.match(raw.strip())
     if not m:
@@ -241,7 +243,8 @@ def parse_owner(raw: str) -> str | None:
     return m.group(1)
 
 
-def _bounded(key: str, value: str, limit: int) -> str:
+def bounded(key: str, value: str, limit: int) -> str:
+    """The value, or an error when it is longer than the limit."""
     if len(value) > limit:
         raise InvalidInput("error.too_long", key=key, max=limit)
     return value
@@ -254,13 +257,13 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
     name_parts: list[str] = []
     options: dict[str, str] = {}
     for tok in tokens[1:]:
-        m = None if tok.quoted else _KEY_VALUE.match(tok.text)
+        m = None if tok.quoted else KEY_VALUE.match(tok.text)
         if m is None:
             if options:
                 raise InvalidInput("error.name_after_options", value=tok.text[:40])
             name_parts.append(tok.text)
             continue
-        key = _KEYS.get(_word(m.group(1)))
+        key = _KEYS.get(word(m.group(1)))
         if key is None:
             raise InvalidInput("error.unknown_key", key=m.group(1)[:30], allowed=list(KNOWN_KEYS))
         if key in options:
@@ -269,26 +272,26 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
     name = " ".join(p for p in name_parts if p).strip()
     if not name:
         raise InvalidInput("error.missing_name", code=code)
-    kind = _choice("kind", options["kind"], KIND_WORDS) if "kind" in options else Kind.NUMBER
+    kind = choice("kind", options["kind"], KIND_WORDS) if "kind" in options else Kind.NUMBER
     values: dict[str, float | None] = {}
     for key in ("target", "warn_below", "alert_below", "warn_above", "alert_above"):
         values[key] = parse_threshold(kind, options[key]) if key in options else None
     unit = options.get("unit", "%" if kind in (Kind.PERCENT, Kind.RATIO) else "").strip()
     optional: dict[str, Callable[[str], object]] = {
-        "every": lambda raw: _choice("every", raw, CADENCE_WORDS),
-        "level": lambda raw: _choice("level", raw, LEVEL_WORDS),
+        "every": lambda raw: choice("every", raw, CADENCE_WORDS),
+        "level": lambda raw: choice("level", raw, LEVEL_WORDS),
         "owner": parse_owner,
     }
     parsed = {k: fn(options[k]) for k, fn in optional.items() if k in options}
     return NewIndicator(
         code=code,
-        name=_bounded("name", name, MAX_NAME_CHARS),
+        name=bounded("name", name, MAX_NAME_CHARS),
         kind=kind,
-        unit=_bounded("unit", unit, MAX_UNIT_CHARS),
+        unit=bounded("unit", unit, MAX_UNIT_CHARS),
         thresholds=Thresholds(**values).validate(),
         owner_id=parsed.get("owner"),  # type: ignore[arg-type]
         cadence=parsed.get("every"),  # type: ignore[arg-type]
-        entity=_bounded("entity", options.get("entity", "").strip(), MAX_ENTITY_CHARS),
+        entity=bounded("entity", options.get("entity", "").strip(), MAX_ENTITY_CHARS),
         level=parsed.get("level", Level.OPERATIONAL),  # type: ignore[arg-type]
     )
 
@@ -309,7 +312,7 @@ def _parse_record(text: str, tokens: list[Token]) -> RecordReading:
         raw_period = tokens[i].text[1:]
         i += 1
     note = text[tokens[i].start :].strip() if i < len(tokens) else ""
-    return RecordReading(code, raw_value, raw_period, _bounded("note", note, MAX_NOTE_CHARS))
+    return RecordReading(code, raw_value, raw_period, bounded("note", note, MAX_NOTE_CHARS))
 
 
 def parse_kpi(raw_text: str) -> KpiCommand:
@@ -322,7 +325,7 @@ def parse_kpi(raw_text: str) -> KpiCommand:
     tokens = tokenize(text)
     if not tokens:
         return Help()
-    sub = _SUBCOMMANDS.get(_word(tokens[0].text))
+    sub = _SUBCOMMANDS.get(word(tokens[0].text))
     rest = tokens[1:]
     if sub == "help":
         return Help()
@@ -344,4 +347,4 @@ def parse_kpi(raw_text: str) -> KpiCommand:
 def is_show(raw_text: str) -> bool:
     """Whether the text asks for `/kpi show` (a cheap look at the first word, for routing)."""
     first = raw_text.strip().split(None, 1)
-    return bool(first) and _SUBCOMMANDS.get(_word(first[0])) == "show"
+    return bool(first) and _SUBCOMMANDS.get(word(first[0])) == "show"

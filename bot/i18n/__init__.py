@@ -11,9 +11,15 @@ from babel.numbers import parse_pattern
 
 from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
-from bot.i18n import en, fr
+from bot.i18n import actions_catalogue, en, fr, home_catalogue, modals_catalogue
 
-CATALOGUES: dict[str, dict[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
+# One catalogue per language, assembled from the core one and one module per surface (each with FR
+# and EN dicts), so that surfaces can grow their messages without touching each other's files.
+_PARTS = (actions_catalogue, home_catalogue, modals_catalogue)
+CATALOGUES: dict[str, dict[str, str]] = {
+    "fr": {**fr.MESSAGES, **{k: v for part in _PARTS for k, v in part.FR.items()}},
+    "en": {**en.MESSAGES, **{k: v for part in _PARTS for k, v in part.EN.items()}},
+}
 LANGUAGES = tuple(CATALOGUES)
 # Parsed once: Babel would otherwise parse the locale and the pattern on every number it formats.
 _LOCALES = {"fr": Locale.parse("fr_FR"), "en": Locale.parse("en_GB")}
@@ -32,8 +38,8 @@ def language_of(lang: str | None, fallback: str = "fr") -> str:
 
 def t(lang: str, key: str, /, **params: Any) -> str:
     """The message `key` in `lang`, filled with `params` (a missing key falls back to French)."""
-    catalogue = CATALOGUES.get(lang, fr.MESSAGES)
-    template = catalogue.get(key) or fr.MESSAGES[key]
+    catalogue = CATALOGUES.get(lang, CATALOGUES["fr"])
+    template = catalogue.get(key) or CATALOGUES["fr"][key]
     return template.format(**params) if params else template
 
 

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.services.actions import ActionService
 from bot.services.common import Clock, Defaults, system_clock
 from bot.services.indicators import IndicatorService
 from bot.services.workspaces import WorkspaceService
 from storage.db import Database
 
-__all__ = ["Clock", "Defaults", "IndicatorService", "Services", "WorkspaceService", "system_clock"]
+__all__ = [
+    "ActionService",
+    "Clock",
+    "Defaults",
+    "IndicatorService",
+    "Services",
+    "WorkspaceService",
+    "system_clock",
+]
 
 
 @dataclass(frozen=True)
@@ -19,11 +28,15 @@ class Services:
     db: Database
     workspaces: WorkspaceService
     indicators: IndicatorService
+    actions: ActionService
 
     @classmethod
     def build(cls, db: Database, *, defaults: Defaults, clock: Clock = system_clock) -> Services:
         """Wire the services together."""
         workspaces = WorkspaceService(db, clock=clock, defaults=defaults)
         return cls(
-            db=db, workspaces=workspaces, indicators=IndicatorService(db, clock=clock, defaults=defaults)
+            db=db,
+            workspaces=workspaces,
+            indicators=IndicatorService(db, clock=clock, defaults=defaults),
+            actions=ActionService(db, clock=clock, defaults=defaults),
         )

@@ -131,11 +131,20 @@ class IndicatorService:
             if replaced is not None:
                 repo.set_reading_state(session, reading_id=replaced.id, state=repo.SUPERSEDED)
             values = dict(
-                team_id=team_id, indicator_id=ind.id, period_start=period.start,
-                period_kind=period.granularity.value, value=parsed.value, numerator=parsed.numerator,
-                denominator=parsed.denominator, recorded_by=user_id, recorded_at=now, source=source,
-                note=command.note, state=repo.ACTIVE, supersedes_id=replaced.id if replaced else None,
-            )  # fmt: skip
+                team_id=team_id,
+                indicator_id=ind.id,
+                period_start=period.start,
+                period_kind=period.granularity.value,
+                value=parsed.value,
+                numerator=parsed.numerator,
+                denominator=parsed.denominator,
+                recorded_by=user_id,
+                recorded_at=now,
+                source=source,
+                note=command.note,
+                state=repo.ACTIVE,
+                supersedes_id=replaced.id if replaced else None,
+            )
             new_id = repo.insert_reading(session, **values)
             view = indicator_view(ind)
             return RecordResult(

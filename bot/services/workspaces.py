@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -46,6 +48,10 @@ class WorkspaceService:
         with self._lock:
             self._cache[team_id] = view
         return view
+
+    def today(self, *, team_id: str) -> dt.date:
+        """Today's date in the workspace's time zone."""
+        return self._clock().astimezone(ZoneInfo(self.get(team_id=team_id).timezone)).date()
 
     def language_or_default(self, *, team_id: str | None) -> str:
         """The workspace's language, or the default one when the database cannot tell (error replies)."""

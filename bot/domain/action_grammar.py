@@ -1,0 +1,374 @@
+"""The /action grammar: the action plan and its governance, from text as Slack sends it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.domain.actions import (
+    DIFFICULTY_WORDS,
+    DOMAIN_WORDS,
+    ENGAGEMENT_WORDS,
+    PRIORITY_WORDS,
+    STATUS_WORDS,
+    ActionStatus,
+)
+from bot.domain.errors import InvalidInput
+from bot.domain.grammar import (
+    KEY_VALUE,
+    MAX_COMMAND_CHARS,
+    MAX_NOTE_CHARS,
+    Token,
+    bounded,
+    check_code,
+    choice,
+    parse_owner,
+    tokenize,
+    word,
+)
+from bot.domain.periods import Granularity, parse_period
+from bot.domain.text import USER_MENTION, unescape
+
+MAX_LABEL_CHARS = 200
+MAX_TEXT_CHARS = 1000
+MAX_DOMAIN_CHARS = 40
+_NUMBER = re.compile(r"^#?(\d{1,6})$")
+_PROGRESS = re.compile(r"^(\d{1,3})\s*%$")
+_DOMAIN = re.compile(r"^[^\W\d_][\w\-]*$")
+
+
+@dataclass(frozen=True)
+class ActionHelp:
+    """`/action help`."""
+
+
+@dataclass(frozen=True)
+class OpenNewActionModal:
+    """`/action new` with nothing else: the full form in a modal."""
+
+
+@dataclass(frozen=True)
+class ActionFields:
+    """Fields given with key=value; None means not given. `owner_id` "" means the person typing."""
+
+    label: str | None = None
+    description: str | None = None
+    owner_id: str | None = None
+    engagement: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    difficulty: str | None = None
+    domain: str | None = None
+    progress: int | None = None
+    objective: str | None = None
+    identified_on: dt.date | None = None
+    due_on: dt.date | None = None
+    indicator_codes: tuple[str, ...] | None = None
+
+    def given(self) -> dict[str, object]:
+        """Only the fields that were given."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class NewAction:
+    """`/action new "<label>" key=value...`."""
+
+    fields: ActionFields
+
+
+@dataclass(frozen=True)
+class UpdateStatus:
+    """`/action <N> <status> [<p>%] [note...]`."""
+
+    number: int
+    status: ActionStatus
+    progress: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateAction:
+    """`/action <N> key=value... [note...]`."""
+
+    number: int
+    fields: ActionFields
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ShowAction:
+    """`/action show <N>`."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class ListActions:
+    """`/action list [mine|late|todo|doing|done|abandoned|<domain>]`."""
+
+    filter: str = ""
+
+
+@dataclass(frozen=True)
+class RecordMeeting:
+    """`/action copil [@date] <@U1> <@U2> decisions...`."""
+
+    held_on_raw: str | None
+    attendees: tuple[str, ...]
+    decisions: str
+
+
+@dataclass(frozen=True)
+class PlanMilestone:
+    """`/action plan valide|communique [@date] [note]`."""
+
+    kind: str
+    on_raw: str | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ShowPlan:
+    """`/action plan`: the plan at a glance and its governance."""
+
+
+ActionCommand = (
+    ActionHelp | OpenNewActionModal | NewAction | UpdateStatus | UpdateAction | ShowAction | ListActions
+    | RecordMeeting | PlanMilestone | ShowPlan
+)  # fmt: skip
+
+_SUB = {
+    "help": "help", "aide": "help", "?": "help",
+    "new": "new", "nouvelle": "new", "nouveau": "new", "add": "new", "creer": "new",
+    "show": "show", "voir": "show", "afficher": "show", "journal": "show",
+    "list": "list", "liste": "list", "ls": "list",
+    "copil": "copil", "comite": "copil", "committee": "copil", "steering": "copil",
+    "plan": "plan",
+}  # fmt: skip
+_KEYS = {
+    "label": "label", "libelle": "label", "titre": "label", "title": "label",
+    "description": "description", "desc": "description",
+    "owner": "owner", "responsable": "owner", "porteur": "owner", "pilote": "owner",
+    "level": "engagement", "niveau": "engagement", "engagement": "engagement",
+    "status": "status", "statut": "status", "etat": "status",
+    "priority": "priority", "priorite": "priority",
+    "difficulty": "difficulty", "difficulte": "difficulty",
+    "domain": "domain", "domaine": "domain",
+    "progress": "progress", "avancement": "progress", "progression": "progress",
+    "objective": "objective", "objectif": "objective",
+    "identified": "identified_on", "identifiee": "identified_on", "identifie": "identified_on",
+    "due": "due_on", "echeance": "due_on", "pour": "due_on", "deadline": "due_on",
+    "kpi": "indicator_codes", "indicateur": "indicator_codes", "indicateurs": "indicator_codes",
+    "indicators": "indicator_codes",
+}  # fmt: skip
+KNOWN_ACTION_KEYS = ("owner", "level", "status", "due", "identified", "domain", "priority", "difficulty",
+                     "progress", "kpi", "objective", "description", "label")  # fmt: skip
+_MILESTONES = {
+    "valide": "validated", "validated": "validated", "validation": "validated",
+    "communique": "communicated", "communicated": "communicated", "communication": "communicated",
+}  # fmt: skip
+
+
+def parse_date(key: str, raw: str) -> dt.date:
+    """`2026-12-31` or `31/12/2026`."""
+    text = raw.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput("error.bad_date", key=key, value=text[:30])
+
+
+def parse_progress(raw: str) -> int:
+    """`40%`, `40 %` or `40`, from 0 to 100."""
+    text = raw.strip().removesuffix("%").strip()
+    if not text.isdigit() or not 0 <= int(text) <= 100:
+        raise InvalidInput("error.bad_progress", value=raw.strip()[:20])
+    return int(text)
+
+
+def parse_domain(raw: str) -> str:
+    """One of the guide's seven domains (any spelling), or a team's own short domain name."""
+    text = raw.strip()
+    known = DOMAIN_WORDS.get(word(text))
+    if known:
+        return known
+    if not text or len(text) > MAX_DOMAIN_CHARS or not _DOMAIN.match(text):
+        raise InvalidInput("error.bad_domain", value=text[:MAX_DOMAIN_CHARS], max=MAX_DOMAIN_CHARS)
+    return word(text)
+
+
+def parse_number(raw: str) -> int:
+    """An action number: `12` or `#12`."""
+    m = _NUMBER.match(raw.strip())
+    if not m or int(m.group(1)) == 0:
+        raise InvalidInput("error.bad_action_number", value=raw.strip()[:20])
+    return int(m.group(1))
+
+
+def _field(key: str, raw: str) -> tuple[str, object]:
+    match key:
+        case "label":
+            return key, bounded("label", raw.strip(), MAX_LABEL_CHARS)
+        case "description" | "objective":
+            return key, bounded(key, raw.strip(), MAX_TEXT_CHARS)
+        case "owner":
+            return "owner_id", parse_owner(raw) or ""
+        case "engagement":
+            return key, str(choice("level", raw, ENGAGEMENT_WORDS))
+        case "status":
+            return key, str(choice("status", raw, STATUS_WORDS))
+        case "priority":
+            return key, str(choice("priority", raw, PRIORITY_WORDS))
+        case "difficulty":
+            return key, str(choice("difficulty", raw, DIFFICULTY_WORDS))
+        case "domain":
+            return key, parse_domain(raw)
+        case "progress":
+            return key, parse_progress(raw)
+        case "identified_on" | "due_on":
+            return key, parse_date(key.removesuffix("_on"), raw)
+        case "indicator_codes":
+            codes = tuple(check_code(c) for c in re.split(r"[,;]", raw) if c.strip())
+            return key, codes
+    raise AssertionError(key)
+
+
+def _options(tokens: list[Token], *, allow_text: bool) -> tuple[ActionFields, list[Token]]:
+    """key=value tokens as fields; the other tokens are returned (label or note words)."""
+    values: dict[str, object] = {}
+    rest: list[Token] = []
+    for tok in tokens:
+        m = None if tok.quoted else KEY_VALUE.match(tok.text)
+        if m is None:
+            if not allow_text and values:
+                raise InvalidInput("error.action_text_after_options", value=tok.text[:40])
+            rest.append(tok)
+            continue
+        key = _KEYS.get(word(m.group(1)))
+        if key is None:
+            raise InvalidInput("error.unknown_key", key=m.group(1)[:30], allowed=list(KNOWN_ACTION_KEYS))
+        name, value = _field(key, m.group(2))
+        if name in values:
+            raise InvalidInput("error.duplicate_key", key=m.group(1)[:30])
+        values[name] = value
+    return ActionFields(**values), rest  # type: ignore[arg-type]
+
+
+def _note(text: str, tokens: list[Token]) -> str:
+    return bounded("note", text[tokens[0].start :].strip(), MAX_NOTE_CHARS) if tokens else ""
+
+
+def _parse_new(text: str, tokens: list[Token]) -> NewAction | OpenNewActionModal:
+    if not tokens:
+        return OpenNewActionModal()
+    fields, words = _options(tokens, allow_text=False)
+    label = " ".join(t.text for t in words).strip()
+    if fields.label is not None:
+        if label:
+            raise InvalidInput("error.duplicate_key", key="label")
+        label = fields.label
+    if not label:
+        raise InvalidInput("error.missing_label")
+    given = fields.given()
+    given["label"] = bounded("label", label, MAX_LABEL_CHARS)
+    return NewAction(ActionFields(**given))  # type: ignore[arg-type]
+
+
+def _parse_numbered(text: str, tokens: list[Token]) -> UpdateStatus | UpdateAction:
+    number = parse_number(tokens[0].text)
+    rest = tokens[1:]
+    if not rest:
+        raise InvalidInput("error.missing_action_change", number=number)
+    status = STATUS_WORDS.get(word(rest[0].text)) if not rest[0].quoted else None
+    if status is not None:
+        rest = rest[1:]
+        progress = None
+        if rest and not rest[0].quoted and (m := _PROGRESS.match(rest[0].text)):
+            progress = parse_progress(m.group(1))
+            rest = rest[1:]
+        elif len(rest) > 1 and rest[0].text.isdigit() and rest[1].text == "%":
+            progress, rest = parse_progress(rest[0].text), rest[2:]
+        return UpdateStatus(number, status, progress, _note(text, rest))
+    fields, words = _options(rest, allow_text=True)
+    if not fields.given():
+        raise InvalidInput("error.missing_action_change", number=number)
+    # The note is whatever follows the last key=value.
+    last_option = max((t.end for t in rest if t not in words), default=rest[0].start)
+    note_tokens = [t for t in words if t.start > last_option]
+    if len(note_tokens) != len(words):
+        raise InvalidInput("error.action_text_before_options", value=words[0].text[:40])
+    return UpdateAction(number, fields, _note(text, note_tokens))
+
+
+def _parse_meeting(text: str, tokens: list[Token]) -> RecordMeeting:
+    held_on_raw = None
+    if tokens and tokens[0].text.startswith("@") and not tokens[0].quoted:
+        held_on_raw, tokens = tokens[0].text[1:], tokens[1:]
+    attendees = []
+    for tok in tokens:
+        if m := USER_MENTION.match(tok.text):
+            if m.group(1) not in attendees:
+                attendees.append(m.group(1))
+    others = [t for t in tokens if not USER_MENTION.match(t.text)]
+    decisions = bounded("decisions", text[others[0].start :].strip(), MAX_TEXT_CHARS) if others else ""
+    return RecordMeeting(held_on_raw, tuple(attendees), decisions)
+
+
+def _parse_plan(text: str, tokens: list[Token]) -> PlanMilestone | ShowPlan:
+    if not tokens:
+        return ShowPlan()
+    kind = _MILESTONES.get(word(tokens[0].text))
+    if kind is None:
+        raise InvalidInput("error.bad_plan_word", value=tokens[0].text[:30])
+    on_raw = None
+    rest = tokens[1:]
+    if rest and rest[0].text.startswith("@") and not rest[0].quoted:
+        on_raw, rest = rest[0].text[1:], rest[1:]
+    return PlanMilestone(kind, on_raw, _note(text, rest))
+
+
+def parse_day(raw: str | None, *, today: dt.date) -> dt.date:
+    """A past or present day (`2026-11-20`, `20/11/2026`); today when not given."""
+    if raw is None:
+        return today
+    period = parse_period(raw, today=today)
+    if period.granularity is not Granularity.DAY:
+        raise InvalidInput("error.bad_date", key="date", value=raw[:30])
+    return period.start
+
+
+def parse_action(raw_text: str) -> ActionCommand:
+    """Parse the text of an /action command as Slack sends it."""
+    if len(raw_text) > MAX_COMMAND_CHARS * 2:
+        raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
+    text = unescape(raw_text).strip()
+    if len(text) > MAX_COMMAND_CHARS:
+        raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
+    tokens = tokenize(text)
+    if not tokens:
+        return ActionHelp()
+    first = tokens[0]
+    sub = None if first.quoted else _SUB.get(word(first.text))
+    rest = tokens[1:]
+    match sub:
+        case "help":
+            return ActionHelp()
+        case "new":
+            return _parse_new(text, rest)
+        case "show":
+            if not rest:
+                raise InvalidInput("error.missing_action_number")
+            return ShowAction(parse_number(rest[0].text))
+        case "list":
+            return ListActions(word(rest[0].text) if rest else "")
+        case "copil":
+            return _parse_meeting(text, rest)
+        case "plan":
+            return _parse_plan(text, rest)
+    if _NUMBER.match(first.text):
+        return _parse_numbered(text, tokens)
+    raise InvalidInput("error.unknown_action_subcommand", value=first.text[:30])
