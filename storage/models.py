@@ -79,6 +79,8 @@ class Indicator(Base):
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Deleting archives: the readings stay for audits, and the code is freed for a new indicator.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class Reading(Base):

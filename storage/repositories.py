@@ -43,7 +43,9 @@ def get_workspace(session: Session, *, team_id: str) -> Workspace | None:
 
 def find_indicator(session: Session, *, team_id: str, code_key: str, lock: bool = False) -> Indicator | None:
     """The indicator with that lookup key in the workspace; `lock` holds its row until commit."""
-    stmt = select(Indicator).where(Indicator.team_id == team_id, Indicator.code_key == code_key)
+    stmt = select(Indicator).where(
+        Indicator.team_id == team_id, Indicator.code_key == code_key, Indicator.archived_at.is_(None)
+    )
     if lock:
         stmt = stmt.with_for_update()
     return session.scalars(stmt).one_or_none()
@@ -51,13 +53,18 @@ def find_indicator(session: Session, *, team_id: str, code_key: str, lock: bool 
 
 def list_indicators(session: Session, *, team_id: str) -> Sequence[Indicator]:
     """All indicators of the workspace, by code."""
-    stmt = select(Indicator).where(Indicator.team_id == team_id).order_by(Indicator.code_key)
+    stmt = (
+        select(Indicator)
+        .where(Indicator.team_id == team_id, Indicator.archived_at.is_(None))
+        .order_by(Indicator.code_key)
+    )
     return session.scalars(stmt).all()
 
 
 def indicator_codes(session: Session, *, team_id: str) -> list[str]:
     """Codes of every indicator of the workspace (for suggestions)."""
-    return list(session.scalars(select(Indicator.code).where(Indicator.team_id == team_id)))
+    stmt = select(Indicator.code).where(Indicator.team_id == team_id, Indicator.archived_at.is_(None))
+    return list(session.scalars(stmt))
 
 
 def active_reading_for_period(
@@ -126,7 +133,11 @@ def reading_history(session: Session, *, indicator_id: int) -> Sequence[Reading]
 _INDICATOR_FOR_READING = (
     select(_INDICATORS, _WORKSPACES.c.timezone)
     .join(_WORKSPACES, _WORKSPACES.c.team_id == _INDICATORS.c.team_id)
-    .where(_INDICATORS.c.team_id == bindparam("team_id"), _INDICATORS.c.code_key == bindparam("code_key"))
+    .where(
+        _INDICATORS.c.team_id == bindparam("team_id"),
+        _INDICATORS.c.code_key == bindparam("code_key"),
+        _INDICATORS.c.archived_at.is_(None),
+    )
     .with_for_update(of=_INDICATORS)
 )
 _ACTIVE_FOR_PERIOD = select(_READINGS).where(

@@ -117,7 +117,31 @@ class RecordReading:
     note: str = ""
 
 
-KpiCommand = Help | ListIndicators | ShowIndicator | Undo | NewIndicator | RecordReading
+@dataclass(frozen=True)
+class EditIndicator:
+    """`/kpi edit <code> key=value...`: raw values, parsed once the indicator's kind is known."""
+
+    code: str
+    changes: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class DeleteIndicator:
+    """`/kpi delete <code>`: archives it; its readings stay in the history."""
+
+    code: str
+
+
+KpiCommand = (
+    Help
+    | ListIndicators
+    | ShowIndicator
+    | Undo
+    | NewIndicator
+    | RecordReading
+    | EditIndicator
+    | DeleteIndicator
+)
 
 _SUBCOMMANDS: dict[str, str] = {
     "help": "help",
@@ -137,15 +161,17 @@ _SUBCOMMANDS: dict[str, str] = {
     "afficher": "show",
     "undo": "undo",
     "annuler": "undo",
+    "edit": "edit",
+    "modifier": "edit",
+    "set": "edit",
+    "delete": "delete",
+    "supprimer": "delete",
+    "archive": "delete",
+    "archiver": "delete",
 }
 # Words kept for later subcommands: they cannot be indicator codes either.
 RESERVED_WORDS = frozenset(_SUBCOMMANDS) | frozenset(
     {
-        "edit",
-        "modifier",
-        "delete",
-        "supprimer",
-        "set",
         "config",
         "lang",
         "langue",
@@ -189,8 +215,11 @@ _KEYS: dict[str, str] = {
     "direction": "entity",
     "level": "level",
     "niveau": "level",
+    "name": "name",
+    "nom": "name",
 }
 KNOWN_KEYS = (
+    "name",
     "kind",
     "unit",
     "target",
@@ -269,7 +298,7 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
         if key in options:
             raise InvalidInput("error.duplicate_key", key=key)
         options[key] = m.group(2)
-    name = " ".join(p for p in name_parts if p).strip()
+    name = " ".join(p for p in name_parts if p).strip() or options.get("name", "").strip()
     if not name:
         raise InvalidInput("error.missing_name", code=code)
     kind = choice("kind", options["kind"], KIND_WORDS) if "kind" in options else Kind.NUMBER
@@ -294,6 +323,58 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
         entity=bounded("entity", options.get("entity", "").strip(), MAX_ENTITY_CHARS),
         level=parsed.get("level", Level.OPERATIONAL),  # type: ignore[arg-type]
     )
+
+
+CLEAR_WORDS = frozenset({"none", "aucun", "aucune", "-", "vide"})
+
+
+def _parse_edit(tokens: list[Token]) -> EditIndicator:
+    if not tokens:
+        raise InvalidInput("error.missing_code")
+    code = check_code(tokens[0].text)
+    changes: dict[str, str] = {}
+    for tok in tokens[1:]:
+        m = None if tok.quoted else KEY_VALUE.match(tok.text)
+        if m is None:
+            raise InvalidInput("error.edit_needs_keys", value=tok.text[:40], code=code)
+        key = _KEYS.get(word(m.group(1)))
+        if key is None:
+            raise InvalidInput("error.unknown_key", key=m.group(1)[:30], allowed=list(KNOWN_KEYS))
+        if key == "kind":
+            raise InvalidInput("error.kind_is_fixed", code=code)
+        if key in changes:
+            raise InvalidInput("error.duplicate_key", key=key)
+        changes[key] = m.group(2).strip()
+    if not changes:
+        raise InvalidInput("error.edit_needs_keys", value="", code=code)
+    return EditIndicator(code, tuple(changes.items()))
+
+
+def edited_values(kind: Kind, current: Thresholds, changes: tuple[tuple[str, str], ...]) -> dict[str, object]:
+    """The new values an edit sets, parsed for the indicator's kind; thresholds checked together."""
+    values: dict[str, object] = {}
+    thresholds = dict(current.__dict__)
+    for key, raw in changes:
+        if key in thresholds:
+            thresholds[key] = None if word(raw) in CLEAR_WORDS else parse_threshold(kind, raw)
+        elif key == "name":
+            values["name"] = bounded("name", raw, MAX_NAME_CHARS) or _missing_name()
+        elif key == "unit":
+            values["unit"] = bounded("unit", raw, MAX_UNIT_CHARS)
+        elif key == "entity":
+            values["entity"] = bounded("entity", raw, MAX_ENTITY_CHARS)
+        elif key == "owner":
+            values["owner_id"] = parse_owner(raw) or ""
+        elif key == "every":
+            values["cadence"] = None if word(raw) in CLEAR_WORDS else choice("every", raw, CADENCE_WORDS)
+        elif key == "level":
+            values["level"] = choice("level", raw, LEVEL_WORDS)
+    values.update(Thresholds(**thresholds).validate().__dict__)
+    return values
+
+
+def _missing_name() -> str:
+    raise InvalidInput("error.missing_name", code="")
 
 
 def _parse_record(text: str, tokens: list[Token]) -> RecordReading:
@@ -339,6 +420,12 @@ def parse_kpi(raw_text: str) -> KpiCommand:
         return ShowIndicator(check_code(rest[0].text))
     if sub == "new":
         return _parse_new(rest)
+    if sub == "edit":
+        return _parse_edit(rest)
+    if sub == "delete":
+        if not rest:
+            raise InvalidInput("error.missing_code")
+        return DeleteIndicator(check_code(rest[0].text))
     if not _CODE.match(tokens[0].text):
         raise InvalidInput("error.unknown_subcommand", value=tokens[0].text[:30])
     return _parse_record(text, tokens)

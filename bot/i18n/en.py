@@ -41,7 +41,8 @@ MESSAGES: dict[str, str] = {
         "[target=..] [warn_below=..] [alert_below=..] [warn_above=..] [alert_above=..] [owner=@..] "
         "[every=week|month|quarter|year] [entity=..] [level=operational|strategic]`\n"
         "*List*: `/kpi list`  ·  *History and chart*: `/kpi show <code>`\n"
-        "*Withdraw my last reading*: `/kpi undo` (it stays in the history)"
+        "*Withdraw my last reading*: `/kpi undo` (it stays in the history)\n"
+        "*Change*: `/kpi edit <code> target=.. owner=@.. warn_below=none …` · *Delete*: `/kpi delete <code>` (owner or admin)"
     ),
     "help.fallback": "/kpi help",
     "kpi.created": ":white_check_mark: Indicator *{code}* created: {name}.",
@@ -67,6 +68,10 @@ MESSAGES: dict[str, str] = {
     "kpi.show.not_in_channel": "I cannot post the chart here: invite me to this channel (`/invite @Pilote`) or use the command in a direct message with me.",
     "kpi.show.upload_failed": "The chart could not be posted ({error}). The values are still stored.",
     "kpi.target": "target {value}",
+    "kpi.edited": ":pencil2: Indicator *{code}* changed: {name}.",
+    "kpi.archived": ":wastebasket: Indicator *{code}* removed from the lists; its values stay in the history and its code is free again.",
+    "error.edit_needs_keys": "Say what changes with key=value (“{value}”). Example: `/kpi edit {code} target=80 owner=@first.last` (`none` clears a threshold).",
+    "error.kind_is_fixed": "The kind of “{code}” cannot change: its values depend on it. Create another indicator.",
     "status.none": "no threshold",
     "status.ok": "on track",
     "status.warning": "warning",

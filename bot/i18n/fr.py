@@ -43,7 +43,8 @@ MESSAGES: dict[str, str] = {
         "[target=..] [warn_below=..] [alert_below=..] [warn_above=..] [alert_above=..] [owner=@..] "
         "[every=week|month|quarter|year] [entity=..] [level=operational|strategic]`\n"
         "*Lister* : `/kpi list`  ·  *Voir l'historique et le graphique* : `/kpi show <code>`\n"
-        "*Retirer ma dernière saisie* : `/kpi undo` (elle reste dans l'historique)"
+        "*Retirer ma dernière saisie* : `/kpi undo` (elle reste dans l'historique)\n"
+        "*Modifier* : `/kpi edit <code> target=.. owner=@.. warn_below=none …` · *Supprimer* : `/kpi delete <code>` (responsable ou administrateur)"
     ),
     "help.fallback": "Aide de /kpi",
     # Confirmations
@@ -70,6 +71,10 @@ MESSAGES: dict[str, str] = {
     "kpi.show.not_in_channel": "Je ne peux pas publier le graphique ici : invitez-moi dans ce canal (`/invite @Pilote`) ou utilisez la commande en message direct avec moi.",
     "kpi.show.upload_failed": "Le graphique n'a pas pu être publié ({error}). Les valeurs restent enregistrées.",
     "kpi.target": "cible {value}",
+    "kpi.edited": ":pencil2: Indicateur *{code}* modifié : {name}.",
+    "kpi.archived": ":wastebasket: Indicateur *{code}* supprimé des listes ; ses valeurs restent dans l'historique et son code est de nouveau libre.",
+    "error.edit_needs_keys": "Indiquez ce qui change avec clé=valeur (« {value} »). Exemple : `/kpi edit {code} target=80 owner=@prénom.nom` (`none` efface un seuil).",
+    "error.kind_is_fixed": "Le type de « {code} » ne peut pas changer : ses valeurs en dépendent. Créez un autre indicateur.",
     # Statuses and words
     "status.none": "sans seuil",
     "status.ok": "dans les clous",

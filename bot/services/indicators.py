@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from enum import StrEnum
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import TypeVar
@@ -12,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import i18n
-from bot.domain.errors import DuplicateIndicator, NothingToUndo, UnknownIndicator
-from bot.domain.grammar import NewIndicator, RecordReading
+from bot.domain.errors import DuplicateIndicator, NotAllowed, NothingToUndo, UnknownIndicator
+from bot.domain.grammar import EditIndicator, NewIndicator, RecordReading, edited_values
 from bot.domain.indicators import (
     IndicatorHistory,
     IndicatorSummary,
@@ -31,6 +32,7 @@ from storage.db import Database
 from storage.models import Indicator, Reading, Workspace
 
 T = TypeVar("T")
+IsAdmin = Callable[[], bool]
 HISTORY_LIMIT = 200
 
 
@@ -177,6 +179,34 @@ class IndicatorService:
             ind = session.get(Indicator, row.indicator_id)
             assert ind is not None
             return UndoResult(indicator=indicator_view(ind), withdrawn=reading_view(row), restored=restored)
+
+    def _owned(self, session: Session, team_id: str, code: str, user_id: str, is_admin: IsAdmin) -> Indicator:
+        row = self._indicator(session, team_id, code, lock=True)
+        if row.owner_id != user_id and not is_admin():
+            raise NotAllowed(what=row.code, owner=row.owner_id or "")
+        return row
+
+    def edit(self, *, team_id: str, user_id: str, command: EditIndicator, is_admin: IsAdmin) -> IndicatorView:
+        """Change an indicator's definition, owner or thresholds: its owner or an admin only."""
+        with self._db.write() as session:
+            row = self._owned(session, team_id, command.code, user_id, is_admin)
+            current = indicator_view(row)
+            for name, value in edited_values(current.kind, current.thresholds, command.changes).items():
+                if name == "owner_id" and not value:
+                    value = user_id
+                setattr(row, name, value.value if isinstance(value, StrEnum) else value)
+            row.updated_at = self._clock()
+            session.flush()
+            return indicator_view(row)
+
+    def archive(self, *, team_id: str, user_id: str, code: str, is_admin: IsAdmin) -> IndicatorView:
+        """Delete an indicator for users (its owner or an admin only); its readings stay, archived."""
+        with self._db.write() as session:
+            row = self._owned(session, team_id, code, user_id, is_admin)
+            row.archived_at = self._clock()
+            row.code_key = f"{row.code_key}~{row.id}"  # frees the code for a new indicator
+            session.flush()
+            return indicator_view(row)
 
     def summaries(self, *, team_id: str) -> list[IndicatorSummary]:
         """Every indicator of the workspace with its latest reading and status, by code."""

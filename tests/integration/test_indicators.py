@@ -149,3 +149,39 @@ def test_chart_is_a_png(frc: Services) -> None:
     history, png = frc.indicators.chart(team_id=TEAM, code="frc", language="fr")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert history.indicator.code == "frc"
+
+
+def edit(services: Services, text: str, user: str, admin: bool = False):  # type: ignore[no-untyped-def]
+    from bot.domain.grammar import EditIndicator
+
+    cmd = parse_kpi(f"edit {text}")
+    assert isinstance(cmd, EditIndicator)
+    return services.indicators.edit(team_id=TEAM, user_id=user, command=cmd, is_admin=lambda: admin)
+
+
+def test_only_owner_or_admin_edit_or_delete(frc: Services) -> None:
+    from bot.domain.errors import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        edit(frc, "frc target=80", user=BOB)
+    changed = edit(frc, 'frc target=80 warn_below=none name="FCR" owner=<@U0BOB|bob>', user=ALICE)
+    assert changed.thresholds.target == 80 and changed.thresholds.warn_below is None
+    assert changed.thresholds.alert_below == 60 and changed.name == "FCR" and changed.owner_id == BOB
+    with pytest.raises(NotAllowed):
+        frc.indicators.archive(team_id=TEAM, user_id=ALICE, code="frc", is_admin=lambda: False)
+    assert edit(frc, "frc every=month", user=ALICE, admin=True).cadence is not None
+    with pytest.raises(InvalidInput):
+        edit(frc, "frc warn_below=70 alert_below=90", user=BOB)  # an alert level above the warning one
+    with pytest.raises(InvalidInput):
+        edit(frc, "frc kind=number", user=BOB)
+
+
+def test_delete_archives_keeps_readings_and_frees_the_code(frc: Services) -> None:
+    record(frc, "frc 45/60")
+    frc.indicators.archive(team_id=TEAM, user_id=ALICE, code="frc", is_admin=lambda: False)
+    assert frc.indicators.summaries(team_id=TEAM) == []
+    with pytest.raises(UnknownIndicator):
+        record(frc, "frc 1/2")
+    define(frc, 'new frc "Nouvel indicateur" kind=number')
+    with frc.db.read() as s:
+        assert len(s.scalars(select(Reading)).all()) == 1

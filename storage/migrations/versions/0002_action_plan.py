@@ -1,4 +1,5 @@
-"""The action plan: actions, their indicators and journal, plan milestones, steering committees.
+"""The action plan: actions, their indicators and journal, plan milestones, steering committees;
+archived indicators.
 
 Revision ID: 0002
 Revises: 0001
@@ -23,6 +24,8 @@ def _team() -> sa.Column:  # type: ignore[type-arg]
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("indicators") as batch:
+        batch.add_column(sa.Column("archived_at", UTCDateTime(), nullable=True))
     op.create_table(
         "actions",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -96,3 +99,5 @@ def downgrade() -> None:
     op.drop_table("action_updates")
     op.drop_table("action_indicators")
     op.drop_table("actions")
+    with op.batch_alter_table("indicators") as batch:
+        batch.drop_column("archived_at")
