@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from enum import StrEnum
 from collections.abc import Callable
+from enum import StrEnum
 from types import SimpleNamespace
 from typing import TypeVar
 from zoneinfo import ZoneInfo

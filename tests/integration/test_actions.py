@@ -36,7 +36,10 @@ def test_create_numbers_actions_per_workspace_and_links_indicators(services: Ser
     spec = parse_kpi('new frc "Résolution" kind=ratio')
     assert isinstance(spec, NewIndicator)
     services.indicators.define(team_id=TEAM, user_id=ALICE, spec=spec)
-    first = new(services, '"Audit du parc" owner=<@U0BOB|bob> level=experimentation due=2026-12-31 kpi=FRC domain=achats')
+    first = new(
+        services,
+        '"Audit du parc" owner=<@U0BOB|bob> level=experimentation due=2026-12-31 kpi=FRC domain=achats',
+    )
     second = new(services, "Remplacer les écrans")
     other = services.actions.create(team_id="T0OTHER", user_id=ALICE, fields=ActionFields(label="Ailleurs"))
     assert (first.number, second.number, other.number) == (1, 2, 1)
@@ -53,14 +56,21 @@ def test_create_numbers_actions_per_workspace_and_links_indicators(services: Ser
 def test_status_updates_are_journaled_and_set_dates(services: Services) -> None:
     new(services, '"Audit"')
     doing = services.actions.update_status(
-        team_id=TEAM, user_id=BOB, number=1, status=ActionStatus.DOING, progress=40, note="atelier fournisseur"
+        team_id=TEAM,
+        user_id=BOB,
+        number=1,
+        status=ActionStatus.DOING,
+        progress=40,
+        note="atelier fournisseur",
     )
     assert doing.progress == 40 and doing.started_on == dt.date(2026, 11, 20)
     done = services.actions.update_status(team_id=TEAM, user_id=BOB, number=1, status=ActionStatus.DONE)
     assert done.progress == 100 and done.done_on == dt.date(2026, 11, 20)
     card = services.actions.card(team_id=TEAM, number=1)
     assert [e.changes for e in card.journal][0] == {
-        "status": ["doing", "done"], "progress": ["40", "100"], "done_on": [None, "2026-11-20"]
+        "status": ["doing", "done"],
+        "progress": ["40", "100"],
+        "done_on": [None, "2026-11-20"],
     }
     assert card.journal[1].note == "atelier fournisseur"
     assert card.journal[-1].changes == {"created": [None, "#1"]}
@@ -93,7 +103,9 @@ def test_admin_check_is_only_asked_when_needed(services: Services) -> None:
 
     cmd = parse_action("1 due=2027-01-31")
     assert isinstance(cmd, UpdateAction)
-    services.actions.update_fields(team_id=TEAM, user_id=ALICE, number=1, fields=cmd.fields, is_admin=is_admin)
+    services.actions.update_fields(
+        team_id=TEAM, user_id=ALICE, number=1, fields=cmd.fields, is_admin=is_admin
+    )
     assert asked == []
 
 
@@ -107,7 +119,9 @@ def test_list_filters_and_late_first(services: Services) -> None:
     assert [v.number for v in services.actions.list(team_id=TEAM, user_id=ALICE, filter="late")[0]] == [2]
     assert [v.number for v in services.actions.list(team_id=TEAM, user_id=ALICE, filter="mine")[0]] == [1, 3]
     assert [v.number for v in services.actions.list(team_id=TEAM, user_id=ALICE, filter="fini")[0]] == [3]
-    assert [v.number for v in services.actions.list(team_id=TEAM, user_id=ALICE, filter="purchasing")[0]] == [3]
+    assert [v.number for v in services.actions.list(team_id=TEAM, user_id=ALICE, filter="purchasing")[0]] == [
+        3
+    ]
 
 
 def test_plan_summary_and_governance(services: Services) -> None:
@@ -117,7 +131,9 @@ def test_plan_summary_and_governance(services: Services) -> None:
     services.actions.update_status(team_id=TEAM, user_id=ALICE, number=2, status=ActionStatus.DONE)
     services.actions.update_status(team_id=TEAM, user_id=ALICE, number=3, status=ActionStatus.ABANDONED)
     services.actions.record_milestone(team_id=TEAM, user_id=ALICE, kind="validated", on_raw="2026-10-01")
-    services.actions.record_meeting(team_id=TEAM, user_id=ALICE, held_on_raw="2025-11-20", attendees=[], decisions="")
+    services.actions.record_meeting(
+        team_id=TEAM, user_id=ALICE, held_on_raw="2025-11-20", attendees=[], decisions=""
+    )
     held_on, summary = services.actions.record_meeting(
         team_id=TEAM, user_id=ALICE, held_on_raw=None, attendees=[ALICE, BOB], decisions="Budget 2027"
     )
@@ -128,5 +144,6 @@ def test_plan_summary_and_governance(services: Services) -> None:
     assert summary.validated_on == dt.date(2026, 10, 1) and summary.communicated_on is None
     assert summary.meetings_last_12_months == 1 and summary.last_meeting_on == dt.date(2026, 11, 20)
     with pytest.raises(InvalidInput):
-        services.actions.record_meeting(team_id=TEAM, user_id=ALICE, held_on_raw="2030-01-01", attendees=[],
-                                        decisions="")
+        services.actions.record_meeting(
+            team_id=TEAM, user_id=ALICE, held_on_raw="2030-01-01", attendees=[], decisions=""
+        )
