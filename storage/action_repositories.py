@@ -19,7 +19,9 @@ def next_action_number(session: Session, *, team_id: str) -> int:
 
 def find_action(session: Session, *, team_id: str, number: int, lock: bool = False) -> Action | None:
     """The action with that number; `lock` holds its row until commit."""
-    stmt = select(Action).where(Action.team_id == team_id, Action.number == number)
+    stmt = select(Action).where(
+        Action.team_id == team_id, Action.number == number, Action.archived_at.is_(None)
+    )
     if lock:
         stmt = stmt.with_for_update()
     return session.scalars(stmt).one_or_none()
@@ -27,7 +29,10 @@ def find_action(session: Session, *, team_id: str, number: int, lock: bool = Fal
 
 def list_actions(session: Session, *, team_id: str) -> Sequence[Action]:
     """Every action of the workspace, by number."""
-    return session.scalars(select(Action).where(Action.team_id == team_id).order_by(Action.number)).all()
+    stmt = (
+        select(Action).where(Action.team_id == team_id, Action.archived_at.is_(None)).order_by(Action.number)
+    )
+    return session.scalars(stmt).all()
 
 
 def indicator_codes_by_action(session: Session, *, team_id: str) -> dict[int, list[str]]:

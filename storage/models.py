@@ -145,6 +145,8 @@ class Action(Base):
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Deleting archives: the number is never reused and the journal stays for audits.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class ActionIndicator(Base):

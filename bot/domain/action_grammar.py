@@ -105,6 +105,13 @@ class ShowAction:
 
 
 @dataclass(frozen=True)
+class DeleteAction:
+    """`/action delete <N>`: archives it (owner or admin); its number and journal stay."""
+
+    number: int
+
+
+@dataclass(frozen=True)
 class ListActions:
     """`/action list [mine|late|todo|doing|done|abandoned|<domain>]`."""
 
@@ -136,7 +143,7 @@ class ShowPlan:
 
 ActionCommand = (
     ActionHelp | OpenNewActionModal | NewAction | UpdateStatus | UpdateAction | ShowAction | ListActions
-    | RecordMeeting | PlanMilestone | ShowPlan
+    | RecordMeeting | PlanMilestone | ShowPlan | DeleteAction
 )  # fmt: skip
 
 _SUB = {
@@ -146,6 +153,7 @@ _SUB = {
     "list": "list", "liste": "list", "ls": "list",
     "copil": "copil", "comite": "copil", "committee": "copil", "steering": "copil",
     "plan": "plan",
+    "delete": "delete", "supprimer": "delete", "archive": "delete", "archiver": "delete",
 }  # fmt: skip
 _KEYS = {
     "label": "label", "libelle": "label", "titre": "label", "title": "label",
@@ -365,6 +373,10 @@ def parse_action(raw_text: str) -> ActionCommand:
             return ShowAction(parse_number(rest[0].text))
         case "list":
             return ListActions(word(rest[0].text) if rest else "")
+        case "delete":
+            if not rest:
+                raise InvalidInput("error.missing_action_number")
+            return DeleteAction(parse_number(rest[0].text))
         case "copil":
             return _parse_meeting(text, rest)
         case "plan":

@@ -24,13 +24,15 @@ FR: dict[str, str] = {
         "[difficulty=facile|moyenne|difficile] [objective=..]` — ou `/action new` seul pour le formulaire\n"
         "*Avancer* : `/action <n°> a-faire|en-cours|fini|abandonne [40%] [note]`\n"
         "*Modifier* : `/action <n°> due=.. owner=@.. level=.. [note]` (responsable ou administrateur)\n"
-        "*Voir* : `/action show <n°>` · *Lister* : `/action list [mine|late|todo|doing|done|<domaine>]`\n"
+        "*Voir* : `/action show <n°>` · *Supprimer* : `/action delete <n°>` · *Lister* : `/action list [mine|late|todo|doing|done|<domaine>]`\n"
         "*Gouvernance* : `/action plan` · `/action plan validé [@date]` · `/action plan communiqué [@date]` · "
         "`/action copil [@date] @participant… décisions`"
     ),
     "action.help.fallback": "Aide de /action",
     "action.created": ":white_check_mark: Action *#{number}* créée : {label}",
     "action.updated": ":pencil2: Action *#{number}* mise à jour : {label}",
+    "action.archived": ":wastebasket: Action *#{number}* supprimée des listes : {label}. Son journal est conservé.",
+    "action.field.archived": "suppression",
     "action.line": "*#{number}* {label}",
     "action.meta": "{status} · {progress} % · {engagement} · {domain} · {owner}{due}",
     "action.due": " · échéance {date}",
@@ -121,13 +123,15 @@ EN: dict[str, str] = {
         "[difficulty=easy|medium|hard] [objective=..]` — or just `/action new` for the form\n"
         "*Progress*: `/action <n> todo|doing|done|abandoned [40%] [note]`\n"
         "*Change*: `/action <n> due=.. owner=@.. level=.. [note]` (owner or admin)\n"
-        "*Show*: `/action show <n>` · *List*: `/action list [mine|late|todo|doing|done|<domain>]`\n"
+        "*Show*: `/action show <n>` · *Delete*: `/action delete <n>` · *List*: `/action list [mine|late|todo|doing|done|<domain>]`\n"
         "*Governance*: `/action plan` · `/action plan validated [@date]` · `/action plan communicated [@date]` · "
         "`/action copil [@date] @attendee… decisions`"
     ),
     "action.help.fallback": "/action help",
     "action.created": ":white_check_mark: Action *#{number}* created: {label}",
     "action.updated": ":pencil2: Action *#{number}* updated: {label}",
+    "action.archived": ":wastebasket: Action *#{number}* removed from the lists: {label}. Its journal is kept.",
+    "action.field.archived": "deletion",
     "action.line": "*#{number}* {label}",
     "action.meta": "{status} · {progress}% · {engagement} · {domain} · {owner}{due}",
     "action.due": " · due {date}",

@@ -243,6 +243,17 @@ class ActionService:
         session.flush()
         return action_view(row, self._codes(session, row.team_id, row.id))
 
+    def archive(self, *, team_id: str, user_id: str, number: int, is_admin: IsAdmin) -> ActionView:
+        """Delete an action for users (its owner or an admin only); number and journal are kept."""
+        with self._db.write() as session:
+            row = self._action(session, team_id, number)
+            if row.owner_id != user_id and not is_admin():
+                raise NotAllowed(what=f"#{number}", owner=row.owner_id or "")
+            row.archived_at = self._clock()
+            self._journal(session, row, user_id, {"archived": [None, "yes"]}, "")
+            session.flush()
+            return action_view(row)
+
     def card(self, *, team_id: str, number: int) -> ActionCard:
         """An action with its journal."""
         with self._db.read() as session:

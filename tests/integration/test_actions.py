@@ -147,3 +147,15 @@ def test_plan_summary_and_governance(services: Services) -> None:
         services.actions.record_meeting(
             team_id=TEAM, user_id=ALICE, held_on_raw="2030-01-01", attendees=[], decisions=""
         )
+
+
+def test_delete_archives_and_keeps_numbers(services: Services) -> None:
+    new(services, '"A" owner=<@U0BOB|bob>')
+    with pytest.raises(NotAllowed):
+        services.actions.archive(team_id=TEAM, user_id=ALICE, number=1, is_admin=lambda: False)
+    services.actions.archive(team_id=TEAM, user_id=BOB, number=1, is_admin=lambda: False)
+    assert services.actions.list(team_id=TEAM, user_id=ALICE)[0] == []
+    with pytest.raises(UnknownAction):
+        services.actions.card(team_id=TEAM, number=1)
+    assert new(services, '"B"').number == 2
+    assert services.actions.summary(team_id=TEAM).total == 1

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(32), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("archived_at", UTCDateTime(), nullable=True),
         sa.UniqueConstraint("team_id", "number", name="uq_actions_team_number"),
     )
     op.create_table(
