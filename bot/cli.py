@@ -53,7 +53,13 @@ def build_slack(settings: Settings, services: Services):  # type: ignore[no-unty
     from bot.slack.notifier import make_client
 
     client = make_client(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
-    return build_app(client=client, signing_secret=settings.secret("slack_signing_secret"), services=services)
+    app, _ = build_app(
+        client=client,
+        signing_secret=settings.secret("slack_signing_secret"),
+        services=services,
+        admin_ids=settings.admin_ids,
+    )
+    return app
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:

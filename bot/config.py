@@ -18,6 +18,7 @@ ENV_NAMES = {
     "database_url": "DATABASE_URL",
     "pilote_timezone": "PILOTE_TIMEZONE",
     "pilote_language": "PILOTE_LANGUAGE",
+    "pilote_admins": "PILOTE_ADMINS",
 }
 
 
@@ -37,6 +38,20 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///pilote.db"
     pilote_timezone: str = "Europe/Paris"
     pilote_language: Literal["fr", "en"] = "fr"
+    pilote_admins: str = ""
+
+    @field_validator("pilote_admins")
+    @classmethod
+    def _admins(cls, v: str) -> str:
+        ids = [x for x in v.replace(";", ",").replace(" ", ",").split(",") if x]
+        if any(not (x[:1] in "UW" and x[1:].isalnum() and x.isupper()) for x in ids):
+            raise ValueError("must be Slack user ids separated by commas, such as U012AB3CD,U045EF6GH")
+        return ",".join(ids)
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        """The configured app admins (empty: the workspace's admins and owners)."""
+        return frozenset(x for x in self.pilote_admins.split(",") if x)
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -2,6 +2,8 @@
 
 MESSAGES: dict[str, str] = {
     "error.generic": "Something went wrong: {detail}",
+    "error.internal_modal": "Pilote hit an internal error; nothing was stored. Go back to the form: what you typed is still there, you can try again.",
+    "error.internal_modal.back": "Back",
     "error.internal": ":warning: Pilote hit an internal error; nothing was stored. Please try again in a moment.",
     "error.invalid_input": "I did not understand the command.",
     "error.unknown_indicator": "No indicator “{code}” in this workspace.",

@@ -3,6 +3,8 @@
 MESSAGES: dict[str, str] = {
     # Errors: say what was wrong, then what to type.
     "error.generic": "Quelque chose s'est mal passé : {detail}",
+    "error.internal_modal": "Pilote a rencontré une erreur interne ; rien n'a été enregistré. Revenez au formulaire : ce que vous avez saisi y est toujours, vous pouvez réessayer.",
+    "error.internal_modal.back": "Revenir",
     "error.internal": ":warning: Pilote a rencontré une erreur interne ; rien n'a été enregistré. Réessayez dans un instant.",
     "error.invalid_input": "Je n'ai pas compris la commande.",
     "error.unknown_indicator": "Aucun indicateur « {code} » dans cet espace.",

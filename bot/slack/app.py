@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -11,10 +12,15 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from bot.slack import listeners
-from bot.slack.blocks.common import internal_error_message
+from bot.slack.admins import Admins
+from bot.slack.blocks.common import internal_error_message, internal_error_modal
+from bot.slack.deps import SlackDeps
+from bot.slack.home_refresher import MIN_INTERVAL_SECONDS, HomeRefresher
+from bot.slack.listeners.home import publish_home
 from bot.slack.notifier import Notifier
 
 log = logging.getLogger("pilote.slack")
+_JSON: dict[str, str | Sequence[str]] = {"content-type": "application/json;charset=utf-8"}
 
 
 def _not_token_warning(record: logging.LogRecord) -> bool:
@@ -40,8 +46,10 @@ def build_app(
     services: Services,
     process_before_response: bool = True,
     verify_requests: bool = False,
-) -> App:
-    """The Bolt app of Pilote, with every listener registered.
+    admin_ids: frozenset[str] = frozenset(),
+    home_interval: float = MIN_INTERVAL_SECONDS,
+) -> tuple[App, SlackDeps]:
+    """The Bolt app of Pilote with every listener registered, and what its listeners share.
 
     Signatures are checked once, on the raw bytes, by bot.slack.http before Bolt sees a request
     (Socket Mode has none to check); `verify_requests` makes Bolt check them a second time.
@@ -53,7 +61,14 @@ def build_app(
         request_verification_enabled=verify_requests,
         logger=log,
     )
-    listeners.register(app, services, Notifier(client))
+    home = HomeRefresher(
+        lambda team_id, user_id: publish_home(client, services, team_id=team_id, user_id=user_id),
+        min_interval=home_interval,
+    )
+    deps = SlackDeps(
+        services=services, notifier=Notifier(client), admins=Admins(client, configured=admin_ids), home=home
+    )
+    listeners.register(app, deps)
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any], request: BoltRequest) -> BoltResponse:
@@ -62,14 +77,15 @@ def build_app(
         acked = request.context.ack.response if request.context.ack else None
         if acked is not None:
             return acked
-        if body.get("command") or body.get("type") in ("block_actions", "view_submission", "shortcut"):
+        if body.get("type") == "view_submission":
+            lang = services.workspaces.language_or_default(team_id=_team_id(body))
+            # A message is no answer to a form: push a view over it, so that going back keeps the input.
+            payload = {"response_action": "push", "view": internal_error_modal(lang)}
+            return BoltResponse(status=200, body=json.dumps(payload), headers=_JSON)
+        if body.get("command") or body.get("type") in ("block_actions", "shortcut"):
             lang = services.workspaces.language_or_default(team_id=_team_id(body))
             payload = {"response_type": "ephemeral", **internal_error_message(lang)}
-            return BoltResponse(
-                status=200,
-                body=json.dumps(payload),
-                headers={"content-type": "application/json;charset=utf-8"},
-            )
+            return BoltResponse(status=200, body=json.dumps(payload), headers=_JSON)
         return BoltResponse(status=200, body="")
 
-    return app
+    return app, deps

@@ -175,3 +175,24 @@ def test_database_failure_gets_a_clear_ephemeral_answer_not_a_5xx(
     reply = bed.command("frc 1/2")
     assert reply.json["response_type"] == "ephemeral"
     assert "erreur interne" in reply.text and "rien n'a été enregistré" in reply.text
+
+
+def test_edit_and_delete_by_owner_only(bed: SlackBed, fake_slack: FakeSlack, services: Services) -> None:
+    bed.command('new frc "Résolution" kind=ratio target=75', user_id="U0BOB")
+    refused = bed.command("edit frc target=80")
+    assert "Seul le responsable" in refused.text
+    assert "Seul le responsable" in bed.command("delete frc").text
+    edited = bed.command("edit frc target=80 warn_below=70", user_id="U0BOB")
+    assert "modifié" in edited.text and "cible 80" in edited.text
+    assert "supprimé des listes" in bed.command("delete frc", user_id="U0BOB").text
+    assert "Aucun indicateur" in bed.command("frc 1/2").text
+    assert count(services, Indicator) == 1  # archived, not deleted
+
+
+def test_workspace_admins_may_edit(services: Services, slack_specs: object) -> None:
+    with FakeSlack(users={"U0ADMIN": {"is_admin": True}}) as fake:
+        bed = SlackBed(services, fake)
+        bed.command('new frc "Résolution" kind=ratio', user_id="U0BOB")
+        assert "modifié" in bed.command("edit frc target=80", user_id="U0ADMIN").text
+        assert "Seul le responsable" in bed.command("edit frc target=70", user_id="U0ALICE").text
+        assert fake.problems == []

@@ -48,7 +48,9 @@ class SlackBed:
     def __init__(self, services: Services, fake: FakeSlack) -> None:
         self.fake = fake
         client = make_client(token=fake.token, base_url=fake.api_url)
-        self.app = build_app(client=client, signing_secret=SIGNING_SECRET, services=services)
+        self.app, self.deps = build_app(
+            client=client, signing_secret=SIGNING_SECRET, services=services, home_interval=0.0
+        )
         self.wsgi = PiloteWSGI(self.app, signing_secret=SIGNING_SECRET, health=services.db.ping)
 
     def request(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.errors import DomainError, UnknownIndicator
+from bot.domain.errors import DomainError, NotAllowed, UnknownIndicator
 from bot.domain.text import plain
 from bot.i18n import t
 
@@ -70,6 +70,8 @@ def _param(value: Any) -> str:
 def error_message(lang: str, error: DomainError, *, help_key: str = "error.see_help") -> Message:
     """An ephemeral reply that says what was wrong and what to type."""
     params = {k: _param(v) for k, v in error.params.items()}
+    if isinstance(error, NotAllowed):
+        params["owner"] = mention(error.params.get("owner") or None, lang)
     lines = [":x: " + t(lang, error.key, **params)]
     if isinstance(error, UnknownIndicator):
         if error.params.get("suggestions"):
@@ -85,3 +87,14 @@ def internal_error_message(lang: str) -> Message:
     """The reply when Pilote itself failed."""
     text = t(lang, "error.internal")
     return message(text, [section(text)])
+
+
+def internal_error_modal(lang: str) -> dict[str, Any]:
+    """Pushed over a form whose submission failed inside Pilote: going back keeps what was typed."""
+    text = t(lang, "error.internal_modal")
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Pilote"},
+        "close": {"type": "plain_text", "text": t(lang, "error.internal_modal.back")},
+        "blocks": [section(text)],
+    }

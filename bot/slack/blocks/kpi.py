@@ -46,8 +46,8 @@ def help_message(lang: str) -> Message:
     return message(t(lang, "help.fallback"), [header(t(lang, "help.title")), section(t(lang, "help.body"))])
 
 
-def created_message(lang: str, ind: IndicatorView) -> Message:
-    """Confirmation of a new indicator."""
+def created_message(lang: str, ind: IndicatorView, *, title_key: str = "kpi.created") -> Message:
+    """Confirmation of a new (or changed) indicator, with its definition."""
     extra = []
     if ind.thresholds.target is not None:
         extra.append(t(lang, "kpi.target", value=value(lang, ind.kind, ind.thresholds.target, ind.unit)))
@@ -55,7 +55,7 @@ def created_message(lang: str, ind: IndicatorView) -> Message:
         extra.append(t(lang, f"cadence.{ind.cadence.value}"))
     if ind.entity:
         extra.append(esc(ind.entity))
-    title = t(lang, "kpi.created", code=esc(ind.code), name=esc(ind.name))
+    title = t(lang, title_key, code=esc(ind.code), name=esc(ind.name))
     details = t(
         lang,
         "kpi.created.details",
@@ -67,6 +67,11 @@ def created_message(lang: str, ind: IndicatorView) -> Message:
     return message(
         title, [section(title), context(details), context(t(lang, "kpi.created.next", code=esc(ind.code)))]
     )
+
+
+def edited_message(lang: str, ind: IndicatorView) -> Message:
+    """Confirmation of a changed indicator."""
+    return created_message(lang, ind, title_key="kpi.edited")
 
 
 def recorded_message(lang: str, result: RecordResult) -> Message:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services import Services
-from bot.slack.listeners import commands
-from bot.slack.notifier import Notifier
+from bot.slack.deps import SlackDeps
+from bot.slack.listeners import action_commands, commands, home, interactivity
 
 
-def register(app: App, services: Services, notifier: Notifier) -> None:
+def register(app: App, deps: SlackDeps) -> None:
     """Register every listener of Pilote."""
-    commands.register(app, services, notifier)
+    commands.register(app, deps)
+    action_commands.register(app, deps)
+    interactivity.register(app, deps)
+    home.register(app, deps)

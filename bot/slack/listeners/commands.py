@@ -10,6 +10,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.domain.errors import DomainError
 from bot.domain.grammar import (
+    DeleteIndicator,
+    EditIndicator,
     Help,
     KpiCommand,
     ListIndicators,
@@ -20,18 +22,18 @@ from bot.domain.grammar import (
     is_show,
     parse_kpi,
 )
-from bot.services import Services
 from bot.slack.blocks import kpi as kpi_blocks
-from bot.slack.blocks.common import Message, error_message
-from bot.slack.notifier import Notifier
+from bot.slack.blocks.common import Message, error_message, esc
+from bot.slack.deps import SlackDeps
 
 log = logging.getLogger(__name__)
 KPI_COMMAND = "/kpi"
 _CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
 
 
-def register(app: App, services: Services, notifier: Notifier) -> None:
+def register(app: App, deps: SlackDeps) -> None:
     """Register /kpi."""
+    services, notifier = deps.services, deps.notifier
 
     def kpi_reply(team_id: str, user_id: str, lang: str, cmd: KpiCommand) -> Message:
         match cmd:
@@ -49,6 +51,16 @@ def register(app: App, services: Services, notifier: Notifier) -> None:
                 return kpi_blocks.undone_message(
                     lang, services.indicators.undo_last(team_id=team_id, user_id=user_id)
                 )
+            case EditIndicator():
+                view = services.indicators.edit(
+                    team_id=team_id, user_id=user_id, command=cmd, is_admin=deps.admins.checker(user_id)
+                )
+                return kpi_blocks.edited_message(lang, view)
+            case DeleteIndicator():
+                view = services.indicators.archive(
+                    team_id=team_id, user_id=user_id, code=cmd.code, is_admin=deps.admins.checker(user_id)
+                )
+                return kpi_blocks.notice_message(lang, "kpi.archived", code=esc(view.code))
             case ShowIndicator():
                 # Fail fast on an unknown code; the chart itself is drawn after the ack.
                 services.indicators.history(team_id=team_id, code=cmd.code, limit=1)
@@ -59,9 +71,13 @@ def register(app: App, services: Services, notifier: Notifier) -> None:
         team_id, user_id = command["team_id"], command["user_id"]
         lang = services.workspaces.get(team_id=team_id).language
         try:
-            reply = kpi_reply(team_id, user_id, lang, parse_kpi(command.get("text") or ""))
+            cmd = parse_kpi(command.get("text") or "")
+            reply = kpi_reply(team_id, user_id, lang, cmd)
         except DomainError as err:
             reply = error_message(lang, err)
+        else:
+            if isinstance(cmd, NewIndicator | RecordReading | Undo | EditIndicator | DeleteIndicator):
+                deps.home.request(team_id=team_id, user_id=user_id)  # their Home tab shows it
         ack(response_type="ephemeral", **reply)
 
     def wants_chart(body: dict[str, Any]) -> bool:

@@ -1,0 +1,91 @@
+"""/action through the real Bolt app, signed like Slack, against the fake Slack Web API."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services import Services
+from tests.support.fake_slack import FakeSlack
+from tests.support.slackbed import SlackBed
+
+
+@pytest.fixture
+def bed(services: Services, fake_slack: FakeSlack) -> SlackBed:
+    return SlackBed(services, fake_slack)
+
+
+def action(bed: SlackBed, text: str, **fields: str) -> str:
+    reply = bed.command(text, command="/action", **fields)
+    assert reply.json["response_type"] == "ephemeral"
+    return reply.text
+
+
+def test_help(bed: SlackBed) -> None:
+    assert "Créer" in action(bed, "help") and "Créer" in action(bed, "")
+
+
+def test_new_update_show_list(bed: SlackBed, fake_slack: FakeSlack) -> None:
+    bed.command('new frc "Résolution" kind=ratio')
+    created = action(
+        bed, 'new "Audit du parc" owner=<@U0BOB|bob> level=experimentation due=2026-12-31 kpi=frc'
+    )
+    assert "#1" in created and "Audit du parc" in created and "pilote.action.done" in created
+    assert "expérimentation" in created and "<@U0BOB>" in created
+    doing = action(bed, "1 en-cours 40% atelier fournisseur")
+    assert "en cours" in doing and "40 %" in doing
+    shown = action(bed, "show #1")
+    assert "Journal de l'action #1" in shown and "atelier fournisseur" in shown and "création" in shown
+    listed = action(bed, "list mine")
+    assert "Aucune action" in listed  # the owner is Bob
+    assert "#1" in action(bed, "list", user_id="U0BOB")
+    bed.deps.home.wait_idle()
+    assert fake_slack.calls_to("views.publish")  # the Home tab was refreshed after the changes
+
+
+def test_changing_the_definition_is_refused_to_others(bed: SlackBed, fake_slack: FakeSlack) -> None:
+    action(bed, 'new "Audit" owner=<@U0BOB|bob>')
+    refused = action(bed, "1 due=2027-03-31")  # Alice is neither owner nor admin (users.info says so)
+    assert "Seul le responsable" in refused and "<@U0BOB>" in refused
+    assert fake_slack.calls_to("users.info")
+    assert "2027" not in action(bed, "show 1")
+    assert "31 mars 2027" in action(bed, "1 due=2027-03-31", user_id="U0BOB")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("new", None),
+        ('new "x" due=2026-31-12', "n'est pas une date"),
+        ('new "x" progress=140', "n'est pas un avancement"),
+        ('new "x" domain="deux mots"', "n'est pas un domaine"),
+        ('new "x" couleur=rouge', "Option inconnue"),
+        ("12 en-cours", "Aucune action #12"),
+        ("abc", "ni une sous-commande"),
+        ("1", "Que faut-il changer"),
+        ("plan peut-être", "plan validé"),
+        ("copil @2031-01-01", "pas encore commencé"),
+        ("show", "Il manque le numéro"),
+    ],
+)
+def test_bad_input(bed: SlackBed, text: str, expected: str | None) -> None:
+    action(bed, 'new "Audit"')
+    if expected is None:
+        return
+    assert expected in action(bed, text)
+
+
+def test_new_without_text_opens_the_form(bed: SlackBed, fake_slack: FakeSlack) -> None:
+    reply = bed.command("new", command="/action")
+    assert reply.status == 200
+    (call,) = fake_slack.wait_for("views.open", timeout=10)
+    assert call.args["trigger_id"] and call.args["view"]["type"] == "modal"
+
+
+def test_governance(bed: SlackBed) -> None:
+    action(bed, 'new "Audit"')
+    validated = action(bed, "plan validé @2026-10-01")
+    assert "Plan validé le 1 oct. 2026" in validated
+    meeting = action(bed, "copil <@U0ALICE|alice> <@U0BOB|bob> Budget 2027 voté")
+    assert "2 participant(s)" in meeting and "Comités de pilotage sur 12 mois : *1*" in meeting
+    plan = action(bed, "plan")
+    assert "1 actions" in plan and "pas encore communiqué" in plan
