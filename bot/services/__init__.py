@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.services.actions import ActionService
 from bot.services.common import Clock, Defaults, system_clock
+from bot.services.home import HomeService
 from bot.services.indicators import IndicatorService
 from bot.services.workspaces import WorkspaceService
 from storage.db import Database
@@ -14,6 +15,7 @@ __all__ = [
     "ActionService",
     "Clock",
     "Defaults",
+    "HomeService",
     "IndicatorService",
     "Services",
     "WorkspaceService",
@@ -29,6 +31,7 @@ class Services:
     workspaces: WorkspaceService
     indicators: IndicatorService
     actions: ActionService
+    home: HomeService
 
     @classmethod
     def build(cls, db: Database, *, defaults: Defaults, clock: Clock = system_clock) -> Services:
@@ -39,4 +42,5 @@ class Services:
             workspaces=workspaces,
             indicators=IndicatorService(db, clock=clock, defaults=defaults),
             actions=ActionService(db, clock=clock, defaults=defaults),
+            home=HomeService(db, clock=clock, defaults=defaults),
         )

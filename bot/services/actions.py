@@ -210,11 +210,8 @@ class ActionService:
                 raise NotAllowed(what=f"#{number}", owner=row.owner_id or "")
             changes: dict[str, object] = {}
             if "status" in given:
-                changes.update(
-                    apply_status(
-                        action_view(row), ActionStatus(str(given.pop("status"))), given.get("progress"), today
-                    )
-                )  # type: ignore[arg-type]
+                status = ActionStatus(str(given.pop("status")))
+                changes.update(apply_status(action_view(row), status, fields.progress, today))
             changes.update(given)
             return self._apply(session, row, user_id, changes, note)
 
@@ -307,7 +304,7 @@ class ActionService:
                 )
             )
             session.flush()
-            return held_on, self._summary(session, team_id, today)
+            return held_on, plan_summary(session, team_id=team_id, today=today)
 
     def record_milestone(
         self, *, team_id: str, user_id: str, kind: str, on_raw: str | None, note: str = ""
@@ -327,37 +324,39 @@ class ActionService:
                 )
             )
             session.flush()
-            return on, self._summary(session, team_id, today)
+            return on, plan_summary(session, team_id=team_id, today=today)
 
     def summary(self, *, team_id: str) -> PlanSummary:
         """The plan at a glance: counts by status and engagement, % done, late, governance."""
         with self._db.read() as session:
             today = self._clock().astimezone(ZoneInfo(self._timezone(session, team_id))).date()
-            return self._summary(session, team_id, today)
+            return plan_summary(session, team_id=team_id, today=today)
 
-    def _summary(self, session: Session, team_id: str, today: dt.date) -> PlanSummary:
-        views = [action_view(r) for r in arepo.list_actions(session, team_id=team_id)]
-        live = [v for v in views if v.status is not ActionStatus.ABANDONED]
-        by_status = Counter(v.status.value for v in views)
-        by_engagement = Counter(v.engagement.value for v in live)
-        done = by_status.get(ActionStatus.DONE.value, 0)
-        year_ago = (
-            today.replace(year=today.year - 1)
-            if not (today.month == 2 and today.day == 29)
-            else (today - dt.timedelta(days=365))
-        )
-        meetings, last = arepo.meetings_since(session, team_id=team_id, since=year_ago + dt.timedelta(days=1))
-        return PlanSummary(
-            total=len(views),
-            by_status={s.value: by_status.get(s.value, 0) for s in ActionStatus},
-            by_engagement={e.value: by_engagement.get(e.value, 0) for e in Engagement},
-            late=sum(v.is_late(today) for v in views),
-            percent_done=round(100 * done / len(live), 1) if live else 0.0,
-            validated_on=arepo.latest_milestone(session, team_id=team_id, kind="validated"),
-            communicated_on=arepo.latest_milestone(session, team_id=team_id, kind="communicated"),
-            meetings_last_12_months=meetings,
-            last_meeting_on=last,
-        )
+
+def plan_summary(session: Session, *, team_id: str, today: dt.date) -> PlanSummary:
+    """The plan at a glance, inside the caller's transaction (the Home tab reads it with the rest)."""
+    views = [action_view(r) for r in arepo.list_actions(session, team_id=team_id)]
+    live = [v for v in views if v.status is not ActionStatus.ABANDONED]
+    by_status = Counter(v.status.value for v in views)
+    by_engagement = Counter(v.engagement.value for v in live)
+    done = by_status.get(ActionStatus.DONE.value, 0)
+    year_ago = (
+        today.replace(year=today.year - 1)
+        if not (today.month == 2 and today.day == 29)
+        else (today - dt.timedelta(days=365))
+    )
+    meetings, last = arepo.meetings_since(session, team_id=team_id, since=year_ago + dt.timedelta(days=1))
+    return PlanSummary(
+        total=len(views),
+        by_status={s.value: by_status.get(s.value, 0) for s in ActionStatus},
+        by_engagement={e.value: by_engagement.get(e.value, 0) for e in Engagement},
+        late=sum(v.is_late(today) for v in views),
+        percent_done=round(100 * done / len(live), 1) if live else 0.0,
+        validated_on=arepo.latest_milestone(session, team_id=team_id, kind="validated"),
+        communicated_on=arepo.latest_milestone(session, team_id=team_id, kind="communicated"),
+        meetings_last_12_months=meetings,
+        last_meeting_on=last,
+    )
 
 
 def _check_dates(identified_on: dt.date, due_on: dt.date | None) -> None:

@@ -1,0 +1,68 @@
+"""The App Home tab: published when the user opens it, republished with more rows on "show more"."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services import Services
+from bot.slack.blocks.home import SECTIONS, expanded_from, home_view
+from bot.slack.deps import SlackDeps
+
+log = logging.getLogger(__name__)
+
+# Each "show more" button carries its section in its action_id (pilote.home.more:indicators), since
+# Slack wants action_ids unique within a view: match the prefix.
+SHOW_MORE = re.compile(r"^pilote\.home\.more(?::|$)")
+
+
+def publish_home(
+    client: WebClient,
+    services: Services,
+    *,
+    team_id: str,
+    user_id: str,
+    expanded: frozenset[str] = frozenset(),
+) -> None:
+    """Read the user's Home data, build the view and publish it."""
+    lang = services.workspaces.get(team_id=team_id).language
+    data = services.home.home(team_id=team_id, user_id=user_id)
+    client.views_publish(user_id=user_id, view=home_view(lang, data, today=data.today, expanded=expanded))
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Register app_home_opened and the Home tab's "show more" buttons."""
+
+    def on_home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        if event.get("tab") != "home":  # the Messages tab opens through the same event
+            return
+        team_id = body.get("team_id") or context.team_id
+        if not team_id or not event.get("user"):
+            log.warning("app_home_opened without a team or a user: ignored")
+            return
+        # This app answers Slack after its listeners ran (process_before_response): the publication
+        # goes to the refresher's thread, so the event is acknowledged at once.
+        deps.home.request(team_id=str(team_id), user_id=str(event["user"]))
+
+    def ack_click(ack: Ack) -> None:
+        ack()
+
+    def show_more(body: dict[str, Any], client: WebClient) -> None:
+        team_id = str((body.get("team") or {}).get("id") or (body.get("view") or {}).get("team_id") or "")
+        user_id = str((body.get("user") or {}).get("id") or "")
+        clicked = str(((body.get("actions") or [{}])[0]).get("value") or "")
+        # The view remembers which lists were already expanded, so a second click keeps the first.
+        shown = expanded_from(str((body.get("view") or {}).get("private_metadata") or ""))
+        expanded = shown | ({clicked} if clicked in SECTIONS else set())
+        try:
+            publish_home(client, deps.services, team_id=team_id, user_id=user_id, expanded=expanded)
+        except SlackApiError as err:
+            log.warning("Home tab of %s/%s not published: %s", team_id, user_id, err.response.get("error"))
+
+    app.event("app_home_opened")(on_home_opened)
+    app.block_action(SHOW_MORE)(ack=ack_click, lazy=[show_more])
