@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Row, Table, bindparam, func, insert, literal_column, select, update
+from sqlalchemy import CursorResult, Row, Table, bindparam, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Indicator, Reading, Workspace
@@ -93,20 +93,24 @@ def active_readings(session: Session, *, indicator_id: int, limit: int | None = 
 
 
 def latest_active_readings(session: Session, *, team_id: str) -> dict[int, Reading]:
-    """For each indicator of the workspace, its active reading with the latest period (one query)."""
+    """For each live indicator of the workspace, its active reading with the latest period (one query).
+
+    One index seek per indicator (the partial index on active readings, read backwards), so the cost
+    follows the number of indicators, not the number of readings they have accumulated.
+    """
     newest = (
-        select(
-            Reading.id,
-            func.row_number()
-            .over(
-                partition_by=Reading.indicator_id, order_by=(Reading.period_start.desc(), Reading.id.desc())
-            )
-            .label("rank"),
-        )
-        .where(Reading.team_id == team_id, _IS_ACTIVE)
-        .subquery()
+        select(Reading.id)
+        .where(Reading.indicator_id == Indicator.id, _IS_ACTIVE)
+        .order_by(Reading.indicator_id.desc(), Reading.period_start.desc())
+        .limit(1)
+        .correlate(Indicator)
+        .scalar_subquery()
     )
-    stmt = select(Reading).join(newest, newest.c.id == Reading.id).where(newest.c.rank == 1)
+    stmt = (
+        select(Reading)
+        .join(Indicator, Reading.id == newest)
+        .where(Indicator.team_id == team_id, Indicator.archived_at.is_(None))
+    )
     return {r.indicator_id: r for r in session.scalars(stmt)}
 
 
