@@ -17,18 +17,17 @@ from bot.domain.actions import (
 from bot.domain.errors import InvalidInput
 from bot.domain.grammar import (
     KEY_VALUE,
-    MAX_COMMAND_CHARS,
     MAX_NOTE_CHARS,
     Token,
     bounded,
     check_code,
     choice,
     parse_owner,
-    tokenize,
+    prepare,
     word,
 )
 from bot.domain.periods import Granularity, parse_period
-from bot.domain.text import USER_MENTION, unescape
+from bot.domain.text import USER_MENTION
 
 MAX_LABEL_CHARS = 200
 MAX_TEXT_CHARS = 1000
@@ -351,12 +350,7 @@ def parse_day(raw: str | None, *, today: dt.date) -> dt.date:
 
 def parse_action(raw_text: str) -> ActionCommand:
     """Parse the text of an /action command as Slack sends it."""
-    if len(raw_text) > MAX_COMMAND_CHARS * 2:
-        raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
-    text = unescape(raw_text).strip()
-    if len(text) > MAX_COMMAND_CHARS:
-        raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
-    tokens = tokenize(text)
+    text, tokens = prepare(raw_text)
     if not tokens:
         return ActionHelp()
     first = tokens[0]

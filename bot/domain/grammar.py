@@ -396,14 +396,19 @@ def _parse_record(text: str, tokens: list[Token]) -> RecordReading:
     return RecordReading(code, raw_value, raw_period, bounded("note", note, MAX_NOTE_CHARS))
 
 
-def parse_kpi(raw_text: str) -> KpiCommand:
-    """Parse the text of a /kpi command as Slack sends it (escaped, mentions as <@U…|name>)."""
+def prepare(raw_text: str) -> tuple[str, list[Token]]:
+    """A command's text as the user typed it (Slack's escaping undone, length checked), and its words."""
     if len(raw_text) > MAX_COMMAND_CHARS * 2:
         raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
     text = unescape(raw_text).strip()
     if len(text) > MAX_COMMAND_CHARS:
         raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
-    tokens = tokenize(text)
+    return text, tokenize(text)
+
+
+def parse_kpi(raw_text: str) -> KpiCommand:
+    """Parse the text of a /kpi command as Slack sends it (escaped, mentions as <@U…|name>)."""
+    text, tokens = prepare(raw_text)
     if not tokens:
         return Help()
     sub = _SUBCOMMANDS.get(word(tokens[0].text))
