@@ -201,3 +201,45 @@ class CommitteeMeeting(Base):
     decisions: Mapped[str] = mapped_column(Text(), default="")
     recorded_by: Mapped[str] = mapped_column(String(32))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AlertState(Base):
+    """Where an indicator stands against its thresholds, and the alert DM that says so."""
+
+    __tablename__ = "alert_states"
+
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    level: Mapped[str] = mapped_column(String(12))
+    since: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    alert_key: Mapped[str | None] = mapped_column(String(80))  # outbox key of the open alert's DM
+
+
+class OutboxMessage(Base):
+    """A message to send to Slack, written in the transaction that caused it, sent after the ack.
+
+    `key` is unique: it tags the message (Slack message metadata), so that after an ambiguous failure
+    the sender can look for it in the channel before sending again.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_outbox_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(32))  # a Slack user id (DM) or channel id
+    payload: Mapped[str] = mapped_column(Text())  # JSON: what the message says, rendered at send time
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sent, dead
+    attempts: Mapped[int] = mapped_column(default=0)
+    ambiguous: Mapped[bool] = mapped_column(default=False)  # a try may have reached Slack
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str] = mapped_column(Text(), default="")

@@ -8,6 +8,7 @@ from bot.services.actions import ActionService
 from bot.services.common import Clock, Defaults, system_clock
 from bot.services.home import HomeService
 from bot.services.indicators import IndicatorService
+from bot.services.outbox import OutboxService
 from bot.services.workspaces import WorkspaceService
 from storage.db import Database
 
@@ -32,6 +33,7 @@ class Services:
     indicators: IndicatorService
     actions: ActionService
     home: HomeService
+    outbox: OutboxService
 
     @classmethod
     def build(cls, db: Database, *, defaults: Defaults, clock: Clock = system_clock) -> Services:
@@ -43,4 +45,5 @@ class Services:
             indicators=IndicatorService(db, clock=clock, defaults=defaults),
             actions=ActionService(db, clock=clock, defaults=defaults),
             home=HomeService(db, clock=clock, defaults=defaults),
+            outbox=OutboxService(db, clock=clock),
         )

@@ -26,6 +26,7 @@ from bot.domain.periods import Period, parse_period
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
 from bot.domain.values import Kind, parse_value
+from bot.services.alerting import evaluate_reading
 from bot.services.common import Clock, Defaults, indicator_view, reading_view
 from storage import repositories as repo
 from storage.db import Database
@@ -149,6 +150,14 @@ class IndicatorService:
             )
             new_id = repo.insert_reading(session, **values)
             view = indicator_view(ind)
+            # Only the newest period speaks for the indicator now: a late backfill raises nothing.
+            if previous is None or (period.start, period.granularity.value) >= (
+                previous.period_start,
+                previous.period_kind,
+            ):
+                evaluate_reading(
+                    session, indicator=view, team_id=team_id, reading={"id": new_id, **values}, now=now
+                )
             return RecordResult(
                 indicator=view,
                 reading=reading_view(SimpleNamespace(id=new_id, **values)),

@@ -1,0 +1,120 @@
+"""The outbox: messages written with the change that caused them, claimed and sent by a worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.services.common import Clock
+from storage.db import Database
+from storage.models import OutboxMessage
+
+LEASE = dt.timedelta(seconds=60)  # a claimed message is another worker's again after this
+MAX_ATTEMPTS = 12
+BACKOFF_CAP = dt.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A message to send."""
+
+    id: int
+    team_id: str
+    key: str
+    kind: str
+    recipient: str
+    payload: dict[str, Any]
+    attempts: int
+    maybe_sent: bool  # an earlier try may have reached Slack: look before sending again
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message in Slack: its channel, its ts, and the payload it was rendered from."""
+
+    channel: str
+    ts: str
+    payload: dict[str, Any]
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Exponential backoff after a failed try: 2 s, 4 s, 8 s… at most 30 min."""
+    return min(dt.timedelta(seconds=2 ** max(1, attempts)), BACKOFF_CAP)
+
+
+class OutboxService:
+    """Claims due messages and records how sending them went."""
+
+    def __init__(self, db: Database, *, clock: Clock) -> None:
+        self._db, self._clock = db, clock
+
+    def claim(self, *, limit: int = 20) -> list[OutboxItem]:
+        """Due messages, oldest first, leased to the caller so no other worker sends them meanwhile."""
+        now = self._clock()
+        with self._db.write() as session:
+            stmt = (
+                select(OutboxMessage)
+                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            items = []
+            for row in session.scalars(stmt):
+                # A message claimed before and not settled may have reached Slack (crash, timeout).
+                maybe_sent = row.ambiguous or row.attempts > 0
+                row.attempts += 1
+                row.next_attempt_at = now + LEASE
+                items.append(
+                    OutboxItem(
+                        row.id,
+                        row.team_id,
+                        row.key,
+                        row.kind,
+                        row.recipient,
+                        json.loads(row.payload),
+                        row.attempts,
+                        maybe_sent,
+                    )
+                )
+            return items
+
+    def sent(self, *, id: int, channel: str, ts: str) -> None:
+        """The message is in Slack."""
+        with self._db.write() as session:
+            row = session.get(OutboxMessage, id)
+            assert row is not None
+            row.status, row.channel, row.ts, row.sent_at = "sent", channel, ts, self._clock()
+            row.last_error = ""
+
+    def failed(self, *, id: int, error: str, retry_after: dt.timedelta | None, ambiguous: bool) -> bool:
+        """A try failed: retry later (Retry-After, else backoff), or give up; True when it will retry."""
+        with self._db.write() as session:
+            row = session.get(OutboxMessage, id)
+            assert row is not None
+            row.last_error = error[:2000]
+            row.ambiguous = row.ambiguous or ambiguous
+            if row.attempts >= MAX_ATTEMPTS:
+                row.status = "dead"
+                return False
+            delay = retry_after if retry_after is not None else backoff(row.attempts)
+            row.next_attempt_at = self._clock() + delay
+            return True
+
+    def message_of(self, *, key: str) -> SentMessage | None:
+        """Where a sent message is, and what it said, by its key (None until it is sent)."""
+        with self._db.read() as session:
+            row = session.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).one_or_none()
+            if row is None or row.channel is None or row.ts is None:
+                return None
+            return SentMessage(row.channel, row.ts, json.loads(row.payload))
+
+    def pending(self) -> int:
+        """How many messages wait to be sent (tests, health)."""
+        with self._db.read() as session:
+            stmt = select(OutboxMessage.id).where(OutboxMessage.status == "pending")
+            return len(session.scalars(stmt).all())

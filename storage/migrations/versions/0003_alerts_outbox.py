@@ -1,0 +1,55 @@
+"""Alert states and the outbox of messages to send.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-22
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from storage.models import UTCDateTime
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "alert_states",
+        sa.Column("indicator_id", sa.Integer(), sa.ForeignKey("indicators.id"), primary_key=True),
+        sa.Column("team_id", sa.String(32), sa.ForeignKey("workspaces.team_id"), nullable=False),
+        sa.Column("level", sa.String(12), nullable=False),
+        sa.Column("since", UTCDateTime(), nullable=False),
+        sa.Column("alert_key", sa.String(80), nullable=True),
+    )
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("team_id", sa.String(32), sa.ForeignKey("workspaces.team_id"), nullable=False),
+        sa.Column("key", sa.String(80), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("recipient", sa.String(32), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(12), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("ambiguous", sa.Boolean(), nullable=False),
+        sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("sent_at", UTCDateTime(), nullable=True),
+        sa.Column("channel", sa.String(32), nullable=True),
+        sa.Column("ts", sa.String(32), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.UniqueConstraint("key", name="uq_outbox_key"),
+    )
+    op.create_index("ix_outbox_due", "outbox", ["status", "next_attempt_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_outbox_due", table_name="outbox")
+    op.drop_table("outbox")
+    op.drop_table("alert_states")
