@@ -47,6 +47,15 @@ def build_services(settings: Settings, db: Database) -> Services:
     )
 
 
+def start_outbox(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
+    """Send the outbox (alerts) in the background, through SLACK_API_URL."""
+    from bot.jobs import start_jobs
+    from bot.slack.delivery import OutboxSender, sender_client
+
+    client = sender_client(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
+    return start_jobs(sender=OutboxSender(client, services), timezone=settings.pilote_timezone)
+
+
 def build_slack(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
     """The Bolt app, its Web API client on SLACK_API_URL."""
     from bot.slack.app import build_app
@@ -70,7 +79,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     settings.require("slack_bot_token", "slack_signing_secret")
     db = open_database(settings, may_create=True)
-    app = build_slack(settings, build_services(settings, db))
+    services = build_services(settings, db)
+    app = build_slack(settings, services)
+    start_outbox(settings, services)
     wsgi = PiloteWSGI(app, signing_secret=settings.secret("slack_signing_secret"), health=db.ping)
     log.info("Pilote listening on http://%s:%s/slack/events", args.host, args.port)
     waitress.serve(
@@ -91,7 +102,9 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
 
     settings.require("slack_bot_token", "slack_signing_secret", "slack_app_token")
     db = open_database(settings, may_create=True)
-    app = build_slack(settings, build_services(settings, db))
+    services = build_services(settings, db)
+    app = build_slack(settings, services)
+    start_outbox(settings, services)
     SocketModeHandler(app, settings.secret("slack_app_token")).start()
     return 0
 

@@ -172,11 +172,11 @@ def test_other_known_methods_answer_ok(fake_slack: FakeSlack) -> None:
 
 
 def test_scope_missing_from_manifest_is_a_problem(fake_slack: FakeSlack) -> None:
-    # the fixture grants manifest.yml's bot scopes; reading history needs *:history, which it lacks
+    # the fixture grants manifest.yml's bot scopes; adding a reaction needs reactions:write, which it lacks
     with pytest.raises(SlackApiError) as failure:
-        client_for(fake_slack).conversations_history(channel="C0PLAN")
+        client_for(fake_slack).reactions_add(channel="C0PLAN", timestamp="1700000000.000100", name="eyes")
     assert failure.value.response["error"] == "missing_scope"
-    assert "channels:history" in failure.value.response["needed"]
+    assert "reactions:write" in failure.value.response["needed"]
     assert "needs one of the bot scopes" in fake_slack.take_problems()[0]
 
 

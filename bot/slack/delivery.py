@@ -1,0 +1,111 @@
+"""Sends the outbox to Slack after the ack: DMs tagged with their key, retried, never sent twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import socket
+import urllib.error
+from http.client import HTTPException
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services import Services
+from bot.services.outbox import OutboxItem
+from bot.slack.blocks.alerts import alert_message, closed_alert_message
+
+log = logging.getLogger(__name__)
+EVENT_TYPE = "pilote_outbox"
+HISTORY_LOOKBACK = 200  # messages searched for a tag after an ambiguous failure
+# A connection that broke, or a timeout: the message may or may not have reached Slack.
+_AMBIGUOUS = (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, socket.timeout)
+
+
+def sender_client(*, token: str, base_url: str, timeout: int = 10) -> WebClient:
+    """A WebClient that never retries by itself: the outbox decides, after checking what arrived."""
+    client = WebClient(token=token, base_url=base_url, timeout=timeout)
+    client.retry_handlers.clear()
+    return client
+
+
+class OutboxSender:
+    """Drains the outbox: one claim, then each message sent (or looked for, then sent) and settled."""
+
+    def __init__(self, client: WebClient, services: Services) -> None:
+        self._client, self._services = client, services
+        self._dm: dict[str, str] = {}
+
+    def drain(self) -> int:
+        """Send what is due now; return how many were settled as sent."""
+        sent = 0
+        for item in self._services.outbox.claim():
+            sent += self._deliver(item)
+        return sent
+
+    def _dm_channel(self, user_id: str) -> str:
+        if user_id not in self._dm:
+            self._dm[user_id] = self._client.conversations_open(users=user_id)["channel"]["id"]
+        return self._dm[user_id]
+
+    def _already_there(self, channel: str, key: str) -> str | None:
+        """The ts of a message tagged with this key in the channel, if one arrived after all."""
+        page = self._client.conversations_history(
+            channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+        )
+        messages: list[dict[str, Any]] = page.get("messages", [])
+        for msg in messages:
+            meta = msg.get("metadata") or {}
+            if meta.get("event_type") == EVENT_TYPE and (meta.get("event_payload") or {}).get("key") == key:
+                return str(msg["ts"])
+        return None
+
+    def _deliver(self, item: OutboxItem) -> int:
+        outbox = self._services.outbox
+        lang = self._services.workspaces.language_or_default(team_id=item.team_id)
+        try:
+            channel = self._dm_channel(item.recipient)
+            found = self._already_there(channel, item.key) if item.maybe_sent else None
+            if found is None:
+                msg = alert_message(lang, item.kind, item.payload)
+                metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": item.key}}
+                found = str(self._client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"])
+            outbox.sent(id=item.id, channel=channel, ts=found)
+        except SlackApiError as err:
+            status = err.response.status_code if err.response is not None else 0
+            retry_after = None
+            if status == 429:
+                retry_after = dt.timedelta(seconds=int(err.response.headers.get("Retry-After", "1") or 1))
+            # A 5xx may come after Slack stored the message: look for it before the next try.
+            retry = outbox.failed(
+                id=item.id, error=str(err), retry_after=retry_after, ambiguous=status >= 500
+            )
+            log.warning(
+                "outbox %s not sent (HTTP %s, %s): %s",
+                item.key,
+                status,
+                "retry" if retry else "gave up",
+                err.response.get("error") if err.response is not None else err,
+            )
+            return 0
+        except _AMBIGUOUS as err:
+            outbox.failed(id=item.id, error=repr(err), retry_after=None, ambiguous=True)
+            log.warning(
+                "outbox %s: connection failed, will look for it before sending again: %r", item.key, err
+            )
+            return 0
+        if item.kind == "resolved" and item.payload.get("alert_key"):
+            self._close_alert(lang, str(item.payload["alert_key"]), item)
+        return 1
+
+    def _close_alert(self, lang: str, alert_key: str, resolved: OutboxItem) -> None:
+        """Update the original alert DM in place; the "back to normal" DM is already sent either way."""
+        original = self._services.outbox.message_of(key=alert_key)
+        if original is None:
+            return
+        msg = closed_alert_message(lang, original.payload, resolved.payload)
+        try:
+            self._client.chat_update(channel=original.channel, ts=original.ts, **msg)
+        except (SlackApiError, *_AMBIGUOUS) as err:
+            log.warning("alert %s not updated in place: %s", alert_key, err)

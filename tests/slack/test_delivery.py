@@ -1,0 +1,129 @@
+"""The outbox sender against the fake Slack Web API: every alert arrives, none twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services import Services
+from bot.slack.delivery import EVENT_TYPE, OutboxSender, sender_client
+from tests.support.data import kpi
+from tests.support.databases import FixedClock
+from tests.support.fake_slack import FakeSlack
+
+
+def sender(services: Services, fake: FakeSlack) -> OutboxSender:
+    return OutboxSender(sender_client(token=fake.token, base_url=fake.api_url, timeout=5), services)
+
+
+def dms(fake: FakeSlack) -> list[dict]:
+    return [m for msgs in fake.messages.values() for m in msgs]
+
+
+@pytest.fixture
+def alerting(services: Services) -> Services:
+    kpi(services, 'new frc "Résolution" kind=ratio target=75 warn_below=70 alert_below=60 owner=<@U0BOB|bob>')
+    kpi(services, "frc 50/60 @2026-09")
+    kpi(services, "frc 30/60 @2026-10")  # alert
+    return services
+
+
+def test_alert_then_back_to_normal_updates_the_alert_in_place(
+    alerting: Services, fake_slack: FakeSlack
+) -> None:
+    s = sender(alerting, fake_slack)
+    assert s.drain() == 1
+    (alert,) = dms(fake_slack)
+    assert (
+        "Alerte" in alert["text"]
+        and "50\u202f% (30/60)" in alert["text"]
+        and "seuil d'alerte" in alert["text"]
+    )
+    assert alert["metadata"]["event_type"] == EVENT_TYPE
+    assert s.drain() == 0  # nothing new
+    kpi(alerting, "frc 50/60 @2026-11")
+    assert s.drain() == 1
+    assert "Retour à la normale" in dms(fake_slack)[-1]["text"]
+    (update,) = fake_slack.calls_to("chat.update")
+    assert update.args["ts"] == alert["ts"] and "levée" in update.args["text"]
+    assert alerting.outbox.pending() == 0
+
+
+def test_rate_limited_then_sent_once(alerting: Services, fake_slack: FakeSlack, clock: FixedClock) -> None:
+    fake_slack.fail_next("chat.postMessage", status=429, headers={"Retry-After": "30"})
+    s = sender(alerting, fake_slack)
+    assert s.drain() == 0
+    clock.advance(seconds=10)
+    assert s.drain() == 0  # Retry-After not over
+    clock.advance(seconds=25)
+    assert s.drain() == 1
+    assert len(dms(fake_slack)) == 1
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_errors_are_retried_with_backoff(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock, status: int
+) -> None:
+    fake_slack.fail_next("chat.postMessage", status=status, times=2)
+    s = sender(alerting, fake_slack)
+    assert s.drain() == 0
+    clock.advance(seconds=3)
+    assert s.drain() == 0
+    clock.advance(seconds=5)
+    assert s.drain() == 1
+    assert len(dms(fake_slack)) == 1
+
+
+def test_connection_dropped_after_slack_accepted_is_not_sent_twice(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    fake_slack.drop_after_accept("chat.postMessage")
+    s = sender(alerting, fake_slack)
+    assert s.drain() == 0
+    assert len(dms(fake_slack)) == 1  # it did arrive
+    clock.advance(seconds=5)
+    assert s.drain() == 1  # found by its tag in the DM's history, not sent again
+    assert len(dms(fake_slack)) == 1
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    assert fake_slack.calls_to("conversations.history")
+
+
+def test_a_restart_resumes_pending_sends(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    assert len(alerting.outbox.claim()) == 1  # a process claims the alert, then dies before sending
+    assert sender(alerting, fake_slack).drain() == 0  # still leased
+    clock.advance(minutes=2)  # the lease is over: the next process takes it over
+    assert sender(alerting, fake_slack).drain() == 1
+    assert len(dms(fake_slack)) == 1
+    assert fake_slack.calls_to("conversations.history")  # it looked first: the dead one might have sent it
+
+
+def test_a_dropped_connection_before_sending_is_retried(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    fake_slack.drop_after_accept("conversations.open")
+    s = sender(alerting, fake_slack)
+    assert s.drain() == 0
+    clock.advance(seconds=5)
+    assert s.drain() == 1
+    assert len(dms(fake_slack)) == 1
+
+
+def test_a_claimed_message_is_not_sent_by_a_second_worker(alerting: Services, fake_slack: FakeSlack) -> None:
+    items = alerting.outbox.claim()
+    assert len(items) == 1
+    assert sender(alerting, fake_slack).drain() == 0  # leased to the first worker
+    assert dms(fake_slack) == []
+
+
+def test_from_the_command_to_the_owner_dm(services: Services, fake_slack: FakeSlack) -> None:
+    from tests.support.slackbed import SlackBed
+
+    bed = SlackBed(services, fake_slack)
+    bed.command('new frc "Résolution" kind=ratio alert_below=60 owner=<@U0BOB|bob>')
+    reply = bed.command("frc 30/60 urgent <!channel>")
+    assert reply.status == 200  # stored and acknowledged before anything is sent
+    assert sender(services, fake_slack).drain() == 1
+    (dm,) = [c for c in fake_slack.calls_to("chat.postMessage") if "Alerte" in c.args.get("text", "")]
+    assert fake_slack.calls_to("conversations.open")[0].args["users"] == "U0BOB"
+    assert "<!channel>" not in str(dm.args)
