@@ -81,6 +81,9 @@ class Indicator(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # Deleting archives: the readings stay for audits, and the code is freed for a new indicator.
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Leaving a worse alert level takes being inside by this margin: no flapping around a threshold.
+    hysteresis: Mapped[float] = mapped_column(Double(), default=0.0, server_default=text("0"))
+    warn_dm: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
 
 class Reading(Base):

@@ -18,6 +18,7 @@ from bot.domain.values import (
     Kind,
     Level,
     parse_threshold,
+    parse_value,
 )
 
 MAX_COMMAND_CHARS = 1500
@@ -105,6 +106,8 @@ class NewIndicator:
     cadence: Cadence | None = None
     entity: str = ""
     level: Level = Level.OPERATIONAL
+    hysteresis: float = 0.0
+    warn_dm: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,8 +220,14 @@ _KEYS: dict[str, str] = {
     "niveau": "level",
     "name": "name",
     "nom": "name",
+    "hysteresis": "hysteresis",
+    "marge": "hysteresis",
+    "warn_dm": "warn_dm",
+    "dm_vigilance": "warn_dm",
 }
 KNOWN_KEYS = (
+    "hysteresis",
+    "warn_dm",
     "name",
     "kind",
     "unit",
@@ -310,6 +319,8 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
         "every": lambda raw: choice("every", raw, CADENCE_WORDS),
         "level": lambda raw: choice("level", raw, LEVEL_WORDS),
         "owner": parse_owner,
+        "hysteresis": parse_hysteresis,
+        "warn_dm": parse_yes_no,
     }
     parsed = {k: fn(options[k]) for k, fn in optional.items() if k in options}
     return NewIndicator(
@@ -322,7 +333,22 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
         cadence=parsed.get("every"),  # type: ignore[arg-type]
         entity=bounded("entity", options.get("entity", "").strip(), MAX_ENTITY_CHARS),
         level=parsed.get("level", Level.OPERATIONAL),  # type: ignore[arg-type]
+        hysteresis=parsed.get("hysteresis", 0.0),  # type: ignore[arg-type]
+        warn_dm=parsed.get("warn_dm", False),  # type: ignore[arg-type]
     )
+
+
+def parse_hysteresis(raw: str) -> float:
+    """A hysteresis margin, in the indicator's unit: a number, zero or more."""
+    margin = parse_threshold(Kind.NUMBER, raw)
+    if margin < 0:
+        raise InvalidInput("error.bad_hysteresis", value=raw.strip()[:20])
+    return margin
+
+
+def parse_yes_no(raw: str) -> bool:
+    """oui/non, yes/no."""
+    return parse_value(Kind.BOOL, raw).value == 1.0
 
 
 CLEAR_WORDS = frozenset({"none", "aucun", "aucune", "-", "vide"})
@@ -369,6 +395,10 @@ def edited_values(kind: Kind, current: Thresholds, changes: tuple[tuple[str, str
             values["cadence"] = None if word(raw) in CLEAR_WORDS else choice("every", raw, CADENCE_WORDS)
         elif key == "level":
             values["level"] = choice("level", raw, LEVEL_WORDS)
+        elif key == "hysteresis":
+            values["hysteresis"] = parse_hysteresis(raw)
+        elif key == "warn_dm":
+            values["warn_dm"] = parse_yes_no(raw)
     values.update(Thresholds(**thresholds).validate().__dict__)
     return values
 

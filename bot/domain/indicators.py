@@ -24,6 +24,8 @@ class IndicatorView:
     entity: str
     level: Level
     cadence: Cadence | None
+    hysteresis: float = 0.0
+    warn_dm: bool = False
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ MESSAGES: dict[str, str] = {
         "   period: `@2026-10-31` · `@2026-10` · `@2026-Q3` · `@2026` (default: today)\n"
         '*Create an indicator*: `/kpi new <code> "<name>" [kind=number|percent|ratio|bool] [unit=..] '
         "[target=..] [warn_below=..] [alert_below=..] [warn_above=..] [alert_above=..] [owner=@..] "
-        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic]`\n"
+        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic] [hysteresis=..] [warn_dm=yes]`\n"
         "*List*: `/kpi list`  ·  *History and chart*: `/kpi show <code>`\n"
         "*Withdraw my last reading*: `/kpi undo` (it stays in the history)\n"
         "*Change*: `/kpi edit <code> target=.. owner=@.. warn_below=none …` · *Delete*: `/kpi delete <code>` (owner or admin)"
@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "kpi.target": "target {value}",
     "kpi.edited": ":pencil2: Indicator *{code}* changed: {name}.",
     "kpi.archived": ":wastebasket: Indicator *{code}* removed from the lists; its values stay in the history and its code is free again.",
+    "error.bad_hysteresis": "“{value}” is not a margin: a positive number in the indicator's unit, for example `hysteresis=2`.",
     "error.edit_needs_keys": "Say what changes with key=value (“{value}”). Example: `/kpi edit {code} target=80 owner=@first.last` (`none` clears a threshold).",
     "error.kind_is_fixed": "The kind of “{code}” cannot change: its values depend on it. Create another indicator.",
     "status.none": "no threshold",

@@ -43,7 +43,7 @@ MESSAGES: dict[str, str] = {
         "   période : `@2026-10-31` · `@2026-10` · `@2026-T3` · `@2026` (par défaut : aujourd'hui)\n"
         '*Créer un indicateur* : `/kpi new <code> "<nom>" [kind=number|percent|ratio|bool] [unit=..] '
         "[target=..] [warn_below=..] [alert_below=..] [warn_above=..] [alert_above=..] [owner=@..] "
-        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic]`\n"
+        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic] [hysteresis=..] [warn_dm=oui]`\n"
         "*Lister* : `/kpi list`  ·  *Voir l'historique et le graphique* : `/kpi show <code>`\n"
         "*Retirer ma dernière saisie* : `/kpi undo` (elle reste dans l'historique)\n"
         "*Modifier* : `/kpi edit <code> target=.. owner=@.. warn_below=none …` · *Supprimer* : `/kpi delete <code>` (responsable ou administrateur)"
@@ -75,6 +75,7 @@ MESSAGES: dict[str, str] = {
     "kpi.target": "cible {value}",
     "kpi.edited": ":pencil2: Indicateur *{code}* modifié : {name}.",
     "kpi.archived": ":wastebasket: Indicateur *{code}* supprimé des listes ; ses valeurs restent dans l'historique et son code est de nouveau libre.",
+    "error.bad_hysteresis": "« {value} » n'est pas une marge : un nombre positif dans l'unité de l'indicateur, par exemple `hysteresis=2`.",
     "error.edit_needs_keys": "Indiquez ce qui change avec clé=valeur (« {value} »). Exemple : `/kpi edit {code} target=80 owner=@prénom.nom` (`none` efface un seuil).",
     "error.kind_is_fixed": "Le type de « {code} » ne peut pas changer : ses valeurs en dépendent. Créez un autre indicateur.",
     # Statuses and words

@@ -27,14 +27,14 @@ def evaluate_reading(
         return ()
     state = session.get(AlertState, indicator.id)
     before = Status(state.level) if state is not None else Status.OK
-    after = next_level(before, reading["value"], indicator.thresholds)
+    after = next_level(before, reading["value"], indicator.thresholds, margin=indicator.hysteresis)
     if after is before:
         return ()
     if state is None:
         state = AlertState(indicator_id=indicator.id, team_id=team_id, level=after.value, since=now)
         session.add(state)
     state.level, state.since = after.value, now
-    result = change(before, after)
+    result = change(before, after, warn_by_dm=indicator.warn_dm)
     for notice in result.notices:
         key = f"{notice.value}:{indicator.id}:{reading['id']}"
         payload = {

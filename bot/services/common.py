@@ -52,6 +52,8 @@ def indicator_view(row: Indicator | Any) -> IndicatorView:
         entity=row.entity,
         level=Level(row.level),
         cadence=Cadence(row.cadence) if row.cadence else None,
+        hysteresis=row.hysteresis,
+        warn_dm=row.warn_dm,
     )
 
 

@@ -95,6 +95,8 @@ class IndicatorService:
                 warn_above=t.warn_above,
                 alert_above=t.alert_above,
                 owner_id=spec.owner_id or user_id,
+                hysteresis=spec.hysteresis,
+                warn_dm=spec.warn_dm,
                 entity=spec.entity,
                 level=spec.level.value,
                 cadence=spec.cadence.value if spec.cadence else None,

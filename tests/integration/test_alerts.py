@@ -59,3 +59,31 @@ def test_an_invalid_reading_queues_nothing(services: Services) -> None:
     with pytest.raises(InvalidInput):
         kpi(services, "frc 1/0")
     assert outbox(services) == []
+
+
+def test_hysteresis_stops_flapping_and_warnings_by_dm_when_asked(services: Services) -> None:
+    kpi(services, 'new frc "Résolution" kind=ratio warn_below=70 alert_below=60 hysteresis=3 warn_dm=oui')
+    for month, value in ((5, "30/60"), (6, "37/60"), (7, "35/60"), (8, "37/60"), (9, "40/60"), (10, "45/60")):
+        kpi(services, f"frc {value} @2026-{month:02d}")  # 50 %, 61.7 %, 58.3 %, 61.7 %, 66.7 %, 75 %
+    assert [kind for kind, _ in outbox(services)] == ["alert", "resolved", "resolved"]
+
+
+def test_edit_sets_hysteresis_and_warn_dm(services: Services) -> None:
+    from bot.domain.grammar import EditIndicator, parse_kpi
+
+    setup(services)
+    cmd = parse_kpi("edit frc hysteresis=2,5 warn_dm=oui")
+    assert isinstance(cmd, EditIndicator)
+    view = services.indicators.edit(team_id="T0PILOTE", user_id="U0BOB", command=cmd, is_admin=lambda: False)
+    assert view.hysteresis == 2.5 and view.warn_dm
+
+
+def test_bad_hysteresis() -> None:
+    import pytest
+
+    from bot.domain.errors import InvalidInput
+    from bot.domain.grammar import parse_kpi
+
+    with pytest.raises(InvalidInput) as exc:
+        parse_kpi('new frc "x" hysteresis=-1')
+    assert exc.value.key == "error.bad_hysteresis"

@@ -1,4 +1,4 @@
-"""Alert states and the outbox of messages to send.
+"""Alert states, the outbox of messages to send, and per-indicator hysteresis and warning DMs.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,6 +19,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("indicators") as batch:
+        batch.add_column(sa.Column("hysteresis", sa.Double(), nullable=False, server_default=sa.text("0")))
+        batch.add_column(sa.Column("warn_dm", sa.Boolean(), nullable=False, server_default=sa.text("false")))
     op.create_table(
         "alert_states",
         sa.Column("indicator_id", sa.Integer(), sa.ForeignKey("indicators.id"), primary_key=True),
@@ -53,3 +56,6 @@ def downgrade() -> None:
     op.drop_index("ix_outbox_due", table_name="outbox")
     op.drop_table("outbox")
     op.drop_table("alert_states")
+    with op.batch_alter_table("indicators") as batch:
+        batch.drop_column("warn_dm")
+        batch.drop_column("hysteresis")
