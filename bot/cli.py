@@ -42,9 +42,13 @@ def open_database(settings: Settings, *, may_create: bool) -> Database:
 
 def build_services(settings: Settings, db: Database) -> Services:
     """The services on this database, with the configured defaults."""
-    return Services.build(
-        db, defaults=Defaults(timezone=settings.pilote_timezone, language=settings.pilote_language)
+    defaults = Defaults(
+        timezone=settings.pilote_timezone,
+        language=settings.pilote_language,
+        alert_repeat_hours=settings.pilote_alert_repeat_hours,
+        plan_channel=settings.pilote_plan_channel,
     )
+    return Services.build(db, defaults=defaults)
 
 
 def start_outbox(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
@@ -53,7 +57,9 @@ def start_outbox(settings: Settings, services: Services):  # type: ignore[no-unt
     from bot.slack.delivery import OutboxSender, sender_client
 
     client = sender_client(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
-    return start_jobs(sender=OutboxSender(client, services), timezone=settings.pilote_timezone)
+    return start_jobs(
+        sender=OutboxSender(client, services), services=services, timezone=settings.pilote_timezone
+    )
 
 
 def build_slack(settings: Settings, services: Services):  # type: ignore[no-untyped-def]

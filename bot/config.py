@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -19,6 +19,8 @@ ENV_NAMES = {
     "pilote_timezone": "PILOTE_TIMEZONE",
     "pilote_language": "PILOTE_LANGUAGE",
     "pilote_admins": "PILOTE_ADMINS",
+    "pilote_alert_repeat_hours": "PILOTE_ALERT_REPEAT_HOURS",
+    "pilote_plan_channel": "PILOTE_PLAN_CHANNEL",
 }
 
 
@@ -39,6 +41,15 @@ class Settings(BaseSettings):
     pilote_timezone: str = "Europe/Paris"
     pilote_language: Literal["fr", "en"] = "fr"
     pilote_admins: str = ""
+    pilote_alert_repeat_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    pilote_plan_channel: str | None = None
+
+    @field_validator("pilote_plan_channel")
+    @classmethod
+    def _plan_channel(cls, v: str | None) -> str | None:
+        if v is not None and not (v[:1] in "CG" and v[1:].isalnum() and v.isupper()):
+            raise ValueError("must be a Slack channel id such as C012AB3CD (channel details → About)")
+        return v
 
     @field_validator("pilote_admins")
     @classmethod

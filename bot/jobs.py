@@ -6,12 +6,14 @@ import datetime as dt
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.services import Services
 from bot.slack.delivery import OutboxSender
 
 OUTBOX_SECONDS = 2
+REMINDER_MINUTES = 5
 
 
-def start_jobs(*, sender: OutboxSender, timezone: str) -> BackgroundScheduler:
+def start_jobs(*, sender: OutboxSender, services: Services, timezone: str) -> BackgroundScheduler:
     """Start the scheduler: the outbox is drained at once (a restart resumes its sends), then every 2 s."""
     scheduler = BackgroundScheduler(timezone=timezone)
     scheduler.add_job(
@@ -22,6 +24,15 @@ def start_jobs(*, sender: OutboxSender, timezone: str) -> BackgroundScheduler:
         max_instances=1,  # one drain at a time in this process; other processes are kept out by the lease
         coalesce=True,
         next_run_time=dt.datetime.now(dt.UTC),
+    )
+    # Unacknowledged alerts: queue their reminder, then their escalation (the outbox job sends them).
+    scheduler.add_job(
+        services.alerts.remind_due,
+        "interval",
+        minutes=REMINDER_MINUTES,
+        id="alert-reminders",
+        max_instances=1,
+        coalesce=True,
     )
     scheduler.start()
     return scheduler

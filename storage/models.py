@@ -210,12 +210,19 @@ class AlertState(Base):
     """Where an indicator stands against its thresholds, and the alert DM that says so."""
 
     __tablename__ = "alert_states"
+    __table_args__ = (Index("ix_alert_states_level", "level"),)
 
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
     level: Mapped[str] = mapped_column(String(12))
     since: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     alert_key: Mapped[str | None] = mapped_column(String(80))  # outbox key of the open alert's DM
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    snoozed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    snoozed_to_next_reading: Mapped[bool] = mapped_column(default=False)
+    repeated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class OutboxMessage(Base):

@@ -1,6 +1,18 @@
 """Messages of threshold alerts, in French and English."""
 
 FR: dict[str, str] = {
+    "alert.repeat": ":bell: *Rappel* — cette alerte n'a pas encore été prise en compte.",
+    "alert.escalation": ":rotating_light: *Alerte non prise en compte* — responsable : {owner}.",
+    "alert.button.ack": "Pris en compte",
+    "alert.button.snooze.1d": "Reporter d'un jour",
+    "alert.button.snooze.1w": "Reporter d'une semaine",
+    "alert.button.snooze.next": "Jusqu'à la prochaine valeur",
+    "alert.button.record": "Saisir une valeur",
+    "alert.acknowledged": ":ok_hand: Alerte sur *{code}* prise en compte : plus de rappel pour celle-ci.",
+    "alert.snoozed": ":zzz: Alerte sur *{code}* reportée jusqu'au {until}.",
+    "alert.snoozed_next": ":zzz: Alerte sur *{code}* reportée jusqu'à la prochaine valeur saisie.",
+    "error.alert_closed": "Cette alerte est déjà close : l'indicateur est revenu dans les clous, ou une nouvelle alerte l'a remplacée.",
+    "error.bad_snooze": "« {value} » n'est pas une durée de report.",
     "alert.alert": ":red_circle: *Alerte* — *{code}* ({name}) vaut *{value}* pour {period} : {crossed}.",
     "alert.warning": ":large_orange_circle: *Vigilance* — *{code}* ({name}) vaut *{value}* pour {period} : {crossed}.",
     "alert.resolved": ":large_green_circle: *Retour à la normale* — *{code}* ({name}) vaut *{value}* pour {period}.",
@@ -15,6 +27,18 @@ FR: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "alert.repeat": ":bell: *Reminder* — this alert has not been acknowledged yet.",
+    "alert.escalation": ":rotating_light: *Alert not acknowledged* — owner: {owner}.",
+    "alert.button.ack": "Acknowledge",
+    "alert.button.snooze.1d": "Snooze a day",
+    "alert.button.snooze.1w": "Snooze a week",
+    "alert.button.snooze.next": "Until the next value",
+    "alert.button.record": "Record a value",
+    "alert.acknowledged": ":ok_hand: Alert on *{code}* acknowledged: no more reminders for it.",
+    "alert.snoozed": ":zzz: Alert on *{code}* snoozed until {until}.",
+    "alert.snoozed_next": ":zzz: Alert on *{code}* snoozed until the next value is recorded.",
+    "error.alert_closed": "This alert is already closed: the indicator is back on track, or a new alert replaced it.",
+    "error.bad_snooze": "“{value}” is not a snooze duration.",
     "alert.alert": ":red_circle: *Alert* — *{code}* ({name}) is *{value}* for {period}: {crossed}.",
     "alert.warning": ":large_orange_circle: *Warning* — *{code}* ({name}) is *{value}* for {period}: {crossed}.",
     "alert.resolved": ":large_green_circle: *Back to normal* — *{code}* ({name}) is *{value}* for {period}.",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from bot.services.actions import ActionService
+from bot.services.alerts import AlertService
 from bot.services.common import Clock, Defaults, system_clock
 from bot.services.home import HomeService
 from bot.services.indicators import IndicatorService
@@ -34,6 +36,7 @@ class Services:
     actions: ActionService
     home: HomeService
     outbox: OutboxService
+    alerts: AlertService
 
     @classmethod
     def build(cls, db: Database, *, defaults: Defaults, clock: Clock = system_clock) -> Services:
@@ -46,4 +49,10 @@ class Services:
             actions=ActionService(db, clock=clock, defaults=defaults),
             home=HomeService(db, clock=clock, defaults=defaults),
             outbox=OutboxService(db, clock=clock),
+            alerts=AlertService(
+                db,
+                clock=clock,
+                repeat_after=dt.timedelta(hours=defaults.alert_repeat_hours),
+                plan_channel=defaults.plan_channel,
+            ),
         )

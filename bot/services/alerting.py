@@ -26,12 +26,20 @@ def evaluate_reading(
     if not indicator.thresholds.any:
         return ()
     state = session.get(AlertState, indicator.id)
+    if state is not None and state.snoozed_to_next_reading:
+        state.snoozed_to_next_reading = False  # the reading it waited for has come
     before = Status(state.level) if state is not None else Status.OK
     after = next_level(before, reading["value"], indicator.thresholds, margin=indicator.hysteresis)
     if after is before:
         return ()
     if state is None:
-        state = AlertState(indicator_id=indicator.id, team_id=team_id, level=after.value, since=now)
+        state = AlertState(
+            indicator_id=indicator.id,
+            team_id=team_id,
+            level=after.value,
+            since=now,
+            snoozed_to_next_reading=False,
+        )
         session.add(state)
     state.level, state.since = after.value, now
     result = change(before, after, warn_by_dm=indicator.warn_dm)
@@ -70,7 +78,10 @@ def evaluate_reading(
             )
         )
         if notice is Notice.ALERT:
+            # A new alert episode: acknowledgement, snooze and reminders start over.
             state.alert_key = key
+            state.acknowledged_at = state.acknowledged_by = state.snoozed_until = None
+            state.repeated_at = state.escalated_at = None
         elif notice is Notice.RESOLVED:
             state.alert_key = None
     return result.notices

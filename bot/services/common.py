@@ -27,6 +27,8 @@ class Defaults:
 
     timezone: str = "Europe/Paris"
     language: str = "fr"
+    alert_repeat_hours: float = 24.0  # an unacknowledged alert is repeated once after this, then escalated
+    plan_channel: str | None = None  # where alerts are escalated (none: no escalation)
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

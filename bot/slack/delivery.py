@@ -65,10 +65,11 @@ class OutboxSender:
         outbox = self._services.outbox
         lang = self._services.workspaces.language_or_default(team_id=item.team_id)
         try:
-            channel = self._dm_channel(item.recipient)
+            # A user gets a DM; a channel (escalation) gets the message in the channel.
+            channel = self._dm_channel(item.recipient) if item.recipient[:1] in "UW" else item.recipient
             found = self._already_there(channel, item.key) if item.maybe_sent else None
             if found is None:
-                msg = alert_message(lang, item.kind, item.payload)
+                msg = alert_message(lang, item.kind, item.payload, key=item.key)
                 metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": item.key}}
                 found = str(self._client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"])
             outbox.sent(id=item.id, channel=channel, ts=found)

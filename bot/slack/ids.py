@@ -14,3 +14,7 @@ HOME_SHOW_MORE = "pilote.home.more"  # value: a section name; republishes the Ho
 NEW_ACTION_MODAL = "pilote.modal.new_action"
 PROGRESS_MODAL = "pilote.modal.progress"
 RECORD_MODAL = "pilote.modal.record_reading"
+
+# Buttons of alert messages
+ALERT_ACK = "pilote.alert.ack"  # value: the alert's outbox key
+ALERT_SNOOZE = "pilote.alert.snooze"  # suffixed :1d, :1w or :next; value: "<alert key>|<1d|1w|next>"

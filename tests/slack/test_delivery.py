@@ -127,3 +127,59 @@ def test_from_the_command_to_the_owner_dm(services: Services, fake_slack: FakeSl
     (dm,) = [c for c in fake_slack.calls_to("chat.postMessage") if "Alerte" in c.args.get("text", "")]
     assert fake_slack.calls_to("conversations.open")[0].args["users"] == "U0BOB"
     assert "<!channel>" not in str(dm.args)
+
+
+def test_alert_buttons_acknowledge_and_snooze(alerting: Services, fake_slack: FakeSlack) -> None:
+    from bot.slack import ids
+    from tests.support.payloads import block_actions_payload
+    from tests.support.slackbed import SlackBed
+
+    assert sender(alerting, fake_slack).drain() == 1
+    (alert,) = dms(fake_slack)
+    buttons = {
+        e["action_id"]: e["value"] for b in alert["blocks"] if b["type"] == "actions" for e in b["elements"]
+    }
+    assert f"{ids.HOME_RECORD_READING}:frc" in buttons
+    bed = SlackBed(alerting, fake_slack)
+    url = fake_slack.new_response_url()
+    snooze = bed.interaction(
+        block_actions_payload(
+            action_id=f"{ids.ALERT_SNOOZE}:1w",
+            value=buttons[f"{ids.ALERT_SNOOZE}:1w"],
+            user_id="U0BOB",
+            response_url=url,
+        )
+    )
+    assert snooze.status == 200
+    ack = bed.interaction(
+        block_actions_payload(
+            action_id=ids.ALERT_ACK,
+            value=buttons[ids.ALERT_ACK],
+            user_id="U0BOB",
+            response_url=fake_slack.new_response_url(),
+        )
+    )
+    assert ack.status == 200
+    posted = fake_slack.wait_for_responses(2, timeout=10)
+    assert "reportée jusqu'au 27 nov. 2026" in str(posted) and "prise en compte" in str(posted)
+
+
+def test_reminder_and_escalation_messages(db: object, clock: FixedClock, fake_slack: FakeSlack) -> None:
+    from bot.services import Defaults
+    from storage.db import Database
+
+    assert isinstance(db, Database)
+    services = Services.build(db, defaults=Defaults(plan_channel="C0PLAN"), clock=clock)
+    kpi(services, 'new frc "Résolution" kind=ratio alert_below=60 owner=<@U0BOB|bob>')
+    kpi(services, "frc 30/60 @2026-10")
+    s = sender(services, fake_slack)
+    assert s.drain() == 1
+    clock.advance(hours=25)
+    services.alerts.remind_due()
+    assert s.drain() == 1
+    clock.advance(hours=25)
+    services.alerts.remind_due()
+    assert s.drain() == 1
+    texts = [c.args["text"] for c in fake_slack.calls_to("chat.postMessage")]
+    assert "Rappel" in texts[1] and "Alerte non prise en compte" in texts[2] and "<@U0BOB>" in texts[2]
+    assert fake_slack.calls_to("chat.postMessage")[2].args["channel"] == "C0PLAN"

@@ -52,7 +52,7 @@ def test_app_home_interactivity_and_events(manifest: dict[str, Any]) -> None:
 
 def test_bot_scopes_are_the_minimal_set(manifest: dict[str, Any]) -> None:
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(
-        ["commands", "chat:write", "files:write", "im:write", "im:history", "users:read"]
+        ["commands", "chat:write", "files:write", "im:write", "im:history", "channels:history", "users:read"]
     )
     assert "user" not in manifest["oauth_config"]["scopes"], "Pilote needs no user token"
 

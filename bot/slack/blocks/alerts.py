@@ -8,7 +8,8 @@ from typing import Any
 from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
 from bot.i18n import period, t, value
-from bot.slack.blocks.common import Message, context, esc, message, section
+from bot.slack import ids
+from bot.slack.blocks.common import Block, Message, context, esc, message, section
 
 
 def _shown(lang: str, p: dict[str, Any], amount: float | None = None) -> str:
@@ -42,12 +43,45 @@ def _params(lang: str, p: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def alert_message(lang: str, kind: str, p: dict[str, Any]) -> Message:
-    """The DM for an outbox item of kind alert, warning or resolved."""
+def _buttons(lang: str, p: dict[str, Any], alert_key: str) -> Block:
+    """Acknowledge, snooze (a day, a week, until the next reading), record a new value."""
+    elements = [_button(t(lang, "alert.button.ack"), ids.ALERT_ACK, alert_key, primary=True)]
+    for until in ("1d", "1w", "next"):
+        elements.append(
+            _button(
+                t(lang, f"alert.button.snooze.{until}"), f"{ids.ALERT_SNOOZE}:{until}", f"{alert_key}|{until}"
+            )
+        )
+    elements.append(
+        _button(t(lang, "alert.button.record"), f"{ids.HOME_RECORD_READING}:{p['code']}", p["code"])
+    )
+    return {"type": "actions", "block_id": f"pilote.alert.{p['indicator_id']}", "elements": elements}
+
+
+def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text},
+        "action_id": action_id,
+        "value": value,
+    }
+    if primary:
+        button["style"] = "primary"
+    return button
+
+
+def alert_message(lang: str, kind: str, p: dict[str, Any], *, key: str = "") -> Message:
+    """The message of an outbox item: alert, warning, resolved (to the owner), repeat, escalation."""
     params = _params(lang, p)
     if kind == "resolved":
-        key = "alert.resolved_to_warning" if p["after"] == "warning" else "alert.resolved"
-        text = t(lang, key, crossed=_crossed(lang, p, "warning"), **params)
+        rkey = "alert.resolved_to_warning" if p["after"] == "warning" else "alert.resolved"
+        text = t(lang, rkey, crossed=_crossed(lang, p, "warning"), **params)
+    elif kind in ("repeat", "escalation"):
+        text = (
+            t(lang, f"alert.{kind}", owner=f"<@{p['owner']}>")
+            + "\n"
+            + t(lang, "alert.alert", crossed=_crossed(lang, p, "alert"), **params)
+        )
     else:
         text = t(lang, f"alert.{kind}", crossed=_crossed(lang, p, kind), **params)
     target = p["thresholds"].get("target")
@@ -58,7 +92,10 @@ def alert_message(lang: str, kind: str, p: dict[str, Any]) -> Message:
         who=f"<@{p['recorded_by']}>",
         code=esc(p["code"]),
     )
-    return message(text, [section(text), context(ctx)])
+    blocks: list[Block] = [section(text), context(ctx)]
+    if kind in ("alert", "repeat", "escalation"):
+        blocks.append(_buttons(lang, p, key if kind == "alert" else str(p["alert_key"])))
+    return message(text, blocks)
 
 
 def closed_alert_message(lang: str, alert: dict[str, Any], now: dict[str, Any]) -> Message:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners import action_commands, commands, home, interactivity
+from bot.slack.listeners import action_commands, alerts, commands, home, interactivity
 
 
 def register(app: App, deps: SlackDeps) -> None:
@@ -14,3 +14,4 @@ def register(app: App, deps: SlackDeps) -> None:
     action_commands.register(app, deps)
     interactivity.register(app, deps)
     home.register(app, deps)
+    alerts.register(app, deps)

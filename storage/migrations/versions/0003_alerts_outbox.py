@@ -29,7 +29,14 @@ def upgrade() -> None:
         sa.Column("level", sa.String(12), nullable=False),
         sa.Column("since", UTCDateTime(), nullable=False),
         sa.Column("alert_key", sa.String(80), nullable=True),
+        sa.Column("acknowledged_at", UTCDateTime(), nullable=True),
+        sa.Column("acknowledged_by", sa.String(32), nullable=True),
+        sa.Column("snoozed_until", UTCDateTime(), nullable=True),
+        sa.Column("snoozed_to_next_reading", sa.Boolean(), nullable=False),
+        sa.Column("repeated_at", UTCDateTime(), nullable=True),
+        sa.Column("escalated_at", UTCDateTime(), nullable=True),
     )
+    op.create_index("ix_alert_states_level", "alert_states", ["level"])
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -55,6 +62,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_outbox_due", table_name="outbox")
     op.drop_table("outbox")
+    op.drop_index("ix_alert_states_level", table_name="alert_states")
     op.drop_table("alert_states")
     with op.batch_alter_table("indicators") as batch:
         batch.drop_column("warn_dm")
