@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,7 +10,8 @@ from sqlalchemy.orm import Session
 from bot.domain.alerts import Notice, change, next_level
 from bot.domain.indicators import IndicatorView
 from bot.domain.thresholds import Status
-from storage.models import AlertState, OutboxMessage
+from bot.services.outbox import enqueue
+from storage.models import AlertState
 
 
 def evaluate_reading(
@@ -62,20 +62,15 @@ def evaluate_reading(
             "recorded_by": reading["recorded_by"],
             "alert_key": state.alert_key if notice is Notice.RESOLVED else None,
         }
-        session.add(
-            OutboxMessage(
-                team_id=team_id,
-                key=key,
-                kind=notice.value,
-                recipient=indicator.owner_id or reading["recorded_by"],
-                payload=json.dumps(payload),
-                status="pending",
-                attempts=0,
-                ambiguous=False,
-                next_attempt_at=now,
-                created_at=now,
-                last_error="",
-            )
+        recipient = indicator.owner_id or reading["recorded_by"]
+        enqueue(
+            session,
+            team_id=team_id,
+            key=key,
+            kind=notice.value,
+            recipient=recipient,
+            payload=payload,
+            now=now,
         )
         if notice is Notice.ALERT:
             # A new alert episode: acknowledgement, snooze and reminders start over.

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.errors import InvalidInput
 from bot.services.common import Clock
+from bot.services.outbox import enqueue
 from storage.db import Database
 from storage.models import AlertState, Indicator, OutboxMessage
 
@@ -99,19 +100,13 @@ class AlertService:
     @staticmethod
     def _queue(session: Session, alert: OutboxMessage, kind: str, recipient: str, now: dt.datetime) -> int:
         payload = {**json.loads(alert.payload), "owner": alert.recipient, "alert_key": alert.key}
-        session.add(
-            OutboxMessage(
-                team_id=alert.team_id,
-                key=f"{kind}:{alert.key}",
-                kind=kind,
-                recipient=recipient,
-                payload=json.dumps(payload),
-                status="pending",
-                attempts=0,
-                ambiguous=False,
-                next_attempt_at=now,
-                created_at=now,
-                last_error="",
-            )
+        enqueue(
+            session,
+            team_id=alert.team_id,
+            key=f"{kind}:{alert.key}",
+            kind=kind,
+            recipient=recipient,
+            payload=payload,
+            now=now,
         )
         return 1

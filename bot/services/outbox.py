@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.services.common import Clock
 from storage.db import Database
@@ -39,6 +40,34 @@ class SentMessage:
     channel: str
     ts: str
     payload: dict[str, Any]
+
+
+def enqueue(
+    session: Session,
+    *,
+    team_id: str,
+    key: str,
+    kind: str,
+    recipient: str,
+    payload: dict[str, Any],
+    now: dt.datetime,
+) -> None:
+    """Add a message to the outbox, in the caller's transaction: it is sent only if that commits."""
+    session.add(
+        OutboxMessage(
+            team_id=team_id,
+            key=key,
+            kind=kind,
+            recipient=recipient,
+            payload=json.dumps(payload),
+            status="pending",
+            attempts=0,
+            ambiguous=False,
+            next_attempt_at=now,
+            created_at=now,
+            last_error="",
+        )
+    )
 
 
 def backoff(attempts: int) -> dt.timedelta:
