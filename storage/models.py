@@ -84,6 +84,8 @@ class Indicator(Base):
     # Leaving a worse alert level takes being inside by this margin: no flapping around a threshold.
     hysteresis: Mapped[float] = mapped_column(Double(), default=0.0, server_default=text("0"))
     warn_dm: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Relative threshold: a reading that moves by more than this % from the previous one is flagged.
+    change_alert_pct: Mapped[float | None] = mapped_column(Double())
 
 
 class Reading(Base):

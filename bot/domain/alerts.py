@@ -17,6 +17,15 @@ class Notice(StrEnum):
     ALERT = "alert"  # crossed an alert threshold: a DM
     WARNING = "warning"  # crossed a warning threshold: a DM when the indicator asks for it
     RESOLVED = "resolved"  # back inside: a "back to normal" DM, and the alert DM updated in place
+    CHANGE = "change"  # moved by more than the indicator's relative threshold since the previous reading
+
+
+def relative_change(previous: float | None, value: float, limit_pct: float | None) -> float | None:
+    """The change in % from the previous reading when it exceeds the limit; None otherwise."""
+    if limit_pct is None or previous is None or previous == 0:
+        return None
+    pct = (value - previous) / abs(previous) * 100
+    return pct if abs(pct) > limit_pct else None
 
 
 def _improves_to(level: Status, value: float, t: Thresholds, margin: float) -> bool:

@@ -108,6 +108,7 @@ class NewIndicator:
     level: Level = Level.OPERATIONAL
     hysteresis: float = 0.0
     warn_dm: bool = False
+    change_alert_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,11 @@ _KEYS: dict[str, str] = {
     "marge": "hysteresis",
     "warn_dm": "warn_dm",
     "dm_vigilance": "warn_dm",
+    "change_alert": "change_alert",
+    "variation": "change_alert",
 }
 KNOWN_KEYS = (
+    "change_alert",
     "hysteresis",
     "warn_dm",
     "name",
@@ -321,6 +325,7 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
         "owner": parse_owner,
         "hysteresis": parse_hysteresis,
         "warn_dm": parse_yes_no,
+        "change_alert": parse_change_alert,
     }
     parsed = {k: fn(options[k]) for k, fn in optional.items() if k in options}
     return NewIndicator(
@@ -335,7 +340,16 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
         level=parsed.get("level", Level.OPERATIONAL),  # type: ignore[arg-type]
         hysteresis=parsed.get("hysteresis", 0.0),  # type: ignore[arg-type]
         warn_dm=parsed.get("warn_dm", False),  # type: ignore[arg-type]
+        change_alert_pct=parsed.get("change_alert"),  # type: ignore[arg-type]
     )
+
+
+def parse_change_alert(raw: str) -> float:
+    """A relative threshold: a change of more than this percentage from the previous reading."""
+    pct = parse_threshold(Kind.NUMBER, raw)
+    if pct <= 0:
+        raise InvalidInput("error.bad_change_alert", value=raw.strip()[:20])
+    return pct
 
 
 def parse_hysteresis(raw: str) -> float:
@@ -399,6 +413,8 @@ def edited_values(kind: Kind, current: Thresholds, changes: tuple[tuple[str, str
             values["hysteresis"] = parse_hysteresis(raw)
         elif key == "warn_dm":
             values["warn_dm"] = parse_yes_no(raw)
+        elif key == "change_alert":
+            values["change_alert_pct"] = None if word(raw) in CLEAR_WORDS else parse_change_alert(raw)
     values.update(Thresholds(**thresholds).validate().__dict__)
     return values
 

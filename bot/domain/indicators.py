@@ -26,6 +26,7 @@ class IndicatorView:
     cadence: Cadence | None
     hysteresis: float = 0.0
     warn_dm: bool = False
+    change_alert_pct: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """Messages of threshold alerts, in French and English."""
 
 FR: dict[str, str] = {
+    "alert.change.up": ":chart_with_upwards_trend: *Variation* — *{code}* ({name}) vaut *{value}* pour {period} : +{pct} % depuis la valeur précédente ({previous}), au-delà des {limit} % suivis.",
+    "alert.change.down": ":chart_with_downwards_trend: *Variation* — *{code}* ({name}) vaut *{value}* pour {period} : −{pct} % depuis la valeur précédente ({previous}), au-delà des {limit} % suivis.",
+    "error.bad_change_alert": "« {value} » n'est pas un seuil de variation : un pourcentage positif, par exemple `change_alert=20`.",
     "alert.repeat": ":bell: *Rappel* — cette alerte n'a pas encore été prise en compte.",
     "alert.escalation": ":rotating_light: *Alerte non prise en compte* — responsable : {owner}.",
     "alert.button.ack": "Pris en compte",
@@ -27,6 +30,9 @@ FR: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "alert.change.up": ":chart_with_upwards_trend: *Change* — *{code}* ({name}) is *{value}* for {period}: +{pct}% from the previous value ({previous}), beyond the {limit}% you follow.",
+    "alert.change.down": ":chart_with_downwards_trend: *Change* — *{code}* ({name}) is *{value}* for {period}: −{pct}% from the previous value ({previous}), beyond the {limit}% you follow.",
+    "error.bad_change_alert": "“{value}” is not a change threshold: a positive percentage, for example `change_alert=20`.",
     "alert.repeat": ":bell: *Reminder* — this alert has not been acknowledged yet.",
     "alert.escalation": ":rotating_light: *Alert not acknowledged* — owner: {owner}.",
     "alert.button.ack": "Acknowledge",

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.domain.alerts import Notice, change, next_level
+from bot.domain.alerts import Notice, change, next_level, relative_change
 from bot.domain.indicators import IndicatorView
 from bot.domain.thresholds import Status
 from bot.services.outbox import enqueue
@@ -21,17 +21,37 @@ def evaluate_reading(
     team_id: str,
     reading: dict[str, Any],
     now: dt.datetime,
+    previous_value: float | None = None,
 ) -> tuple[Notice, ...]:
     """Move the indicator's alert state for its newest reading; queue the notices the change calls for."""
+    queued: list[Notice] = []
+    pct = relative_change(previous_value, reading["value"], indicator.change_alert_pct)
+    if pct is not None:
+        payload = {
+            **_payload(indicator, reading),
+            "previous_value": previous_value,
+            "change_pct": pct,
+            "limit_pct": indicator.change_alert_pct,
+        }
+        enqueue(
+            session,
+            team_id=team_id,
+            key=f"change:{indicator.id}:{reading['id']}",
+            kind=Notice.CHANGE.value,
+            recipient=indicator.owner_id or reading["recorded_by"],
+            payload=payload,
+            now=now,
+        )
+        queued.append(Notice.CHANGE)
     if not indicator.thresholds.any:
-        return ()
+        return tuple(queued)
     state = session.get(AlertState, indicator.id)
     if state is not None and state.snoozed_to_next_reading:
         state.snoozed_to_next_reading = False  # the reading it waited for has come
     before = Status(state.level) if state is not None else Status.OK
     after = next_level(before, reading["value"], indicator.thresholds, margin=indicator.hysteresis)
     if after is before:
-        return ()
+        return tuple(queued)
     if state is None:
         state = AlertState(
             indicator_id=indicator.id,
@@ -46,20 +66,9 @@ def evaluate_reading(
     for notice in result.notices:
         key = f"{notice.value}:{indicator.id}:{reading['id']}"
         payload = {
-            "indicator_id": indicator.id,
-            "code": indicator.code,
-            "name": indicator.name,
-            "kind": indicator.kind.value,
-            "unit": indicator.unit,
-            "value": reading["value"],
-            "numerator": reading["numerator"],
-            "denominator": reading["denominator"],
-            "period_start": reading["period_start"].isoformat(),
-            "period_kind": reading["period_kind"],
+            **_payload(indicator, reading),
             "before": before.value,
             "after": after.value,
-            "thresholds": indicator.thresholds.__dict__,
-            "recorded_by": reading["recorded_by"],
             "alert_key": state.alert_key if notice is Notice.RESOLVED else None,
         }
         recipient = indicator.owner_id or reading["recorded_by"]
@@ -79,4 +88,22 @@ def evaluate_reading(
             state.repeated_at = state.escalated_at = None
         elif notice is Notice.RESOLVED:
             state.alert_key = None
-    return result.notices
+    return tuple(queued) + result.notices
+
+
+def _payload(indicator: IndicatorView, reading: dict[str, Any]) -> dict[str, Any]:
+    """What every message about a reading says, rendered later in the recipient's language."""
+    return {
+        "indicator_id": indicator.id,
+        "code": indicator.code,
+        "name": indicator.name,
+        "kind": indicator.kind.value,
+        "unit": indicator.unit,
+        "value": reading["value"],
+        "numerator": reading["numerator"],
+        "denominator": reading["denominator"],
+        "period_start": reading["period_start"].isoformat(),
+        "period_kind": reading["period_kind"],
+        "thresholds": indicator.thresholds.__dict__,
+        "recorded_by": reading["recorded_by"],
+    }

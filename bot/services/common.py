@@ -56,6 +56,7 @@ def indicator_view(row: Indicator | Any) -> IndicatorView:
         cadence=Cadence(row.cadence) if row.cadence else None,
         hysteresis=row.hysteresis,
         warn_dm=row.warn_dm,
+        change_alert_pct=row.change_alert_pct,
     )
 
 

@@ -97,6 +97,7 @@ class IndicatorService:
                 owner_id=spec.owner_id or user_id,
                 hysteresis=spec.hysteresis,
                 warn_dm=spec.warn_dm,
+                change_alert_pct=spec.change_alert_pct,
                 entity=spec.entity,
                 level=spec.level.value,
                 cadence=spec.cadence.value if spec.cadence else None,
@@ -158,7 +159,14 @@ class IndicatorService:
                 previous.period_kind,
             ):
                 evaluate_reading(
-                    session, indicator=view, team_id=team_id, reading={"id": new_id, **values}, now=now
+                    session,
+                    indicator=view,
+                    team_id=team_id,
+                    reading={"id": new_id, **values},
+                    now=now,
+                    previous_value=previous.value
+                    if previous is not None and previous is not replaced
+                    else None,
                 )
             return RecordResult(
                 indicator=view,

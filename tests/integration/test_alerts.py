@@ -87,3 +87,16 @@ def test_bad_hysteresis() -> None:
     with pytest.raises(InvalidInput) as exc:
         parse_kpi('new frc "x" hysteresis=-1')
     assert exc.value.key == "error.bad_hysteresis"
+
+
+def test_relative_threshold(services: Services) -> None:
+    kpi(services, 'new tickets "Tickets reçus" kind=number change_alert=20 owner=<@U0BOB|bob>')
+    kpi(services, "tickets 100 @2026-08")
+    kpi(services, "tickets 115 @2026-09")  # +15 %: within
+    kpi(services, "tickets 150 @2026-10")  # +30 %: flagged
+    kpi(services, "tickets 151 @2026-10")  # a correction of the same month: not compared with itself
+    kpi(services, "tickets 20 @2026-06")  # a late backfill: nothing
+    assert outbox(services) == [("change", "U0BOB")]
+    with services.db.read() as s:
+        payload = json.loads(s.scalars(select(OutboxMessage)).one().payload)
+    assert round(payload["change_pct"], 1) == 30.4 and payload["previous_value"] == 115

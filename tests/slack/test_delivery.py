@@ -183,3 +183,12 @@ def test_reminder_and_escalation_messages(db: object, clock: FixedClock, fake_sl
     texts = [c.args["text"] for c in fake_slack.calls_to("chat.postMessage")]
     assert "Rappel" in texts[1] and "Alerte non prise en compte" in texts[2] and "<@U0BOB>" in texts[2]
     assert fake_slack.calls_to("chat.postMessage")[2].args["channel"] == "C0PLAN"
+
+
+def test_change_message(services: Services, fake_slack: FakeSlack) -> None:
+    kpi(services, 'new tickets "Tickets reçus" kind=number change_alert=20 owner=<@U0BOB|bob>')
+    kpi(services, "tickets 200 @2026-09")
+    kpi(services, "tickets 150 @2026-10")
+    assert sender(services, fake_slack).drain() == 1
+    (dm,) = dms(fake_slack)
+    assert "Variation" in dm["text"] and "−25\u202f%" not in dm["text"] and "−25 %" in dm["text"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
-from bot.i18n import period, t, value
+from bot.i18n import number, period, t, value
 from bot.slack import ids
 from bot.slack.blocks.common import Block, Message, context, esc, message, section
 
@@ -76,6 +76,16 @@ def alert_message(lang: str, kind: str, p: dict[str, Any], *, key: str = "") -> 
     if kind == "resolved":
         rkey = "alert.resolved_to_warning" if p["after"] == "warning" else "alert.resolved"
         text = t(lang, rkey, crossed=_crossed(lang, p, "warning"), **params)
+    elif kind == "change":
+        pct = p["change_pct"]
+        text = t(
+            lang,
+            "alert.change.up" if pct > 0 else "alert.change.down",
+            previous=_shown(lang, p, p["previous_value"]),
+            pct=number(lang, abs(round(pct, 1))),
+            limit=number(lang, p["limit_pct"]),
+            **params,
+        )
     elif kind in ("repeat", "escalation"):
         text = (
             t(lang, f"alert.{kind}", owner=f"<@{p['owner']}>")

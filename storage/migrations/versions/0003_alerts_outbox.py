@@ -22,6 +22,7 @@ def upgrade() -> None:
     with op.batch_alter_table("indicators") as batch:
         batch.add_column(sa.Column("hysteresis", sa.Double(), nullable=False, server_default=sa.text("0")))
         batch.add_column(sa.Column("warn_dm", sa.Boolean(), nullable=False, server_default=sa.text("false")))
+        batch.add_column(sa.Column("change_alert_pct", sa.Double(), nullable=True))
     op.create_table(
         "alert_states",
         sa.Column("indicator_id", sa.Integer(), sa.ForeignKey("indicators.id"), primary_key=True),
@@ -65,5 +66,6 @@ def downgrade() -> None:
     op.drop_index("ix_alert_states_level", table_name="alert_states")
     op.drop_table("alert_states")
     with op.batch_alter_table("indicators") as batch:
+        batch.drop_column("change_alert_pct")
         batch.drop_column("warn_dm")
         batch.drop_column("hysteresis")
