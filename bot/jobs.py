@@ -34,5 +34,9 @@ def start_jobs(*, sender: OutboxSender, services: Services, timezone: str) -> Ba
         max_instances=1,
         coalesce=True,
     )
+    # Late check-ins and actions due soon: idempotent (keyed outbox messages), so hourly is enough.
+    scheduler.add_job(
+        services.reminders.remind, "interval", hours=1, id="reminders", max_instances=1, coalesce=True
+    )
     scheduler.start()
     return scheduler

@@ -255,3 +255,14 @@ class OutboxMessage(Base):
     channel: Mapped[str | None] = mapped_column(String(32))
     ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str] = mapped_column(Text(), default="")
+
+
+class CheckinReminder(Base):
+    """How many times the owner was reminded of one expected reading."""
+
+    __tablename__ = "checkin_reminders"
+
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), primary_key=True)
+    due_on: Mapped[dt.date] = mapped_column(Date(), primary_key=True)
+    sent: Mapped[int] = mapped_column(default=0)
+    last_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -1,6 +1,10 @@
 """Messages of threshold alerts, in French and English."""
 
 FR: dict[str, str] = {
+    "reminder.checkin": ":calendar: *{code}* ({name}) attend sa valeur : elle était due le {due} (dernière saisie : {latest}).",
+    "reminder.actions": ":spiral_note_pad: Vos actions à échéance dans la semaine ou en retard :",
+    "reminder.action_line": "• *#{number}* {label} — échéance {due}{late}",
+    "reminder.actions_hint": "Mettez-les à jour avec `/action <n°> en-cours 40%` ou `/action <n°> fini`, ou voyez-les avec `/action list mine`.",
     "alert.change.up": ":chart_with_upwards_trend: *Variation* — *{code}* ({name}) vaut *{value}* pour {period} : +{pct} % depuis la valeur précédente ({previous}), au-delà des {limit} % suivis.",
     "alert.change.down": ":chart_with_downwards_trend: *Variation* — *{code}* ({name}) vaut *{value}* pour {period} : −{pct} % depuis la valeur précédente ({previous}), au-delà des {limit} % suivis.",
     "error.bad_change_alert": "« {value} » n'est pas un seuil de variation : un pourcentage positif, par exemple `change_alert=20`.",
@@ -30,6 +34,10 @@ FR: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "reminder.checkin": ":calendar: *{code}* ({name}) is waiting for its value: it was due on {due} (last reading: {latest}).",
+    "reminder.actions": ":spiral_note_pad: Your actions due this week or late:",
+    "reminder.action_line": "• *#{number}* {label} — due {due}{late}",
+    "reminder.actions_hint": "Update them with `/action <n> doing 40%` or `/action <n> done`, or see them with `/action list mine`.",
     "alert.change.up": ":chart_with_upwards_trend: *Change* — *{code}* ({name}) is *{value}* for {period}: +{pct}% from the previous value ({previous}), beyond the {limit}% you follow.",
     "alert.change.down": ":chart_with_downwards_trend: *Change* — *{code}* ({name}) is *{value}* for {period}: −{pct}% from the previous value ({previous}), beyond the {limit}% you follow.",
     "error.bad_change_alert": "“{value}” is not a change threshold: a positive percentage, for example `change_alert=20`.",

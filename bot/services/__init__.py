@@ -11,6 +11,7 @@ from bot.services.common import Clock, Defaults, system_clock
 from bot.services.home import HomeService
 from bot.services.indicators import IndicatorService
 from bot.services.outbox import OutboxService
+from bot.services.reminders import ReminderService
 from bot.services.workspaces import WorkspaceService
 from storage.db import Database
 
@@ -37,6 +38,7 @@ class Services:
     home: HomeService
     outbox: OutboxService
     alerts: AlertService
+    reminders: ReminderService
 
     @classmethod
     def build(cls, db: Database, *, defaults: Defaults, clock: Clock = system_clock) -> Services:
@@ -55,4 +57,5 @@ class Services:
                 repeat_after=dt.timedelta(hours=defaults.alert_repeat_hours),
                 plan_channel=defaults.plan_channel,
             ),
+            reminders=ReminderService(db, clock=clock),
         )

@@ -14,10 +14,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
 from bot.services.outbox import OutboxItem
-from bot.slack.blocks.alerts import alert_message, closed_alert_message
+from bot.slack.blocks.alerts import alert_message, closed_alert_message, reminder_message
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pilote_outbox"
+REMINDERS = frozenset({"checkin", "actions"})
 HISTORY_LOOKBACK = 200  # messages searched for a tag after an ambiguous failure
 # A connection that broke, or a timeout: the message may or may not have reached Slack.
 _AMBIGUOUS = (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, socket.timeout)
@@ -69,7 +70,10 @@ class OutboxSender:
             channel = self._dm_channel(item.recipient) if item.recipient[:1] in "UW" else item.recipient
             found = self._already_there(channel, item.key) if item.maybe_sent else None
             if found is None:
-                msg = alert_message(lang, item.kind, item.payload, key=item.key)
+                if item.kind in REMINDERS:
+                    msg = reminder_message(lang, item.kind, item.payload)
+                else:
+                    msg = alert_message(lang, item.kind, item.payload, key=item.key)
                 metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": item.key}}
                 found = str(self._client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"])
             outbox.sent(id=item.id, channel=channel, ts=found)

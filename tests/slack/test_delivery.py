@@ -192,3 +192,18 @@ def test_change_message(services: Services, fake_slack: FakeSlack) -> None:
     assert sender(services, fake_slack).drain() == 1
     (dm,) = dms(fake_slack)
     assert "Variation" in dm["text"] and "−25\u202f%" not in dm["text"] and "−25 %" in dm["text"]
+
+
+def test_reminder_messages(services: Services, fake_slack: FakeSlack, clock: FixedClock) -> None:
+    import datetime as dt
+
+    from tests.support.data import new_action
+
+    kpi(services, 'new frc "Résolution" kind=ratio every=month owner=<@U0BOB|bob>')
+    kpi(services, "frc 45/60 @2026-09")
+    new_action(services, '"Audit" owner=<@U0BOB|bob> due=2026-11-25')
+    clock.now = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
+    assert services.reminders.remind() == 2
+    assert sender(services, fake_slack).drain() == 2
+    texts = " ".join(m["text"] for m in dms(fake_slack))
+    assert "attend sa valeur" in texts and "31 oct. 2026" in texts and "Vos actions" in texts

@@ -25,7 +25,10 @@ def test_every_message_key_used_in_code_exists() -> None:
     for path in list((ROOT / "bot").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         used |= set(
-            re.findall(r'["\']((?:error|kpi|help|status|chart|action|plan|home|modal)\.[a-z_.]+)["\']', text)
+            re.findall(
+                r'["\']((?:error|kpi|help|status|chart|action|plan|home|modal|alert|reminder)\.[a-z_.]+)["\']',
+                text,
+            )
         )
     missing = {k for k in used if k not in i18n.CATALOGUES["fr"]}
     assert not missing

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
-from bot.i18n import number, period, t, value
+from bot.i18n import day, number, period, t, value
 from bot.slack import ids
 from bot.slack.blocks.common import Block, Message, context, esc, message, section
 
@@ -118,3 +118,32 @@ def closed_alert_message(lang: str, alert: dict[str, Any], now: dict[str, Any]) 
         **_params(lang, alert),
     )
     return message(text, [section(text)])
+
+
+def reminder_message(lang: str, kind: str, p: dict[str, Any]) -> Message:
+    """A late check-in (with a button to record the value) or the week's actions due soon."""
+    if kind == "checkin":
+        latest = day(lang, dt.date.fromisoformat(p["latest_period"])) if p.get("latest_period") else "—"
+        text = t(
+            lang,
+            "reminder.checkin",
+            code=esc(p["code"]),
+            name=esc(p["name"]),
+            due=day(lang, dt.date.fromisoformat(p["due_on"])),
+            latest=latest,
+        )
+        button = _button(
+            t(lang, "alert.button.record"), f"{ids.HOME_RECORD_READING}:{p['code']}", p["code"], primary=True
+        )
+        return message(
+            text, [section(text), {"type": "actions", "block_id": "pilote.checkin", "elements": [button]}]
+        )
+    lines = [t(lang, "reminder.actions")]
+    for a in p["actions"]:
+        due = day(lang, dt.date.fromisoformat(a["due_on"])) if a.get("due_on") else "—"
+        late = t(lang, "action.late") if a.get("late") else ""
+        lines.append(
+            t(lang, "reminder.action_line", number=a["number"], label=esc(a["label"]), due=due, late=late)
+        )
+    text = "\n".join(lines)
+    return message(lines[0], [section(text), context(t(lang, "reminder.actions_hint"))])

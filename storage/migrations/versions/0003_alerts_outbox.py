@@ -1,4 +1,5 @@
-"""Alert states, the outbox of messages to send, and per-indicator hysteresis and warning DMs.
+"""Alert states, the outbox, check-in reminders, and per-indicator hysteresis, warning DMs and relative
+thresholds.
 
 Revision ID: 0003
 Revises: 0002
@@ -58,9 +59,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("key", name="uq_outbox_key"),
     )
     op.create_index("ix_outbox_due", "outbox", ["status", "next_attempt_at"])
+    op.create_table(
+        "checkin_reminders",
+        sa.Column("indicator_id", sa.Integer(), sa.ForeignKey("indicators.id"), primary_key=True),
+        sa.Column("due_on", sa.Date(), primary_key=True),
+        sa.Column("sent", sa.Integer(), nullable=False),
+        sa.Column("last_sent_at", UTCDateTime(), nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("checkin_reminders")
     op.drop_index("ix_outbox_due", table_name="outbox")
     op.drop_table("outbox")
     op.drop_index("ix_alert_states_level", table_name="alert_states")
