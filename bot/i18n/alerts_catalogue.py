@@ -1,6 +1,7 @@
 """Messages of threshold alerts, in French and English."""
 
 FR: dict[str, str] = {
+    "alert.trend": "précédente : {previous} {arrow}",
     "reminder.checkin": ":calendar: *{code}* ({name}) attend sa valeur : elle était due le {due} (dernière saisie : {latest}).",
     "reminder.actions": ":spiral_note_pad: Vos actions à échéance dans la semaine ou en retard :",
     "reminder.action_line": "• *#{number}* {label} — échéance {due}{late}",
@@ -34,6 +35,7 @@ FR: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "alert.trend": "previous: {previous} {arrow}",
     "reminder.checkin": ":calendar: *{code}* ({name}) is waiting for its value: it was due on {due} (last reading: {latest}).",
     "reminder.actions": ":spiral_note_pad: Your actions due this week or late:",
     "reminder.action_line": "• *#{number}* {label} — due {due}{late}",

@@ -28,8 +28,7 @@ def evaluate_reading(
     pct = relative_change(previous_value, reading["value"], indicator.change_alert_pct)
     if pct is not None:
         payload = {
-            **_payload(indicator, reading),
-            "previous_value": previous_value,
+            **_payload(indicator, reading, previous_value),
             "change_pct": pct,
             "limit_pct": indicator.change_alert_pct,
         }
@@ -66,7 +65,7 @@ def evaluate_reading(
     for notice in result.notices:
         key = f"{notice.value}:{indicator.id}:{reading['id']}"
         payload = {
-            **_payload(indicator, reading),
+            **_payload(indicator, reading, previous_value),
             "before": before.value,
             "after": after.value,
             "alert_key": state.alert_key if notice is Notice.RESOLVED else None,
@@ -91,7 +90,9 @@ def evaluate_reading(
     return tuple(queued) + result.notices
 
 
-def _payload(indicator: IndicatorView, reading: dict[str, Any]) -> dict[str, Any]:
+def _payload(
+    indicator: IndicatorView, reading: dict[str, Any], previous_value: float | None
+) -> dict[str, Any]:
     """What every message about a reading says, rendered later in the recipient's language."""
     return {
         "indicator_id": indicator.id,
@@ -106,4 +107,5 @@ def _payload(indicator: IndicatorView, reading: dict[str, Any]) -> dict[str, Any
         "period_kind": reading["period_kind"],
         "thresholds": indicator.thresholds.__dict__,
         "recorded_by": reading["recorded_by"],
+        "previous_value": previous_value,
     }

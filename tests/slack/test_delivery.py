@@ -39,6 +39,8 @@ def test_alert_then_back_to_normal_updates_the_alert_in_place(
         and "seuil d'alerte" in alert["text"]
     )
     assert alert["metadata"]["event_type"] == EVENT_TYPE
+    context = next(b for b in alert["blocks"] if b["type"] == "context")["elements"][0]["text"]
+    assert context.startswith("précédente : 83,33 % ↘")
     assert s.drain() == 0  # nothing new
     kpi(alerting, "frc 50/60 @2026-11")
     assert s.drain() == 1

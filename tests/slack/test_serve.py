@@ -124,3 +124,11 @@ def test_garbage_never_gets_a_5xx(server: int) -> None:
         status = conn.getresponse().status
         conn.close()
         assert status < 500, (body, status)
+
+
+def test_the_server_sends_alerts_in_the_background(server: int, fake_slack: FakeSlack) -> None:
+    post_command(server, fake_slack, 'new frc "Résolution" kind=ratio alert_below=60 owner=<@U0BOB|bob>')
+    status, reply = post_command(server, fake_slack, "frc 30/60")
+    assert status == 200 and "alerte" in json.dumps(reply["blocks"], ensure_ascii=False)
+    (call,) = fake_slack.wait_for("chat.postMessage", timeout=15)  # the outbox job, after the ack
+    assert "Alerte" in call.args["text"] and call.args["metadata"]["event_type"] == "pilote_outbox"

@@ -95,7 +95,12 @@ def alert_message(lang: str, kind: str, p: dict[str, Any], *, key: str = "") -> 
     else:
         text = t(lang, f"alert.{kind}", crossed=_crossed(lang, p, kind), **params)
     target = p["thresholds"].get("target")
-    ctx = t(
+    previous = p.get("previous_value")
+    trend = ""
+    if previous is not None and kind != "change":
+        arrow = "↗" if p["value"] > previous else "↘" if p["value"] < previous else "→"
+        trend = t(lang, "alert.trend", previous=_shown(lang, p, previous), arrow=arrow) + " · "
+    ctx = trend + t(
         lang,
         "alert.context",
         target=_shown(lang, p, target) if target is not None else t(lang, "alert.no_target"),
