@@ -67,19 +67,6 @@ def indicator_codes(session: Session, *, team_id: str) -> list[str]:
     return list(session.scalars(stmt))
 
 
-def active_reading_for_period(
-    session: Session, *, indicator_id: int, period_start: dt.date, period_kind: str
-) -> Reading | None:
-    """The active reading of an indicator for one period."""
-    stmt = select(Reading).where(
-        Reading.indicator_id == indicator_id,
-        Reading.period_start == period_start,
-        Reading.period_kind == period_kind,
-        _IS_ACTIVE,
-    )
-    return session.scalars(stmt).one_or_none()
-
-
 def active_readings(session: Session, *, indicator_id: int, limit: int | None = None) -> Sequence[Reading]:
     """Active readings of an indicator, newest period first."""
     stmt = (
@@ -123,12 +110,6 @@ def last_reading_by(session: Session, *, team_id: str, user_id: str) -> Reading 
         .limit(1)
     )
     return session.scalars(stmt).one_or_none()
-
-
-def reading_history(session: Session, *, indicator_id: int) -> Sequence[Reading]:
-    """Every reading of an indicator, withdrawn and superseded ones included, oldest first."""
-    stmt = select(Reading).where(Reading.indicator_id == indicator_id).order_by(Reading.id)
-    return session.scalars(stmt).all()
 
 
 # The reading hot path (every /kpi <code> <value>) answers Slack within its ack: it runs statements
