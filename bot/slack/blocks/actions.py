@@ -17,6 +17,7 @@ from bot.slack.blocks.common import (
     header,
     mention,
     message,
+    notice_message,
     section,
 )
 
@@ -210,5 +211,4 @@ def help_message(lang: str) -> Message:
 
 def notice(lang: str, key: str, *, number: int, label: str) -> Message:
     """A one-line notice about an action."""
-    text = t(lang, key, number=number, label=esc(label))
-    return message(text, [section(text)])
+    return notice_message(lang, key, number=number, label=esc(label))

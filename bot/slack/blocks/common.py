@@ -56,6 +56,12 @@ def message(fallback: str, blocks: list[Block]) -> Message:
     return {"text": clip(fallback, FALLBACK_TEXT_MAX), "blocks": blocks[:MESSAGE_BLOCKS_MAX]}
 
 
+def notice_message(lang: str, key: str, /, **params: Any) -> Message:
+    """A one-line notice from the catalogue."""
+    text = t(lang, key, **params)
+    return message(text, [section(text)])
+
+
 def mention(user_id: str | None, lang: str) -> str:
     """A user mention, or the word for nobody."""
     return f"<@{user_id}>" if user_id else t(lang, "nobody")

@@ -198,9 +198,3 @@ def chart_alt_text(lang: str, history: IndicatorHistory) -> str:
         value=reading_value(lang, ind, latest) if latest else "—",
         period=period(lang, latest.period) if latest else "—",
     )[:1000]
-
-
-def notice_message(lang: str, key: str, **params: str) -> Message:
-    """A one-line notice."""
-    text = t(lang, key, **params)
-    return message(text, [section(text)])

@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.domain.errors import DomainError
-from bot.i18n import day, t
-from bot.slack.blocks.common import error_message, esc, message, section
+from bot.i18n import day
+from bot.slack.blocks.common import error_message, esc, notice_message
 from bot.slack.deps import SlackDeps
 
 ACK = re.compile(r"^pilote\.alert\.ack")
@@ -31,8 +31,7 @@ def register(app: App, deps: SlackDeps) -> None:
         team_id, user_id, key, lang = clicked(body)
         try:
             code = services.alerts.acknowledge(team_id=team_id, user_id=user_id, key=key)
-            text = t(lang, "alert.acknowledged", code=esc(code))
-            reply = message(text, [section(text)])
+            reply = notice_message(lang, "alert.acknowledged", code=esc(code))
         except DomainError as err:
             reply = error_message(lang, err)
         respond(response_type="ephemeral", replace_original=False, **reply)
@@ -44,10 +43,11 @@ def register(app: App, deps: SlackDeps) -> None:
         try:
             code, until_at = services.alerts.snooze(team_id=team_id, user_id=user_id, key=key, until=until)
             if until_at is None:
-                text = t(lang, "alert.snoozed_next", code=esc(code))
+                reply = notice_message(lang, "alert.snoozed_next", code=esc(code))
             else:
-                text = t(lang, "alert.snoozed", code=esc(code), until=day(lang, until_at.date()))
-            reply = message(text, [section(text)])
+                reply = notice_message(
+                    lang, "alert.snoozed", code=esc(code), until=day(lang, until_at.date())
+                )
         except DomainError as err:
             reply = error_message(lang, err)
         respond(response_type="ephemeral", replace_original=False, **reply)

@@ -21,12 +21,11 @@ from bot.domain.action_grammar import parse_number
 from bot.domain.actions import ActionStatus, ActionView
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.indicators import RecordResult
-from bot.i18n import t
 from bot.slack import ids
 from bot.slack.blocks import actions as action_blocks
 from bot.slack.blocks import kpi as kpi_blocks
 from bot.slack.blocks import modal_values
-from bot.slack.blocks.common import Message, error_message, message, section
+from bot.slack.blocks.common import Message, error_message, notice_message
 from bot.slack.blocks.modal_values import ModalErrors
 from bot.slack.blocks.modals import card_modal, new_action_modal, progress_modal, record_reading_modal
 from bot.slack.deps import SlackDeps
@@ -66,11 +65,6 @@ def _channel_of(body: dict[str, Any]) -> str | None:
     return str(channel) if channel else None
 
 
-def _notice(lang: str, key: str, **params: Any) -> Message:
-    text = t(lang, key, **params)
-    return message(text, [section(text)])
-
-
 def _slack_error(err: SlackApiError) -> str:
     return str(err.response.get("error", "")) if err.response is not None else ""
 
@@ -108,7 +102,9 @@ def open_view(
     except SlackApiError as err:
         # Most often the trigger expired (3 s): say so rather than leave the click unanswered.
         log.warning("modal %s did not open: %s", view.get("callback_id"), _slack_error(err) or err)
-        answer(body, respond, client, _notice(lang, "modal.open_failed", error=_slack_error(err) or "?"))
+        answer(
+            body, respond, client, notice_message(lang, "modal.open_failed", error=_slack_error(err) or "?")
+        )
 
 
 def _logged(func: Callable[..., None]) -> Callable[..., None]:
