@@ -7,16 +7,15 @@ with a trend arrow, and its status as a coloured band and a word (colour is neve
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from PIL import Image
+
+from charts._png import palette_png
 
 # Okabe-Ito, safe for the common colour-vision deficiencies.
 STATUS_COLOURS = {"ok": "#009E73", "warning": "#E69F00", "alert": "#D55E00", "none": "#999999"}
@@ -24,7 +23,6 @@ _LINE = "#0072B2"
 _TEXT = "#222222"
 _GREY = "#666666"
 _TILE_W_IN, _TILE_H_IN = 3.0, 1.55
-_PALETTE_COLOURS = 64  # a palette PNG: sober images, small files
 
 
 @dataclass(frozen=True)
@@ -45,14 +43,7 @@ def render_dashboard(
     """A grid of tiles as a palette PNG (at most `columns` tiles across, so it stays legible on a phone)."""
     figure = Figure(figsize=(1, 1), dpi=dpi, facecolor="white")
     _draw(figure, tiles, title=title, columns=columns, empty_text=empty_text)
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    # Quantised straight from the drawing buffer: no full-colour PNG encoded only to be decoded again.
-    rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    paletted = rgba.convert("RGB").quantize(colors=_PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
-    out = io.BytesIO()
-    paletted.save(out, format="PNG")
-    return out.getvalue()
+    return palette_png(figure)
 
 
 def _draw(figure: Figure, tiles: Sequence[Tile], *, title: str, columns: int, empty_text: str) -> None:

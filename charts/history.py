@@ -1,4 +1,4 @@
-"""History chart of one indicator: its readings over time, its target and its threshold bands.
+"""History chart of one indicator: its readings, target, threshold bands, and optionally a trend.
 
 Pure renderer: plain data in, PNG bytes out. Safe to call from several threads at once because each
 call builds its own ``Figure`` on its own Agg canvas; pyplot (global figure manager, global current
@@ -32,6 +32,7 @@ __all__ = [
     "MONTHS_FR",
     "Point",
     "Thresholds",
+    "TrendLine",
     "render_history",
 ]
 
@@ -65,6 +66,17 @@ class HistoryLabels:
     warning: str
     alert: str
     no_data: str
+    trend: str = ""  # legend entry of the trend line; none when empty
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """A straight trend segment to draw over the history; its end may lie in the future."""
+
+    start: datetime.date
+    start_value: float
+    end: datetime.date
+    end_value: float
 
 
 MONTHS_FR: tuple[str, ...] = (
@@ -81,9 +93,13 @@ _BLUE = "#0072B2"
 _ORANGE = "#E69F00"
 _VERMILLION = "#D55E00"
 _BLUISH_GREEN = "#009E73"
+_REDDISH_PURPLE = "#CC79A7"
+# Dash-dot, unlike the target's plain dashes: the two lines differ by more than their colour.
+_TREND_DASHES = (0, (7.0, 2.5, 1.5, 2.5))
 _WARNING_ALPHA = 0.2
 _ALERT_ALPHA = 0.24
 _TEXT_GREY = "0.35"
+_TEXT = "0.13"
 
 _NNBSP = "\u202f"  # narrow no-break space: French thousands separator and space before "%"
 _NBSP = "\u00a0"
@@ -114,8 +130,10 @@ def render_history(
     width_px: int = 1000,
     height_px: int = 500,
     dpi: int = 100,
+    trend: TrendLine | None = None,
+    caption: str = "",
 ) -> bytes:
-    """Line chart of one indicator's history with its target and threshold bands, as PNG bytes."""
+    """Line chart of one indicator's history, target, threshold bands and optional trend, as PNG bytes."""
     if width_px <= 0 or height_px <= 0 or dpi <= 0:
         raise ValueError(f"width_px, height_px and dpi must be positive, got {width_px}, {height_px}, {dpi}")
     # Agg truncates the canvas size to whole pixels; half a pixel more keeps float error from
@@ -131,6 +149,8 @@ def render_history(
         is_bool=is_bool,
         bool_labels=bool_labels,
         month_names=month_names,
+        trend=trend,
+        caption=caption,
     )
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
@@ -147,6 +167,8 @@ def _draw(
     is_bool: bool = False,
     bool_labels: tuple[str, str] = ("non", "oui"),
     month_names: Sequence[str] | None = None,
+    trend: TrendLine | None = None,
+    caption: str = "",
 ) -> None:
     """Draw the history chart onto an empty figure (split from render_history so tests can inspect it)."""
     if len(bool_labels) != 2:
@@ -169,6 +191,7 @@ def _draw(
         parse_math=False,
     )
     _fit_width(title, fig, margin_px=110 if readings else 40)
+    caption = " ".join(caption.split())
     if not readings:
         ax.set_axis_off()
         ax.text(
@@ -182,15 +205,30 @@ def _draw(
             color=_TEXT_GREY,
             parse_math=False,
         )
+        if caption:
+            note = ax.text(
+                0.5,
+                0.4,
+                caption,
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=11,
+                color=_TEXT,
+                parse_math=False,
+            )
+            _fit_width(note, fig, margin_px=40)
         return
 
     style = _NumberStyle(decimal_comma=decimal_comma, unit=labels.unit)
     xs = mdates.date2num(np.array([p.day for p in readings], dtype="datetime64[D]"))
     ys = np.array([(1.0 if p.value else 0.0) if is_bool else float(p.value) for p in readings])
     levels = _Levels.of(thresholds)
+    trend_xs, trend_ys = _trend_coordinates(trend)
 
-    x_lo, x_hi = _x_limits(xs)
-    y_lo, y_hi = _y_limits(ys, levels, is_bool)
+    # The trend may end in the future: the axes reach out to show where it leads.
+    x_lo, x_hi = _x_limits(np.concatenate([xs, trend_xs]))
+    y_lo, y_hi = _y_limits(np.concatenate([ys, trend_ys]), levels, is_bool)
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
     exponent = _exponent_for(max(abs(y_lo), abs(y_hi)))
@@ -224,17 +262,39 @@ def _draw(
         ax.step(xs, ys, where="post", **line_style)
     else:
         ax.plot(xs, ys, **line_style)
+    if len(trend_xs):
+        (trend_line,) = ax.plot(
+            trend_xs,
+            trend_ys,
+            color=_REDDISH_PURPLE,
+            linestyle=_TREND_DASHES,
+            linewidth=2.2,
+            label=labels.trend or "_nolegend_",
+            zorder=2.5,  # above the bands, under the readings
+        )
+        if labels.trend:
+            # After the target, before the bands: lines first, then areas.
+            legend_handles.insert(1 if levels.target is not None else 0, trend_line)
     previous = float(ys[-2]) if len(ys) > 1 else None
     _annotate_last(ax, float(xs[-1]), float(ys[-1]), previous, style, is_bool, bool_labels)
 
     _style_axes(ax, fig, style, exponent, is_bool, bool_labels, months)
+    if caption:
+        # The axes' x label, the dates needing none: constrained layout keeps its line free between
+        # the tick labels and the legend (a figure-level supxlabel would share the legend's place).
+        note = ax.set_xlabel(caption, loc="left", fontsize=11, color=_TEXT, labelpad=8, parse_math=False)
+        # The axes start right of the y tick labels, whose width is not known before layout.
+        _fit_width(note, fig, margin_px=130)
     if legend_handles:
+        # A longer sample when the trend is listed, so its dash-dot shows and tells it from the target.
+        trend_listed = labels.trend and len(trend_xs) > 0
         legend = fig.legend(
             handles=legend_handles,
             loc="outside lower center",
             ncols=len(legend_handles),
             frameon=False,
             fontsize=10,
+            handlelength=3.2 if trend_listed else None,
         )
         for text in legend.get_texts():
             text.set_parse_math(False)
@@ -380,6 +440,14 @@ def _style_axes(
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color("0.7")
+
+
+def _trend_coordinates(trend: TrendLine | None) -> tuple[np.ndarray, np.ndarray]:
+    """The trend segment's ends as axis coordinates; empty arrays when there is none to draw."""
+    if trend is None or not (math.isfinite(trend.start_value) and math.isfinite(trend.end_value)):
+        return np.empty(0), np.empty(0)
+    days = np.array([trend.start, trend.end], dtype="datetime64[D]")
+    return mdates.date2num(days), np.array([float(trend.start_value), float(trend.end_value)])
 
 
 def _x_limits(xs: np.ndarray) -> tuple[float, float]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime
 import gc
+import io
 import math
 import re
 import struct
-import subprocess
-import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,12 +15,15 @@ from typing import Any
 
 import numpy as np
 import pytest
+from matplotlib import dates as mdates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from PIL import Image
 
 import charts
-from charts import HistoryLabels, Point, Thresholds, render_history
+from charts import HistoryLabels, Point, Thresholds, TrendLine, render_history
 from charts.history import _draw, _NumberStyle
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -235,23 +237,6 @@ def test_number_style(style: _NumberStyle, value: float, decimals: int, expected
 # Isolation and thread safety
 
 
-def test_charts_never_imports_pyplot_nor_other_project_packages() -> None:
-    script = (
-        "import datetime, sys, charts\n"
-        "p = [charts.Point(datetime.date(2025, 1, 1), 1.0), charts.Point(datetime.date(2025, 2, 1), 2.0)]\n"
-        "l = charts.HistoryLabels('t', '%', 'c', 'w', 'a', 'n')\n"
-        "assert charts.render_history(p, charts.Thresholds(target=1.5), l).startswith(b'\\x89PNG')\n"
-        "assert charts.render_history([], charts.Thresholds(), l).startswith(b'\\x89PNG')\n"
-        "bad = [m for m in sys.modules\n"
-        "       if m == 'matplotlib.pyplot' or m.partition('.')[0] in ('bot', 'storage')]\n"
-        "assert not bad, bad\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-
-
 GLOBAL_STATE = re.compile(
     r"^\s*(from\s+matplotlib\s+import\s+.*\bpyplot\b|import\s+matplotlib\.pyplot|from\s+matplotlib\.pyplot)"
     r"|rcParams\[[^]]*\]\s*=|rcParams\.update|rc_context|matplotlib\.use\(|\bmpl\.rc\(|\bmatplotlib\.rc\(",
@@ -287,3 +272,157 @@ def test_figures_are_released_after_rendering() -> None:
     for _ in range(3):
         render_history(weekly([1, 2, 3]), FULL, FR, width_px=300, height_px=150)
     assert figures() == before
+
+
+# --------------------------------------------------------------------------------------------------
+# Trend line and caption
+
+TR = HistoryLabels(
+    title=FR.title,
+    unit="%",
+    target="Cible",
+    warning="Vigilance",
+    alert="Alerte",
+    no_data="",
+    trend="Tendance",
+)
+CAPTION = "À ce rythme, la cible est atteinte en mars 2027"
+
+
+def rising(n: int = 12) -> list[Point]:
+    """Noisy weekly readings around a rising line, generated from a fixed seed."""
+    rng = np.random.default_rng(7)
+    return weekly([40 + 1.5 * i + float(rng.normal(0, 2)) for i in range(n)])
+
+
+def trend_to(
+    days_after_last: int, end_value: float = 80.0, points: Sequence[Point] | None = None
+) -> TrendLine:
+    points = points or rising()
+    last = points[-1].day
+    return TrendLine(points[0].day, 40.0, last + datetime.timedelta(days=days_after_last), end_value)
+
+
+def trend_line(fig: Figure) -> Line2D:
+    lines = [line for line in fig.axes[0].lines if line.get_color() == "#CC79A7"]
+    assert len(lines) == 1
+    return lines[0]
+
+
+def test_defaults_leave_the_chart_unchanged() -> None:
+    points, thresholds = rising(), FULL
+    plain = render_history(points, thresholds, FR)
+    assert render_history(points, thresholds, FR, trend=None, caption="") == plain
+    assert render_history(points, thresholds, TR) == render_history(points, thresholds, TR, caption="  ")
+
+
+def test_future_trend_extends_the_x_axis() -> None:
+    points = rising()
+    end = points[-1].day + datetime.timedelta(days=400)
+    without = drawn(points, FULL, TR)
+    fig = drawn(points, FULL, TR, trend=trend_to(400, points=points))
+    end_x = float(mdates.date2num(np.datetime64(end, "D")))
+    assert without.axes[0].get_xlim()[1] < end_x < fig.axes[0].get_xlim()[1]
+    xs = np.asarray(trend_line(fig).get_xdata(), dtype=float)
+    assert xs[-1] == pytest.approx(end_x)
+    # Dates are labelled out there too, not only the readings' span.
+    last_x = float(mdates.date2num(np.datetime64(points[-1].day, "D")))
+    assert max(x for x in fig.axes[0].get_xticks() if x <= fig.axes[0].get_xlim()[1]) > last_x + 300
+
+
+def test_trend_values_stay_within_the_y_axis() -> None:
+    fig = drawn(rising(), Thresholds(), TR, trend=trend_to(200, end_value=250.0))
+    assert fig.axes[0].get_ylim()[1] > 250
+
+
+def test_trend_is_dash_dotted_and_distinct_from_target_and_readings() -> None:
+    fig = drawn(rising(), FULL, TR, trend=trend_to(100))
+    trend = trend_line(fig)
+    readings = fig.axes[0].lines[0]
+    target = next(line for line in fig.axes[0].lines if line.get_color() == "#009E73")
+    assert trend.get_color() not in {readings.get_color(), target.get_color()}
+    # Line2D reports any dash pattern as "--"; the unscaled pattern tells them apart.
+    trend_dashes = getattr(trend, "_unscaled_dash_pattern")  # noqa: B009
+    target_dashes = getattr(target, "_unscaled_dash_pattern")  # noqa: B009
+    assert trend_dashes[1] is not None and len(trend_dashes[1]) == 4  # dash-dot, not plain dashes
+    assert trend_dashes != target_dashes
+
+
+def test_trend_appears_in_the_legend_after_the_target() -> None:
+    fig = drawn(weekly([55, 70, 97]), FULL, TR, trend=trend_to(60, points=weekly([55, 70, 97])))
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [f"Cible (80{NNBSP}%)", "Tendance", "Vigilance", "Alerte"]
+    only_trend = drawn(rising(), Thresholds(), TR, trend=trend_to(60))
+    assert [t.get_text() for t in only_trend.legends[0].get_texts()] == ["Tendance"]
+
+
+def test_trend_without_a_label_is_drawn_but_not_listed() -> None:
+    fig = drawn(rising(), Thresholds(), FR, trend=trend_to(60))
+    assert trend_line(fig) is not None
+    assert fig.legends == []
+
+
+def test_non_finite_trend_is_ignored() -> None:
+    bad = TrendLine(DAY0, float("nan"), DAY0 + datetime.timedelta(days=900), 1.0)
+    fig = drawn(rising(), Thresholds(), TR, trend=bad)
+    assert [line for line in fig.axes[0].lines if line.get_color() == "#CC79A7"] == []
+    assert fig.axes[0].get_xlim()[1] < float(
+        mdates.date2num(np.datetime64(DAY0 + datetime.timedelta(days=900)))
+    )
+
+
+def test_caption_is_shown_under_the_plot() -> None:
+    fig = drawn(rising(), FULL, TR, trend=trend_to(300), caption=CAPTION)
+    assert CAPTION in texts(fig)
+    ax = fig.axes[0]
+    caption = ax.xaxis.label
+    assert caption.get_text() == CAPTION
+    ticks_bottom = min(t.get_window_extent().y0 for t in ax.get_xticklabels() if t.get_text())
+    legend_top = fig.legends[0].get_window_extent().y1
+    box = caption.get_window_extent()
+    assert legend_top <= box.y0 and box.y1 <= ticks_bottom  # between the dates and the legend
+
+
+def test_long_caption_is_fitted_to_the_width() -> None:
+    long = "À ce rythme, la cible est atteinte dans très longtemps " * 6
+    for width in (1000, 400):
+        fig = Figure(figsize=(width / 100, 4), dpi=100, layout="constrained")
+        FigureCanvasAgg(fig)
+        _draw(fig, rising(), FULL, TR, trend=trend_to(100), caption=long)
+        fig.draw_without_rendering()
+        caption = fig.axes[0].xaxis.label
+        assert caption.get_text().endswith("…")
+        box = caption.get_window_extent()
+        assert 0 <= box.x0 and box.x1 <= fig.bbox.width
+
+
+def test_caption_with_dollars_and_without_readings() -> None:
+    assert "Cost $ per $ target" in texts(drawn(rising(), FULL, EN, caption="Cost $ per $ target"))
+    shown = texts(drawn([], FULL, FR, caption=CAPTION))
+    assert FR.no_data in shown and CAPTION in shown
+
+
+def test_trend_and_caption_png_has_the_requested_size() -> None:
+    png = render_history(
+        rising(), FULL, TR, trend=trend_to(500), caption=CAPTION, width_px=640, height_px=360
+    )
+    assert png_size(png) == (640, 360)
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (640, 360)
+
+
+def test_concurrent_rendering_with_trends() -> None:
+    def render(i: int) -> bytes:
+        return render_history(
+            rising(8 + i),
+            FULL,
+            TR,
+            trend=trend_to(30 * i),
+            caption=f"{CAPTION} ({i})",
+            width_px=500,
+            height_px=300,
+        )
+
+    serial = [render(i) for i in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(render, range(8))) == serial
