@@ -86,6 +86,7 @@ class Indicator(Base):
     warn_dm: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     # Relative threshold: a reading that moves by more than this % from the previous one is flagged.
     change_alert_pct: Mapped[float | None] = mapped_column(Double())
+    target_date: Mapped[dt.date | None] = mapped_column(Date())  # when the target should be reached
 
 
 class Reading(Base):
@@ -266,3 +267,46 @@ class CheckinReminder(Base):
     due_on: Mapped[dt.date] = mapped_column(Date(), primary_key=True)
     sent: Mapped[int] = mapped_column(default=0)
     last_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class DigestSubscription(Base):
+    """A channel's scheduled digest: when (a 5-field cron in the workspace's time zone) and of what."""
+
+    __tablename__ = "digest_subscriptions"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_digest_subscriptions_channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    schedule: Mapped[str] = mapped_column(String(80))  # as the user typed it, normalised
+    cron: Mapped[str] = mapped_column(String(120))
+    scope: Mapped[str] = mapped_column(String(60), default="")  # an entity or an action domain
+    skip_empty: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[str] = mapped_column(String(32))
+    # Periods are counted from here: subscribing (again) never posts a digest for an earlier one.
+    active_since: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class DigestRun(Base):
+    """One period of one subscription. The unique key is the claim: one digest per period, whoever
+    (of several processes) gets there first."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "period_at", name="uq_digest_runs_period"),
+        Index("ix_digest_runs_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("digest_subscriptions.id"))
+    period_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the scheduled time it stands for
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, posted, skipped, dead
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # also the lease of a claim
+    file_ids: Mapped[str] = mapped_column(String(200), default="")  # uploads of the try in flight
+    ambiguous: Mapped[bool] = mapped_column(default=False)  # a try may have reached Slack
+    ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str] = mapped_column(Text(), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

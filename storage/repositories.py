@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Row, Table, bindparam, insert, literal_column, select, update
+from sqlalchemy import CursorResult, Row, Table, bindparam, func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Indicator, Reading, Workspace
@@ -169,3 +169,40 @@ def insert_reading(session: Session, **values: Any) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def recent_active_readings(
+    session: Session, *, team_id: str, per_indicator: int, from_day: dt.date
+) -> Sequence[Row[Any]]:
+    """The newest `per_indicator` active readings of each live indicator, from `from_day` on (one query),
+    by indicator then period, oldest first."""
+    ranked = (
+        select(
+            _READINGS.c.id,
+            func.row_number()
+            .over(partition_by=_READINGS.c.indicator_id, order_by=_READINGS.c.period_start.desc())
+            .label("rank"),
+        )
+        .join(_INDICATORS, _INDICATORS.c.id == _READINGS.c.indicator_id)
+        .where(
+            _INDICATORS.c.team_id == team_id,
+            _INDICATORS.c.archived_at.is_(None),
+            _IS_ACTIVE,
+            _READINGS.c.period_start >= from_day,
+        )
+        .subquery()
+    )
+    stmt = (
+        select(_READINGS)
+        .join(ranked, ranked.c.id == _READINGS.c.id)
+        .where(ranked.c.rank <= per_indicator)
+        .order_by(_READINGS.c.indicator_id, _READINGS.c.period_start)
+    )
+    return session.execute(stmt).all()
+
+
+def workspaces_of(session: Session, team_ids: Sequence[str]) -> Sequence[Workspace]:
+    """The workspaces with these ids (one query)."""
+    if not team_ids:
+        return []
+    return session.scalars(select(Workspace).where(Workspace.team_id.in_(set(team_ids)))).all()

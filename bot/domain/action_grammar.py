@@ -22,6 +22,7 @@ from bot.domain.grammar import (
     bounded,
     check_code,
     choice,
+    parse_date,
     parse_owner,
     prepare,
     word,
@@ -176,17 +177,6 @@ _MILESTONES = {
     "valide": "validated", "validated": "validated", "validation": "validated",
     "communique": "communicated", "communicated": "communicated", "communication": "communicated",
 }  # fmt: skip
-
-
-def parse_date(key: str, raw: str) -> dt.date:
-    """`2026-12-31` or `31/12/2026`."""
-    text = raw.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput("error.bad_date", key=key, value=text[:30])
 
 
 def parse_progress(raw: str) -> int:

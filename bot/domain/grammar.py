@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -109,6 +110,7 @@ class NewIndicator:
     hysteresis: float = 0.0
     warn_dm: bool = False
     change_alert_pct: float | None = None
+    target_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -227,8 +229,12 @@ _KEYS: dict[str, str] = {
     "dm_vigilance": "warn_dm",
     "change_alert": "change_alert",
     "variation": "change_alert",
+    "target_date": "target_date",
+    "date_cible": "target_date",
+    "date_objectif": "target_date",
 }
 KNOWN_KEYS = (
+    "target_date",
     "change_alert",
     "hysteresis",
     "warn_dm",
@@ -326,6 +332,7 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
         "hysteresis": parse_hysteresis,
         "warn_dm": parse_yes_no,
         "change_alert": parse_change_alert,
+        "target_date": lambda raw: parse_date("target_date", raw),
     }
     parsed = {k: fn(options[k]) for k, fn in optional.items() if k in options}
     return NewIndicator(
@@ -341,7 +348,19 @@ def _parse_new(tokens: list[Token]) -> NewIndicator:
         hysteresis=parsed.get("hysteresis", 0.0),  # type: ignore[arg-type]
         warn_dm=parsed.get("warn_dm", False),  # type: ignore[arg-type]
         change_alert_pct=parsed.get("change_alert"),  # type: ignore[arg-type]
+        target_date=parsed.get("target_date"),  # type: ignore[arg-type]
     )
+
+
+def parse_date(key: str, raw: str) -> dt.date:
+    """`2026-12-31` or `31/12/2026`."""
+    text = raw.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput("error.bad_date", key=key, value=text[:30])
 
 
 def parse_change_alert(raw: str) -> float:
@@ -415,6 +434,8 @@ def edited_values(kind: Kind, current: Thresholds, changes: tuple[tuple[str, str
             values["warn_dm"] = parse_yes_no(raw)
         elif key == "change_alert":
             values["change_alert_pct"] = None if word(raw) in CLEAR_WORDS else parse_change_alert(raw)
+        elif key == "target_date":
+            values["target_date"] = None if word(raw) in CLEAR_WORDS else parse_date("target_date", raw)
     values.update(Thresholds(**thresholds).validate().__dict__)
     return values
 

@@ -27,6 +27,7 @@ class IndicatorView:
     hysteresis: float = 0.0
     warn_dm: bool = False
     change_alert_pct: float | None = None
+    target_date: dt.date | None = None
 
 
 @dataclass(frozen=True)

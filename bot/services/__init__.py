@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from bot.services.actions import ActionService
 from bot.services.alerts import AlertService
 from bot.services.common import Clock, Defaults, system_clock
+from bot.services.dashboards import DashboardService
+from bot.services.digests import DigestService
 from bot.services.home import HomeService
 from bot.services.indicators import IndicatorService
 from bot.services.outbox import OutboxService
@@ -39,6 +41,8 @@ class Services:
     outbox: OutboxService
     alerts: AlertService
     reminders: ReminderService
+    dashboards: DashboardService
+    digests: DigestService
 
     @classmethod
     def build(cls, db: Database, *, defaults: Defaults, clock: Clock = system_clock) -> Services:
@@ -58,4 +62,6 @@ class Services:
                 plan_channel=defaults.plan_channel,
             ),
             reminders=ReminderService(db, clock=clock),
+            dashboards=DashboardService(db, clock=clock, defaults=defaults),
+            digests=DigestService(db, clock=clock, defaults=defaults),
         )

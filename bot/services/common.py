@@ -57,6 +57,7 @@ def indicator_view(row: Indicator | Any) -> IndicatorView:
         hysteresis=row.hysteresis,
         warn_dm=row.warn_dm,
         change_alert_pct=row.change_alert_pct,
+        target_date=row.target_date,
     )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.domain.action_grammar import NewAction, parse_action
 from bot.domain.grammar import NewIndicator, RecordReading, parse_kpi
+from bot.services.actions import ActionService
 from bot.services.indicators import IndicatorService
 
 DEMO_TEAM = "T0DEMO"
@@ -44,16 +46,37 @@ def readings(today: dt.date) -> list[str]:
     return texts
 
 
-def seed(indicators: IndicatorService, *, today: dt.date, team_id: str = DEMO_TEAM) -> bool:
+def actions(today: dt.date) -> list[str]:
+    """The demo's /action texts: the guide's three engagement levels, one action late."""
+    ago, ahead = (today - dt.timedelta(days=90)).isoformat(), (today + dt.timedelta(days=60)).isoformat()
+    late = (today - dt.timedelta(days=15)).isoformat()
+    return [
+        f'"Sensibiliser les agents aux écogestes" domain=sensibilisation level=realisation status=done '
+        f"identified={ago}",
+        f'"Allonger la durée de vie des postes à 6 ans" domain=achats level=experimentation status=doing '
+        f"progress=60% identified={ago} due={ahead}",
+        f'"Clauses de réemploi dans les marchés" domain=achats level=reflexion identified={ago} due={late}',
+        f'"Écoconcevoir le portail usagers" domain=conception level=reflexion identified={ago}',
+    ]
+
+
+def seed(
+    indicators: IndicatorService, plan: ActionService, *, today: dt.date, team_id: str = DEMO_TEAM
+) -> bool:
     """Create the demo plan unless the workspace already has indicators; True when it seeded."""
     if indicators.summaries(team_id=team_id):
         return False
+    deadline = f" target_date={today.year + 1}-12-31"
     for text in DEFINITIONS:
-        spec = parse_kpi(text)
+        spec = parse_kpi(text + (deadline if text.startswith("new budget-nr") else ""))
         assert isinstance(spec, NewIndicator)
         indicators.define(team_id=team_id, user_id=DEMO_USER, spec=spec)
     for text in readings(today):
         cmd = parse_kpi(text)
         assert isinstance(cmd, RecordReading)
         indicators.record(team_id=team_id, user_id=DEMO_USER, command=cmd, source="demo")
+    for text in actions(today):
+        action = parse_action(f"new {text}")
+        assert isinstance(action, NewAction)
+        plan.create(team_id=team_id, user_id=DEMO_USER, fields=action.fields)
     return True

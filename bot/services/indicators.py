@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable
 from enum import StrEnum
@@ -22,9 +23,10 @@ from bot.domain.indicators import (
     RecordResult,
     UndoResult,
 )
-from bot.domain.periods import Period, parse_period
+from bot.domain.periods import Granularity, Period, parse_period
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
+from bot.domain.trend import Forecast, Trend, direction_of, fit_trend, forecast
 from bot.domain.values import Kind, parse_value
 from bot.services.alerting import evaluate_reading
 from bot.services.common import Clock, Defaults, indicator_view, reading_view
@@ -98,6 +100,7 @@ class IndicatorService:
                 hysteresis=spec.hysteresis,
                 warn_dm=spec.warn_dm,
                 change_alert_pct=spec.change_alert_pct,
+                target_date=spec.target_date,
                 entity=spec.entity,
                 level=spec.level.value,
                 cadence=spec.cadence.value if spec.cadence else None,
@@ -254,13 +257,22 @@ class IndicatorService:
             status = evaluate(readings[0].value if readings else None, view.thresholds)
             return IndicatorHistory(indicator=view, readings=readings, status=status)
 
-    def chart(self, *, team_id: str, code: str, language: str) -> tuple[IndicatorHistory, bytes]:
-        """An indicator's history and its chart as PNG bytes (drawn outside the transaction)."""
+    def chart(self, *, team_id: str, code: str, language: str) -> tuple[IndicatorHistory, str, bytes]:
+        """An indicator's history, where its trend leads (one sentence, "" without a trend or a target)
+        and its chart as PNG bytes (drawn outside the transaction)."""
         import charts  # matplotlib takes a second to import: only processes that draw pay for it
 
         history = self.history(team_id=team_id, code=code)
         ind = history.indicator
         th = ind.thresholds
+        trend, outlook = trend_of(history)
+        caption = forecast_text(language, ind, outlook, today=self._clock().date())
+        line = None
+        if trend is not None:
+            end = trend.origin
+            if outlook.day is not None and outlook.kind in ("on_pace", "late"):
+                end = min(outlook.day, trend.origin + dt.timedelta(days=3 * 365))
+            line = charts.TrendLine(trend.first, trend.at(trend.first), end, trend.at(end))
         png = charts.render_history(
             [charts.Point(r.period.start, r.value) for r in history.readings],
             charts.Thresholds(th.target, th.warn_below, th.alert_below, th.warn_above, th.alert_above),
@@ -271,9 +283,48 @@ class IndicatorService:
                 warning=i18n.t(language, "chart.warning"),
                 alert=i18n.t(language, "chart.alert"),
                 no_data=i18n.t(language, "chart.no_data"),
+                trend=i18n.t(language, "chart.trend"),
             ),
+            trend=line,
+            caption=caption,
             decimal_comma=language == "fr",
             is_bool=ind.kind is Kind.BOOL,
             bool_labels=(i18n.t(language, "bool.false"), i18n.t(language, "bool.true")),
         )
-        return history, png
+        return history, caption, png
+
+
+def trend_of(history: IndicatorHistory) -> tuple[Trend | None, Forecast]:
+    """The trend of the latest readings and where it takes the indicator with respect to its target."""
+    ind, th = history.indicator, history.indicator.thresholds
+    points = [(r.period.start, r.value) for r in history.readings]
+    trend = fit_trend(points) if ind.kind is not Kind.BOOL else None
+    oldest = history.readings[-1].value if history.readings else None
+    direction = direction_of(
+        target=th.target,
+        warn_below=th.warn_below,
+        alert_below=th.alert_below,
+        warn_above=th.warn_above,
+        alert_above=th.alert_above,
+        first=oldest,
+    )
+    latest = history.readings[0].value if history.readings else None
+    outlook = forecast(
+        trend, latest=latest, target=th.target, direction=direction, target_date=ind.target_date
+    )
+    return trend, outlook
+
+
+def forecast_text(lang: str, ind: IndicatorView, outlook: Forecast, *, today: dt.date) -> str:
+    """Where the trend leads, e.g. "At this pace the target (75 %) is reached in March 2027"; "" when
+    there is no trend or no target."""
+    if outlook.kind in ("no_trend", "no_target") or ind.thresholds.target is None:
+        return ""
+    target = i18n.value(lang, ind.kind, ind.thresholds.target, ind.unit)
+    # A line already past the target while the latest reading is not: "this month", never a past one.
+    day = max(outlook.day, today) if outlook.day else None
+    month = i18n.period(lang, Period(day.replace(day=1), Granularity.MONTH)) if day else ""
+    deadline = i18n.day(lang, ind.target_date) if ind.target_date else ""
+    by = ind.target_date is not None and outlook.kind in ("on_pace", "not_reached")
+    key = f"forecast.{outlook.kind}" + ("_by" if by else "")
+    return i18n.t(lang, key, target=target, month=month, deadline=deadline)

@@ -1,5 +1,6 @@
 import datetime as dt
 import threading
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from bot.domain.periods import Granularity
 from bot.domain.thresholds import Status
 from bot.services import Services
 from storage.models import Reading
+from tests.support.data import kpi
 from tests.support.databases import FixedClock
 
 TEAM, OTHER_TEAM, ALICE, BOB = "T0PILOTE", "T0OTHER", "U0ALICE", "U0BOB"
@@ -146,7 +148,7 @@ def test_concurrent_writers_for_one_period_leave_one_active_reading(frc: Service
 
 def test_chart_is_a_png(frc: Services) -> None:
     record(frc, "frc 45/60 @2026-10")
-    history, png = frc.indicators.chart(team_id=TEAM, code="frc", language="fr")
+    history, _, png = frc.indicators.chart(team_id=TEAM, code="frc", language="fr")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert history.indicator.code == "frc"
 
@@ -185,3 +187,36 @@ def test_delete_archives_keeps_readings_and_frees_the_code(frc: Services) -> Non
     define(frc, 'new frc "Nouvel indicateur" kind=number')
     with frc.db.read() as s:
         assert len(s.scalars(select(Reading)).all()) == 1
+
+
+def test_chart_says_where_the_trend_leads(services: Services) -> None:
+    kpi(services, 'new nr "Budget NR" kind=percent target=5 warn_below=3 target_date=2027-12-31')
+    for value, quarter in (("1", "2025-T4"), ("1,5", "2026-T1"), ("2", "2026-T2"), ("2,5", "2026-T3")):
+        kpi(services, f"nr {value} @{quarter}")
+    _, caption, png = services.indicators.chart(team_id=TEAM, code="nr", language="fr")
+    # +0,5 point a quarter: 5 % is reached around the end of 2027's third quarter, before the deadline.
+    assert caption.startswith("À ce rythme, la cible (5\u202f%) est atteinte en ")
+    assert "2027, avant l'échéance du 31 déc. 2027." in caption
+    assert png.startswith(b"\x89PNG")
+    _, caption_en, _ = services.indicators.chart(team_id=TEAM, code="nr", language="en")
+    assert caption_en.startswith("At this pace the target (5%) is reached in ") and "2027" in caption_en
+
+
+def test_every_forecast_has_words_in_both_languages() -> None:
+    from bot.domain.trend import Forecast
+    from bot.services.common import indicator_view
+    from bot.services.indicators import forecast_text
+
+    row = SimpleNamespace(
+        id=1, code="x", name="x", kind="percent", unit="%", target=5.0, warn_below=None, alert_below=None,
+        warn_above=None, alert_above=None, owner_id=None, entity="", level="operational", cadence=None,
+        hysteresis=0.0, warn_dm=False, change_alert_pct=None, target_date=dt.date(2027, 12, 31),
+    )  # fmt: skip
+    ind = indicator_view(row)
+    today = dt.date(2026, 12, 1)
+    for lang in ("fr", "en"):
+        for kind in ("reached", "on_pace", "late", "not_reached"):
+            day = dt.date(2027, 3, 5) if kind in ("on_pace", "late") else None
+            text = forecast_text(lang, ind, Forecast(kind, day), today=today)  # type: ignore[arg-type]
+            assert text and "{" not in text, (lang, kind)
+        assert forecast_text(lang, ind, Forecast("no_trend"), today=today) == ""

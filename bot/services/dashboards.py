@@ -1,0 +1,233 @@
+"""The dashboard: gathered in one read (a fixed number of statements, whatever the number of
+indicators), and drawn as charts outside any transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot import i18n
+from bot.domain.actions import DOMAIN_WORDS, ActionStatus, Engagement
+from bot.domain.dashboard import DashboardIndicator, DashboardSnapshot, attention_order
+from bot.domain.errors import InvalidInput
+from bot.domain.home import next_reading_due
+from bot.domain.indicators import ReadingView
+from bot.domain.text import code_key
+from bot.domain.thresholds import evaluate
+from bot.services.actions import action_view, plan_summary
+from bot.services.common import Clock, Defaults, indicator_view, reading_view
+from storage import action_repositories as arepo
+from storage import digest_repositories as drepo
+from storage import repositories as repo
+from storage.db import Database
+
+HISTORY_POINTS = 26  # readings per indicator on a tile: half a year of weekly readings
+HISTORY_YEARS = 3  # older readings never make a tile
+MAX_TILES = 24  # per dashboard image: the rest is listed in the message
+DEFAULT_SINCE = dt.timedelta(days=7)  # on demand, with no digest yet in the channel
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    """A rendered chart: what it shows (dashboard or plan) and its PNG bytes."""
+
+    kind: str
+    png: bytes
+    shown: int = 0  # dashboard: how many indicators the image holds
+
+
+def resolve_scope(scope: str, *, entities: Sequence[str], domains: Sequence[str]) -> tuple[str, str]:
+    """("entity" | "domain" | "", the stored name) for what the user typed, or InvalidInput."""
+    if not scope:
+        return "", ""
+    key = code_key(scope)
+    for entity in entities:
+        if entity and code_key(entity) == key:
+            return "entity", entity
+    domain = DOMAIN_WORDS.get(key, key)
+    for known in domains:
+        if code_key(known) == domain:
+            return "domain", known
+    choices = sorted({e for e in entities if e} | set(domains))
+    raise InvalidInput("error.dashboard_scope", value=scope[:40], choices=", ".join(choices) or "—")
+
+
+def scope_in(session: Session, *, team_id: str, scope: str) -> str:
+    """The stored entity or domain name for what the user typed ("" for everything), or InvalidInput."""
+    if not scope:
+        return ""
+    entities = sorted({r.entity for r in repo.list_indicators(session, team_id=team_id)})
+    domains = sorted({a.domain for a in arepo.list_actions(session, team_id=team_id)})
+    return resolve_scope(scope, entities=entities, domains=domains)[1]
+
+
+def gather(
+    session: Session,
+    *,
+    team_id: str,
+    scope: str,
+    since: dt.datetime,
+    since_digest: bool,
+    today: dt.date,
+    timezone: str,
+) -> DashboardSnapshot:
+    """The dashboard of a workspace, an entity or an action domain, inside the caller's transaction."""
+    rows = repo.list_indicators(session, team_id=team_id)
+    actions_rows = arepo.list_actions(session, team_id=team_id)
+    codes = arepo.indicator_codes_by_action(session, team_id=team_id)
+    actions = [action_view(a, codes.get(a.id, ())) for a in actions_rows]
+    kind, name = resolve_scope(
+        scope, entities=sorted({r.entity for r in rows}), domains=sorted({a.domain for a in actions})
+    )
+    if kind == "entity":
+        rows = [r for r in rows if r.entity == name]
+        wanted = {r.code for r in rows}
+        actions = [a for a in actions if wanted & set(a.indicator_codes)]
+    elif kind == "domain":
+        actions = [a for a in actions if a.domain == name]
+        followed = {c for a in actions for c in a.indicator_codes}
+        rows = [r for r in rows if r.code in followed]
+    updated = {a.number: a.updated_at for a in actions_rows}
+    changed_actions = tuple(a for a in actions if since is not None and updated.get(a.number, since) > since)
+    latest = repo.latest_active_readings(session, team_id=team_id)
+    from_day = today.replace(year=today.year - HISTORY_YEARS, day=min(today.day, 28))
+    recent: dict[int, list[ReadingView]] = defaultdict(list)
+    for r in repo.recent_active_readings(
+        session, team_id=team_id, per_indicator=HISTORY_POINTS, from_day=from_day
+    ):
+        recent[r.indicator_id].append(reading_view(r))
+    items = []
+    for row in rows:
+        view = indicator_view(row)
+        newest = latest.get(row.id)
+        last = reading_view(newest) if newest is not None else None
+        history = tuple(recent.get(row.id, ()))
+        if last is not None and (not history or history[-1].id != last.id):
+            history = (*history, last)[-HISTORY_POINTS:]
+        older = [r for r in history if r.recorded_at <= since]
+        before, new = (older[-1] if older else None), len(history) - len(older)
+        items.append(
+            DashboardIndicator(
+                indicator=view,
+                latest=last,
+                status=evaluate(last.value if last else None, view.thresholds),
+                recent=history,
+                before=before,
+                status_before=evaluate(before.value if before else None, view.thresholds),
+                new_readings=new,
+                due_on=next_reading_due(view.cadence, last.period if last else None, today=today),
+            )
+        )
+    live = tuple(a for a in actions if a.status is not ActionStatus.ABANDONED)
+    return DashboardSnapshot(
+        team_id=team_id,
+        scope=name,
+        today=today,
+        timezone=timezone,
+        since=since,
+        since_digest=since_digest,
+        indicators=attention_order(items),
+        actions=live,
+        changed_actions=changed_actions,
+        plan=plan_summary(session, team_id=team_id, today=today),
+    )
+
+
+class DashboardService:
+    """Reads the dashboard and draws its charts."""
+
+    def __init__(self, db: Database, *, clock: Clock, defaults: Defaults) -> None:
+        self._db, self._clock, self._defaults = db, clock, defaults
+
+    def check_scope(self, *, team_id: str, scope: str) -> str:
+        """The entity or domain name the user meant ("" for everything), or InvalidInput."""
+        if not scope:
+            return ""
+        with self._db.read() as session:
+            return scope_in(session, team_id=team_id, scope=scope)
+
+    def snapshot(self, *, team_id: str, scope: str = "", channel_id: str | None = None) -> DashboardSnapshot:
+        """The dashboard now; "changed" means since the channel's last digest (else over 7 days)."""
+        now = self._clock()
+        with self._db.read() as session:
+            ws = repo.get_workspace(session, team_id=team_id)
+            timezone = ws.timezone if ws is not None else self._defaults.timezone
+            since = None
+            if channel_id is not None:
+                since = drepo.last_posted_in_channel(session, team_id=team_id, channel_id=channel_id)
+            return gather(
+                session,
+                team_id=team_id,
+                scope=scope,
+                since=since or now - DEFAULT_SINCE,
+                since_digest=since is not None,
+                today=now.astimezone(ZoneInfo(timezone)).date(),
+                timezone=timezone,
+            )
+
+    def render(self, snapshot: DashboardSnapshot, *, language: str) -> tuple[ChartImage, ...]:
+        """The dashboard's small multiples and, when there is a plan, its chart (outside any transaction)."""
+        import charts  # matplotlib takes a second to import: only processes that draw pay for it
+
+        lang = language
+        shown = snapshot.indicators[:MAX_TILES]
+        tiles = [
+            charts.Tile(
+                title=f"{i.indicator.code} — {i.indicator.name}",
+                value_text=_value_text(lang, i),
+                status=i.status.value,
+                status_text=i18n.t(lang, f"status.{i.status.value}"),
+                values=[r.value for r in i.recent],
+                trend={1: "↗", -1: "↘", 0: "→"}[i.direction] if i.previous is not None else "",
+            )
+            for i in shown
+        ]
+        title = i18n.t(lang, "dashboard.chart_title", scope=snapshot.scope or i18n.t(lang, "dashboard.all"))
+        images = [
+            ChartImage(
+                "dashboard",
+                charts.render_dashboard(
+                    tiles, title=title, empty_text=i18n.t(lang, "dashboard.no_indicators")
+                ),
+                len(shown),
+            )
+        ]
+        if snapshot.actions:
+            images.append(ChartImage("plan", charts.render_plan(*_plan_chart_data(lang, snapshot))))
+        return tuple(images)
+
+
+def _value_text(lang: str, item: DashboardIndicator) -> str:
+    if item.latest is None:
+        return i18n.t(lang, "dashboard.no_reading")
+    # No "(333/490)" on a tile: it would run into the sparkline; the message text has it.
+    return i18n.value(lang, item.indicator.kind, item.latest.value, item.indicator.unit)
+
+
+def _plan_chart_data(lang: str, snapshot: DashboardSnapshot):  # type: ignore[no-untyped-def]
+    import charts
+
+    levels = tuple(Engagement)
+    statuses = (ActionStatus.TODO, ActionStatus.DOING, ActionStatus.DONE)
+    counts = tuple(
+        tuple(sum(a.engagement is lv and a.status is st for a in snapshot.actions) for st in statuses)
+        for lv in levels
+    )
+    late = tuple(
+        sum(a.engagement is lv and a.is_late(snapshot.today) for a in snapshot.actions) for lv in levels
+    )
+    data = charts.PlanData(counts=counts, late_by_level=late, progress_pct=snapshot.progress)  # type: ignore[arg-type]
+    labels = charts.PlanLabels(
+        title=i18n.t(lang, "plan.chart_title"),
+        levels=tuple(i18n.t(lang, f"action.engagement.{lv.value}") for lv in levels),  # type: ignore[arg-type]
+        statuses=tuple(i18n.t(lang, f"action.status.{st.value}") for st in statuses),  # type: ignore[arg-type]
+        progress=i18n.t(lang, "plan.chart_progress", pct=i18n.number(lang, round(snapshot.progress))),
+        late=i18n.t(lang, "plan.chart_late", count=len(snapshot.late_actions)),
+        empty=i18n.t(lang, "plan.chart_empty"),
+    )
+    return data, labels
