@@ -52,13 +52,17 @@ def build_services(settings: Settings, db: Database) -> Services:
 
 
 def start_outbox(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
-    """Send the outbox (alerts) in the background, through SLACK_API_URL."""
+    """Send the outbox (alerts) and the digests in the background, through SLACK_API_URL."""
     from bot.jobs import start_jobs
     from bot.slack.delivery import OutboxSender, sender_client
+    from bot.slack.digests import DigestSender
 
     client = sender_client(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
     return start_jobs(
-        sender=OutboxSender(client, services), services=services, timezone=settings.pilote_timezone
+        sender=OutboxSender(client, services),
+        digests=DigestSender(client, services),
+        services=services,
+        timezone=settings.pilote_timezone,
     )
 
 
@@ -127,13 +131,14 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     """Seed a sample plan in the configured database and draw its charts, with no Slack at all."""
     from bot import i18n
     from bot.services import demo
+    from bot.slack.blocks import dashboard as dashboard_blocks
     from bot.slack.blocks.kpi import reading_value
 
     db = open_database(settings, may_create=True)
     services = build_services(settings, db)
     lang = settings.pilote_language
     today = system_clock().astimezone(ZoneInfo(settings.pilote_timezone)).date()
-    seeded = demo.seed(services.indicators, today=today)
+    seeded = demo.seed(services.indicators, services.actions, today=today)
     where = db.url.render_as_string(hide_password=True)
     print(
         ("Plan de démonstration créé dans " if lang == "fr" else "Demo plan created in ") + where
@@ -147,10 +152,22 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         shown = reading_value(lang, ind, s.latest) if s.latest else "—"
         status = i18n.t(lang, f"status.{s.status}")
         print(f"  {ind.code:<14} {shown:<22} {status:<16} {ind.name}")
-        _, png = services.indicators.chart(team_id=demo.DEMO_TEAM, code=ind.code, language=lang)
+        _, outlook, png = services.indicators.chart(team_id=demo.DEMO_TEAM, code=ind.code, language=lang)
         path = out_dir / f"pilote-demo-{ind.code}.png"
         path.write_bytes(png)
+        if outlook:
+            print(f"    {outlook}")
         print(("    graphique : " if lang == "fr" else "    chart: ") + str(path.resolve()))
+    # The weekly digest as the steering channel would get it: its charts, and its summary as text.
+    snapshot = services.dashboards.snapshot(team_id=demo.DEMO_TEAM)
+    images = services.dashboards.render(snapshot, language=lang)
+    for image in images:
+        path = out_dir / f"pilote-demo-{image.kind}.png"
+        path.write_bytes(image.png)
+        print(("  graphique : " if lang == "fr" else "  chart: ") + str(path.resolve()))
+    title = dashboard_blocks.dashboard_title(lang, snapshot)
+    _, summary = dashboard_blocks.summary_blocks(lang, snapshot, title=title, images=images)
+    print("\n" + dashboard_blocks.blocks_as_text(summary))
     db.dispose()
     return 0
 

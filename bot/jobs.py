@@ -8,13 +8,18 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.services import Services
 from bot.slack.delivery import OutboxSender
+from bot.slack.digests import DigestSender
 
 OUTBOX_SECONDS = 2
 REMINDER_MINUTES = 5
+DIGEST_SECONDS = 30  # how late a digest may be: the claim in the database decides who posts it
 
 
-def start_jobs(*, sender: OutboxSender, services: Services, timezone: str) -> BackgroundScheduler:
-    """Start the scheduler: the outbox is drained at once (a restart resumes its sends), then every 2 s."""
+def start_jobs(
+    *, sender: OutboxSender, digests: DigestSender, services: Services, timezone: str
+) -> BackgroundScheduler:
+    """Start the scheduler: the outbox is drained at once (a restart resumes its sends), then every 2 s;
+    digests are looked for at once too (a restart posts the one catch-up), then every 30 s."""
     scheduler = BackgroundScheduler(timezone=timezone)
     scheduler.add_job(
         sender.drain,
@@ -22,6 +27,17 @@ def start_jobs(*, sender: OutboxSender, services: Services, timezone: str) -> Ba
         seconds=OUTBOX_SECONDS,
         id="outbox",
         max_instances=1,  # one drain at a time in this process; other processes are kept out by the lease
+        coalesce=True,
+        next_run_time=dt.datetime.now(dt.UTC),
+    )
+    # Digests: every subscription's latest period is claimed in the database (one process wins it), then
+    # drawn and posted here, in the scheduler's thread pool: Slack commands never wait behind a render.
+    scheduler.add_job(
+        digests.run,
+        "interval",
+        seconds=DIGEST_SECONDS,
+        id="digests",
+        max_instances=1,
         coalesce=True,
         next_run_time=dt.datetime.now(dt.UTC),
     )

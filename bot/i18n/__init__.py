@@ -11,11 +11,19 @@ from babel.numbers import parse_pattern
 
 from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
-from bot.i18n import actions_catalogue, alerts_catalogue, en, fr, home_catalogue, modals_catalogue
+from bot.i18n import (
+    actions_catalogue,
+    alerts_catalogue,
+    dashboard_catalogue,
+    en,
+    fr,
+    home_catalogue,
+    modals_catalogue,
+)
 
 # One catalogue per language, assembled from the core one and one module per surface (each with FR
 # and EN dicts), so that surfaces can grow their messages without touching each other's files.
-_PARTS = (actions_catalogue, alerts_catalogue, home_catalogue, modals_catalogue)
+_PARTS = (actions_catalogue, alerts_catalogue, dashboard_catalogue, home_catalogue, modals_catalogue)
 CATALOGUES: dict[str, dict[str, str]] = {
     "fr": {**fr.MESSAGES, **{k: v for part in _PARTS for k, v in part.FR.items()}},
     "en": {**en.MESSAGES, **{k: v for part in _PARTS for k, v in part.EN.items()}},

@@ -41,7 +41,7 @@ MESSAGES: dict[str, str] = {
         "   period: `@2026-10-31` · `@2026-10` · `@2026-Q3` · `@2026` (default: today)\n"
         '*Create an indicator*: `/kpi new <code> "<name>" [kind=number|percent|ratio|bool] [unit=..] '
         "[target=..] [warn_below=..] [alert_below=..] [warn_above=..] [alert_above=..] [owner=@..] "
-        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic] [hysteresis=..] [change_alert=..%] [warn_dm=yes]`\n"
+        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic] [hysteresis=..] [change_alert=..%] [warn_dm=yes] [target_date=2027-12-31]`\n"
         "*List*: `/kpi list`  ·  *History and chart*: `/kpi show <code>`\n"
         "*Withdraw my last reading*: `/kpi undo` (it stays in the history)\n"
         "*Change*: `/kpi edit <code> target=.. owner=@.. warn_below=none …` · *Delete*: `/kpi delete <code>` (owner or admin)"

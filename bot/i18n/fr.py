@@ -43,7 +43,7 @@ MESSAGES: dict[str, str] = {
         "   période : `@2026-10-31` · `@2026-10` · `@2026-T3` · `@2026` (par défaut : aujourd'hui)\n"
         '*Créer un indicateur* : `/kpi new <code> "<nom>" [kind=number|percent|ratio|bool] [unit=..] '
         "[target=..] [warn_below=..] [alert_below=..] [warn_above=..] [alert_above=..] [owner=@..] "
-        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic] [hysteresis=..] [change_alert=..%] [warn_dm=oui]`\n"
+        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic] [hysteresis=..] [change_alert=..%] [warn_dm=oui] [target_date=2027-12-31]`\n"
         "*Lister* : `/kpi list`  ·  *Voir l'historique et le graphique* : `/kpi show <code>`\n"
         "*Retirer ma dernière saisie* : `/kpi undo` (elle reste dans l'historique)\n"
         "*Modifier* : `/kpi edit <code> target=.. owner=@.. warn_below=none …` · *Supprimer* : `/kpi delete <code>` (responsable ou administrateur)"

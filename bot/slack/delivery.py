@@ -21,7 +21,18 @@ EVENT_TYPE = "pilote_outbox"
 REMINDERS = frozenset({"checkin", "actions"})
 HISTORY_LOOKBACK = 200  # messages searched for a tag after an ambiguous failure
 # A connection that broke, or a timeout: the message may or may not have reached Slack.
-_AMBIGUOUS = (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, socket.timeout)
+AMBIGUOUS = (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, socket.timeout)
+
+
+def find_tagged(client: WebClient, channel: str, event_type: str, field: str, value: Any) -> str | None:
+    """The ts of a recent message of the channel whose metadata carries event_type and field == value."""
+    page = client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True)
+    messages: list[dict[str, Any]] = page.get("messages", [])
+    for msg in messages:
+        meta = msg.get("metadata") or {}
+        if meta.get("event_type") == event_type and (meta.get("event_payload") or {}).get(field) == value:
+            return str(msg["ts"])
+    return None
 
 
 def sender_client(*, token: str, base_url: str, timeout: int = 10) -> WebClient:
@@ -52,15 +63,7 @@ class OutboxSender:
 
     def _already_there(self, channel: str, key: str) -> str | None:
         """The ts of a message tagged with this key in the channel, if one arrived after all."""
-        page = self._client.conversations_history(
-            channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
-        )
-        messages: list[dict[str, Any]] = page.get("messages", [])
-        for msg in messages:
-            meta = msg.get("metadata") or {}
-            if meta.get("event_type") == EVENT_TYPE and (meta.get("event_payload") or {}).get("key") == key:
-                return str(msg["ts"])
-        return None
+        return find_tagged(self._client, channel, EVENT_TYPE, "key", key)
 
     def _deliver(self, item: OutboxItem) -> int:
         outbox = self._services.outbox
@@ -94,7 +97,7 @@ class OutboxSender:
                 err.response.get("error") if err.response is not None else err,
             )
             return 0
-        except _AMBIGUOUS as err:
+        except AMBIGUOUS as err:
             outbox.failed(id=item.id, error=repr(err), retry_after=None, ambiguous=True)
             log.warning(
                 "outbox %s: connection failed, will look for it before sending again: %r", item.key, err
@@ -112,5 +115,5 @@ class OutboxSender:
         msg = closed_alert_message(lang, original.payload, resolved.payload)
         try:
             self._client.chat_update(channel=original.channel, ts=original.ts, **msg)
-        except (SlackApiError, *_AMBIGUOUS) as err:
+        except (SlackApiError, *AMBIGUOUS) as err:
             log.warning("alert %s not updated in place: %s", alert_key, err)

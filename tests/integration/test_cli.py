@@ -78,6 +78,15 @@ def test_db_upgrade_then_demo(
     out = capsys.readouterr().out
     assert "frc" in out and "budget-nr" in out
     pngs = sorted((tmp_path / "out").glob("pilote-demo-*.png"))
-    assert len(pngs) == 4 and all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+    assert [p.name for p in pngs] == [
+        "pilote-demo-budget-nr.png",
+        "pilote-demo-copil.png",
+        "pilote-demo-dashboard.png",
+        "pilote-demo-frc.png",
+        "pilote-demo-plan-validé.png",
+        "pilote-demo-plan.png",
+    ]
+    assert "À ce rythme, la cible (5\u202f%) est atteinte en" in out and "Actions en retard" in out
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
     assert cli.main(["demo", "--out", str(tmp_path / "out")]) == 0
     assert "déjà présent" in capsys.readouterr().out

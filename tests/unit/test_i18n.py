@@ -26,7 +26,7 @@ def test_every_message_key_used_in_code_exists() -> None:
         text = path.read_text(encoding="utf-8")
         used |= set(
             re.findall(
-                r'["\']((?:error|kpi|help|status|chart|action|plan|home|modal|alert|reminder)\.[a-z_.]+)["\']',
+                r'["\']((?:error|kpi|help|status|chart|action|plan|home|modal|alert|reminder|dashboard|schedule|forecast)\.[a-z_.]+)["\']',
                 text,
             )
         )

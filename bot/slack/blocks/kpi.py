@@ -163,8 +163,9 @@ def show_working_message(lang: str, code: str) -> Message:
     return message(text, [section(text)])
 
 
-def history_text(lang: str, history: IndicatorHistory) -> str:
-    """The last readings as text, for the chart's comment (screen readers get every number)."""
+def history_text(lang: str, history: IndicatorHistory, outlook: str = "") -> str:
+    """The last readings as text, for the chart's comment (screen readers get every number), and where
+    the trend leads."""
     ind = history.indicator
     lines = [t(lang, "kpi.show.title", code=esc(ind.code), name=esc(ind.name))]
     if not history.readings:
@@ -174,6 +175,8 @@ def history_text(lang: str, history: IndicatorHistory) -> str:
     lines.append(f"{STATUS_ICONS[status]} " + t(lang, "kpi.status_line", status=t(lang, f"status.{status}")))
     if ind.thresholds.target is not None:
         lines.append(t(lang, "kpi.target", value=value(lang, ind.kind, ind.thresholds.target, ind.unit)))
+    if outlook:
+        lines.append(outlook)
     lines.append(t(lang, "kpi.show.readings"))
     for r in history.readings[:SHOW_READINGS]:
         note = f" — {esc(r.note)}" if r.note else ""
@@ -185,11 +188,11 @@ def history_text(lang: str, history: IndicatorHistory) -> str:
     return "\n".join(lines)
 
 
-def chart_alt_text(lang: str, history: IndicatorHistory) -> str:
-    """Alt text of the chart image."""
+def chart_alt_text(lang: str, history: IndicatorHistory, outlook: str = "") -> str:
+    """Alt text of the chart image: what it shows, and where the trend leads."""
     ind = history.indicator
     latest = history.readings[0] if history.readings else None
-    return t(
+    text = t(
         lang,
         "kpi.show.alt",
         code=ind.code,
@@ -197,4 +200,5 @@ def chart_alt_text(lang: str, history: IndicatorHistory) -> str:
         count=len(history.readings),
         value=reading_value(lang, ind, latest) if latest else "—",
         period=period(lang, latest.period) if latest else "—",
-    )[:1000]
+    )
+    return f"{text} {outlook}".strip()[:1000]

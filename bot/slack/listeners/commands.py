@@ -92,7 +92,7 @@ def register(app: App, deps: SlackDeps) -> None:
         team_id = command["team_id"]
         lang = services.workspaces.get(team_id=team_id).language
         try:
-            history, png = services.indicators.chart(team_id=team_id, code=cmd.code, language=lang)
+            history, outlook, png = services.indicators.chart(team_id=team_id, code=cmd.code, language=lang)
         except DomainError as err:
             respond(response_type="ephemeral", replace_original=False, **error_message(lang, err))
             return
@@ -102,8 +102,8 @@ def register(app: App, deps: SlackDeps) -> None:
                 png=png,
                 filename=f"pilote-{history.indicator.id}.png",
                 title=f"{history.indicator.code} — {history.indicator.name}",
-                alt_text=kpi_blocks.chart_alt_text(lang, history),
-                comment=kpi_blocks.history_text(lang, history),
+                alt_text=kpi_blocks.chart_alt_text(lang, history, outlook),
+                comment=kpi_blocks.history_text(lang, history, outlook),
             )
         except SlackApiError as err:
             code = str(err.response.get("error", "")) if err.response is not None else ""

@@ -1,0 +1,326 @@
+"""Block Kit of /dashboard and the digests: the summary that goes with the charts, and every number of
+the charts as text (alt text and message), so that a screen reader gets everything (RGAA)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from bot.domain.dashboard import DashboardIndicator, DashboardSnapshot
+from bot.domain.schedule import Schedule
+from bot.domain.thresholds import Status
+from bot.i18n import day, t, value
+from bot.services.dashboards import ChartImage
+from bot.services.digests import SubscriptionView
+from bot.slack.blocks.common import (
+    MESSAGE_BLOCKS_MAX,
+    SECTION_TEXT_MAX,
+    Block,
+    Message,
+    context,
+    divider,
+    esc,
+    header,
+    mention,
+    message,
+    section,
+)
+
+ICONS = {Status.ALERT: "🔴", Status.WARNING: "🟠", Status.OK: "🟢", Status.NONE: "⚪"}
+LIST_MAX = 15  # lines per list before "… and N more"
+ALT_TEXT_MAX = 1000  # files.getUploadURLExternal's alt_txt
+
+
+def describe_schedule(lang: str, schedule: Schedule) -> str:
+    """ "hebdomadaire (le lundi à 09:00)", "daily (at 09:00)"…"""
+    time = f"{schedule.hour:02d}:{schedule.minute:02d}"
+    match schedule.kind:
+        case "weekly":
+            return t(lang, "schedule.weekly", weekday=t(lang, f"weekday.{schedule.weekday}"), time=time)
+        case "daily":
+            return t(lang, "schedule.daily", time=time)
+        case "monthly":
+            return t(lang, "schedule.monthly", day=schedule.day, time=time)
+    return t(lang, "schedule.cron", cron=schedule.cron.text)
+
+
+def _local(lang: str, at: dt.datetime | None, timezone: str) -> str:
+    """A moment as the workspace reads it: "23 nov. 2026 09:00"."""
+    if at is None:
+        return t(lang, "dashboard.next_never")
+    local = at.astimezone(ZoneInfo(timezone))
+    return f"{day(lang, local.date())} {local:%H:%M}"
+
+
+def _scope(lang: str, scope: str) -> str:
+    return t(lang, "dashboard.scope_suffix", scope=esc(scope)) if scope else ""
+
+
+def working_message(lang: str, scope: str) -> Message:
+    """The immediate answer to `/dashboard` while the charts are drawn."""
+    text = t(lang, "dashboard.working", scope=_scope(lang, scope))
+    return message(text, [section(text)])
+
+
+def help_message(lang: str) -> Message:
+    """`/dashboard help`."""
+    text = t(lang, "dashboard.help")
+    return message(text, [section(text)])
+
+
+def subscription_message(lang: str, key: str, view: SubscriptionView) -> Message:
+    """Subscribed, unsubscribed or the current subscription, in one line."""
+    text = t(
+        lang,
+        key,
+        schedule=describe_schedule(lang, view.schedule),
+        scope=_scope(lang, view.scope),
+        next=_local(lang, view.next_at, view.timezone),
+        skip=t(lang, "dashboard.subscribed_skip") if view.skip_empty else "",
+    )
+    return message(text, [section(text)])
+
+
+def _value(lang: str, item: DashboardIndicator) -> str:
+    if item.latest is None:
+        return t(lang, "dashboard.no_reading")
+    ind = item.indicator
+    return value(lang, ind.kind, item.latest.value, ind.unit, item.latest.numerator, item.latest.denominator)
+
+
+def _trend(lang: str, item: DashboardIndicator) -> str:
+    if item.previous is None:
+        return ""
+    return t(
+        lang, {1: "dashboard.trend.up", -1: "dashboard.trend.down", 0: "dashboard.trend.flat"}[item.direction]
+    )
+
+
+def value_line(lang: str, item: DashboardIndicator) -> str:
+    """ "🔴 frc — Résolution au premier contact : 62 % (alerte) ↘ en baisse"."""
+    return t(
+        lang,
+        "dashboard.value_line",
+        icon=ICONS[item.status],
+        code=esc(item.indicator.code),
+        name=esc(item.indicator.name),
+        value=_value(lang, item),
+        status=t(lang, f"status.{item.status.value}"),
+        trend=_trend(lang, item),
+    )
+
+
+def _change_line(lang: str, item: DashboardIndicator) -> str:
+    status = ""
+    if item.status is not item.status_before and item.before is not None:
+        status = t(
+            lang,
+            "dashboard.change_status",
+            before=t(lang, f"status.{item.status_before.value}"),
+            after=t(lang, f"status.{item.status.value}"),
+        )
+    after = _value(lang, item)
+    if item.before is None:
+        return t(lang, "dashboard.change_new", code=esc(item.indicator.code), after=after, status=status)
+    ind = item.indicator
+    before = value(
+        lang, ind.kind, item.before.value, ind.unit, item.before.numerator, item.before.denominator
+    )
+    return t(lang, "dashboard.change_line", code=esc(ind.code), before=before, after=after, status=status)
+
+
+def _listing(lang: str, title: str, lines: Sequence[str], *, limit: int | None = LIST_MAX) -> list[Block]:
+    """A titled list in as few sections as Slack's 3,000 characters allow, cut after `limit` lines."""
+    shown = [f"• {line}" for line in lines[:limit]]
+    if limit is not None and len(lines) > limit:
+        shown.append(t(lang, "dashboard.more", count=len(lines) - limit))
+    blocks, current = [], title
+    for line in shown:
+        if len(current) + 1 + len(line) > SECTION_TEXT_MAX:
+            blocks.append(section(current))
+            current = line
+        else:
+            current += "\n" + line
+    blocks.append(section(current))
+    return blocks
+
+
+def summary_blocks(
+    lang: str,
+    snap: DashboardSnapshot,
+    *,
+    title: str,
+    images: Sequence[ChartImage],
+    note: str = "",
+) -> tuple[str, list[Block]]:
+    """The summary: counts, attention first, changes since the last digest, what is late, the plan,
+    and every value the dashboard image shows. Returns (plain fallback, blocks)."""
+    counts = {s: sum(i.status is s for i in snap.indicators) for s in Status}
+    count_line = t(
+        lang,
+        "dashboard.counts",
+        total=len(snap.indicators),
+        alert=counts[Status.ALERT],
+        warning=counts[Status.WARNING],
+        ok=counts[Status.OK],
+        none=counts[Status.NONE],
+    )
+    blocks: list[Block] = [header(title)]
+    if note:
+        blocks.append(context(note))
+    blocks.append(section(count_line))
+    attention = [value_line(lang, i) for i in snap.attention]
+    if attention:
+        blocks += _listing(lang, t(lang, "dashboard.attention"), attention)
+    else:
+        blocks.append(section(f"{t(lang, 'dashboard.attention')}\n{t(lang, 'dashboard.attention_none')}"))
+    changes = [_change_line(lang, i) for i in snap.changes] + [
+        t(
+            lang,
+            "dashboard.action_change",
+            number=a.number,
+            label=esc(a.label),
+            status=t(lang, f"action.status.{a.status.value}"),
+            progress=a.progress,
+        )
+        for a in snap.changed_actions
+    ]
+    since_title = (
+        t(lang, "dashboard.changes", since=_local(lang, snap.since, snap.timezone))
+        if snap.since_digest
+        else t(lang, "dashboard.changes_first")
+    )
+    if changes:
+        blocks += _listing(lang, since_title, changes)
+    else:
+        blocks.append(section(f"{since_title}\n{t(lang, 'dashboard.changes_none')}"))
+    late = [
+        t(
+            lang,
+            "dashboard.late_reading",
+            code=esc(i.indicator.code),
+            due=day(lang, i.due_on or snap.today),
+            owner=mention(i.indicator.owner_id, lang),
+        )
+        for i in snap.late_readings
+    ]
+    if late:
+        blocks += _listing(lang, t(lang, "dashboard.late_readings"), late)
+    late_actions = [
+        t(
+            lang,
+            "dashboard.late_action",
+            number=a.number,
+            label=esc(a.label),
+            due=day(lang, a.due_on or snap.today),
+            owner=mention(a.owner_id, lang),
+        )
+        for a in snap.late_actions
+    ]
+    if late_actions:
+        blocks += _listing(lang, t(lang, "dashboard.late_actions"), late_actions)
+    blocks.append(section(plan_line(lang, snap)))
+    shown = next((im.shown for im in images if im.kind == "dashboard"), 0)
+    if shown:
+        blocks.append(divider())
+        # Every value of the chart, not cut: the image holds them all.
+        values = [value_line(lang, i) for i in snap.indicators[:shown]]
+        blocks += _listing(lang, t(lang, "dashboard.all_values"), values, limit=None)
+        if shown < len(snap.indicators):
+            blocks.append(context(t(lang, "dashboard.more_tiles", shown=shown, total=len(snap.indicators))))
+    blocks = _fit(blocks)
+    fallback = f"{title} — {count_line.replace('*', '')}"
+    return fallback, blocks
+
+
+def _fit(blocks: list[Block]) -> list[Block]:
+    """Within Slack's 50 blocks: the chart's values come last and are what gives way."""
+    return blocks[:MESSAGE_BLOCKS_MAX]
+
+
+def plan_line(lang: str, snap: DashboardSnapshot) -> str:
+    """The plan in one line."""
+    if not snap.actions:
+        return t(lang, "dashboard.plan_empty")
+    by = {s: sum(a.status.value == s for a in snap.actions) for s in ("todo", "doing", "done")}
+    return t(
+        lang,
+        "dashboard.plan",
+        total=len(snap.actions),
+        todo=by["todo"],
+        doing=by["doing"],
+        done=by["done"],
+        progress=round(snap.progress),
+        late=len(snap.late_actions),
+    )
+
+
+def alt_text(lang: str, snap: DashboardSnapshot, image: ChartImage) -> str:
+    """The image's alt text: what it shows, in words and numbers (within Slack's 1,000 characters)."""
+    if image.kind == "plan":
+        by = {s: sum(a.status.value == s for a in snap.actions) for s in ("todo", "doing", "done")}
+        text = t(
+            lang,
+            "dashboard.alt.plan",
+            total=len(snap.actions),
+            progress=round(snap.progress),
+            late=len(snap.late_actions),
+            **by,
+        )
+    else:
+        lines = "; ".join(
+            f"{i.indicator.code} {_value(lang, i)} ({t(lang, f'status.{i.status.value}')})"
+            for i in snap.indicators[: image.shown]
+        )
+        text = t(lang, "dashboard.alt.dashboard", count=image.shown, lines=lines)
+    return text if len(text) <= ALT_TEXT_MAX else text[: ALT_TEXT_MAX - 1] + "…"
+
+
+def file_title(lang: str, image: ChartImage) -> str:
+    """The title of an uploaded chart."""
+    return t(lang, f"dashboard.file.{image.kind}")
+
+
+def dashboard_title(lang: str, snap: DashboardSnapshot) -> str:
+    """ "Tableau de bord — DSI — 1 déc. 2026"."""
+    return t(lang, "dashboard.title", scope=_scope(lang, snap.scope), date=day(lang, snap.today))
+
+
+def digest_title(lang: str, snap: DashboardSnapshot, schedule: Schedule) -> str:
+    """ "Point hebdomadaire (le lundi à 09:00) — 30 nov. 2026"."""
+    return t(
+        lang,
+        "dashboard.digest_title",
+        schedule=describe_schedule(lang, schedule),
+        scope=_scope(lang, snap.scope),
+        date=day(lang, snap.today),
+    )
+
+
+def catch_up_note(lang: str, period_at: dt.datetime, timezone: str) -> str:
+    """Why a digest comes late."""
+    return t(lang, "dashboard.catch_up", date=_local(lang, period_at, timezone))
+
+
+def nothing_new_message(lang: str, snap: DashboardSnapshot, schedule: Schedule) -> Message:
+    """A digest with nothing new, in one line."""
+    text = t(
+        lang,
+        "dashboard.nothing_new",
+        schedule=describe_schedule(lang, schedule),
+        scope=_scope(lang, snap.scope),
+        since=_local(lang, snap.since, snap.timezone),
+    )
+    return message(text, [section(text)])
+
+
+def blocks_as_text(blocks: Sequence[Block]) -> str:
+    """The text of header, section and context blocks, one per paragraph (for a terminal)."""
+    out = []
+    for block in blocks:
+        if block["type"] in ("header", "section"):
+            out.append(block["text"]["text"])
+        elif block["type"] == "context":
+            out.extend(e.get("text", "") for e in block["elements"])
+    return "\n\n".join(out)

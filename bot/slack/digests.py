@@ -1,0 +1,207 @@
+"""Posting dashboards: the charts go up with the files upload v2 steps and are shared in one message
+with the Block Kit summary. Digests are claimed per period, so each is posted once; after an ambiguous
+failure the channel is searched for the files of the earlier try before anything is posted again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import urllib.request
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.dashboard import DashboardSnapshot
+from bot.services import Services
+from bot.services.dashboards import ChartImage
+from bot.services.digests import DigestJob
+from bot.slack.blocks import dashboard as blocks
+from bot.slack.delivery import AMBIGUOUS, HISTORY_LOOKBACK, find_tagged
+
+log = logging.getLogger(__name__)
+EVENT_TYPE = "pilote_digest"
+# Slack refuses these for good: retrying cannot help until someone changes the channel.
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+    }
+)
+
+
+class UploadFailed(Exception):
+    """The bytes of a chart did not reach the upload URL."""
+
+
+class ChartPoster:
+    """Uploads charts and shares them in a channel in one message with the summary blocks."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def upload(self, files: Sequence[tuple[ChartImage, str, str]]) -> tuple[str, ...]:
+        """Upload (image, title, alt text) files, not yet shared; their file ids."""
+        ids = []
+        for image, _title, alt in files:
+            answer = self._client.files_getUploadURLExternal(
+                filename=f"{image.kind}.png", length=len(image.png), alt_txt=alt
+            )
+            request = urllib.request.Request(
+                str(answer["upload_url"]),
+                data=image.png,
+                method="POST",
+                headers={"Content-Type": "application/octet-stream"},
+            )
+            with urllib.request.urlopen(request, timeout=self._client.timeout) as response:  # noqa: S310
+                if response.status != 200:
+                    raise UploadFailed(f"upload of {image.kind}.png answered HTTP {response.status}")
+            ids.append(str(answer["file_id"]))
+        return tuple(ids)
+
+    def share(
+        self, *, channel: str, file_ids: Sequence[str], titles: Sequence[str], blocks: list[Any]
+    ) -> str | None:
+        """Share the uploaded files in the channel with the blocks; the message's ts when Slack says it."""
+        answer = self._client.files_completeUploadExternal(
+            files=[{"id": f, "title": title} for f, title in zip(file_ids, titles, strict=True)],
+            channel_id=channel,
+            blocks=json.dumps(blocks, ensure_ascii=False),
+        )
+        return _share_ts(answer.get("files") or [], channel)
+
+    def already_shared(self, *, channel: str, file_ids: Sequence[str]) -> str | None:
+        """The ts of a message in the channel holding one of these files, if an earlier try got there."""
+        page = self._client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK)
+        wanted = set(file_ids)
+        messages: list[dict[str, Any]] = page.get("messages", [])
+        for msg in messages:
+            if wanted & {str(f.get("id")) for f in msg.get("files") or []}:
+                return str(msg["ts"])
+        return None
+
+    def publish(
+        self,
+        *,
+        lang: str,
+        channel: str,
+        snapshot: DashboardSnapshot,
+        images: Sequence[ChartImage],
+        title: str,
+        note: str = "",
+        on_uploaded: Callable[[tuple[str, ...]], None] | None = None,
+    ) -> str | None:
+        """Upload the charts, then share them with the summary; the message's ts when Slack says it.
+        `on_uploaded` gets the file ids before they are shared (so a retry can look for them)."""
+        files = [(im, blocks.file_title(lang, im), blocks.alt_text(lang, snapshot, im)) for im in images]
+        _, summary = blocks.summary_blocks(lang, snapshot, title=title, images=images, note=note)
+        ids = self.upload(files)
+        if on_uploaded is not None:
+            on_uploaded(ids)
+        return self.share(channel=channel, file_ids=ids, titles=[f[1] for f in files], blocks=summary)
+
+
+def _share_ts(files: list[dict[str, Any]], channel: str) -> str | None:
+    for file in files:
+        for kind in ("public", "private"):
+            shares = ((file.get("shares") or {}).get(kind) or {}).get(channel) or []
+            if shares:
+                return str(shares[0].get("ts"))
+    return None
+
+
+class DigestSender:
+    """Posts the digests whose period has come: claim, draw, upload, share, settle."""
+
+    def __init__(self, client: WebClient, services: Services) -> None:
+        self._client, self._services = client, services
+        self._poster = ChartPoster(client)
+
+    def run(self) -> int:
+        """Post what is due now; return how many digests were settled as posted or skipped."""
+        done = 0
+        for job in self._services.digests.claim():
+            done += self._deliver(job)
+        return done
+
+    def _deliver(self, job: DigestJob) -> int:
+        digests = self._services.digests
+        lang, channel = job.language, job.channel_id
+        try:
+            if job.maybe_sent:
+                found = self._find_earlier(job)
+                if found is not None:
+                    digests.posted(run_id=job.run_id, ts=found)
+                    return 1
+            snapshot = digests.snapshot(job)
+            if snapshot.nothing_new:
+                if job.skip_empty:
+                    digests.skipped(run_id=job.run_id)
+                    return 1
+                msg = blocks.nothing_new_message(lang, snapshot, job.schedule)
+                metadata = {"event_type": EVENT_TYPE, "event_payload": {"run": job.run_id}}
+                ts = self._client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"]
+                digests.posted(run_id=job.run_id, ts=str(ts))
+                return 1
+            images = self._services.dashboards.render(snapshot, language=lang)
+            note = blocks.catch_up_note(lang, job.period_at, snapshot.timezone) if job.catch_up else ""
+            files = [(im, blocks.file_title(lang, im), blocks.alt_text(lang, snapshot, im)) for im in images]
+            ids = self._poster.upload(files)
+            digests.uploading(run_id=job.run_id, file_ids=ids)
+            _, summary = blocks.summary_blocks(
+                lang,
+                snapshot,
+                title=blocks.digest_title(lang, snapshot, job.schedule),
+                images=images,
+                note=note,
+            )
+            ts = self._poster.share(
+                channel=channel, file_ids=ids, titles=[f[1] for f in files], blocks=summary
+            )
+            digests.posted(run_id=job.run_id, ts=ts)
+            return 1
+        except SlackApiError as err:
+            response = err.response
+            status = response.status_code if response is not None else 0
+            code = str(response.get("error")) if response is not None else ""
+            retry_after = None
+            if status == 429:
+                retry_after = dt.timedelta(seconds=int(response.headers.get("Retry-After", "60") or 60))
+            retry = digests.failed(
+                run_id=job.run_id,
+                error=f"{code or err}",
+                ambiguous=status >= 500,
+                retry_after=retry_after,
+                final=code in PERMANENT,
+            )
+            log.warning(
+                "digest %s for %s not posted (%s, %s)",
+                job.run_id,
+                channel,
+                code,
+                "retry" if retry else "gave up",
+            )
+        except (*AMBIGUOUS, UploadFailed) as err:
+            digests.failed(run_id=job.run_id, error=repr(err), ambiguous=True, retry_after=None)
+            log.warning(
+                "digest %s for %s: connection failed, will look before posting again: %r",
+                job.run_id,
+                channel,
+                err,
+            )
+        return 0
+
+    def _find_earlier(self, job: DigestJob) -> str | None:
+        """What an earlier try of this digest left in the channel: its files, or its one-line message."""
+        if job.file_ids:
+            found = self._poster.already_shared(channel=job.channel_id, file_ids=job.file_ids)
+            if found is not None:
+                return found
+        return find_tagged(self._client, job.channel_id, EVENT_TYPE, "run", job.run_id)

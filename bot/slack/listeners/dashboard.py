@@ -1,0 +1,107 @@
+"""/dashboard: the snapshot on demand (drawn and uploaded after the ack), and the channel's digest."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.dashboard_grammar import (
+    DashboardCommand,
+    DashboardHelp,
+    ShowDashboard,
+    ShowSubscription,
+    Subscribe,
+    Unsubscribe,
+    parse_dashboard,
+)
+from bot.domain.errors import DomainError
+from bot.slack.blocks import dashboard as blocks
+from bot.slack.blocks.common import Message, error_message, notice_message
+from bot.slack.deps import SlackDeps
+from bot.slack.digests import PERMANENT, ChartPoster
+
+log = logging.getLogger(__name__)
+DASHBOARD_COMMAND = "/dashboard"
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Register /dashboard."""
+    services = deps.services
+    poster = ChartPoster(deps.notifier.client)
+
+    def reply(command: dict[str, Any], lang: str, cmd: DashboardCommand) -> Message:
+        team_id, channel_id = command["team_id"], command["channel_id"]
+        match cmd:
+            case DashboardHelp():
+                return blocks.help_message(lang)
+            case ShowDashboard():
+                # Fail fast on an unknown scope; the charts are drawn after the ack.
+                scope = services.dashboards.check_scope(team_id=team_id, scope=cmd.scope)
+                return blocks.working_message(lang, scope)
+            case Subscribe():
+                view = services.digests.subscribe(
+                    team_id=team_id,
+                    channel_id=channel_id,
+                    user_id=command["user_id"],
+                    schedule=cmd.schedule,
+                    scope=cmd.scope,
+                    skip_empty=cmd.skip_empty,
+                )
+                return blocks.subscription_message(lang, "dashboard.subscribed", view)
+            case Unsubscribe():
+                gone = services.digests.unsubscribe(team_id=team_id, channel_id=channel_id)
+                if gone is None:
+                    return notice_message(lang, "dashboard.not_subscribed")
+                return blocks.subscription_message(lang, "dashboard.unsubscribed", gone)
+            case ShowSubscription():
+                current = services.digests.subscription(team_id=team_id, channel_id=channel_id)
+                if current is None:
+                    return notice_message(lang, "dashboard.not_subscribed")
+                return blocks.subscription_message(lang, "dashboard.status", current)
+        raise AssertionError(f"unhandled command {cmd!r}")
+
+    def on_dashboard(ack: Ack, command: dict[str, Any]) -> None:
+        lang = services.workspaces.get(team_id=command["team_id"]).language
+        try:
+            answer = reply(command, lang, parse_dashboard(command.get("text") or ""))
+        except DomainError as err:
+            answer = error_message(lang, err, help_key="dashboard.see_help")
+        ack(response_type="ephemeral", **answer)
+
+    def wants_snapshot(body: dict[str, Any]) -> bool:
+        try:
+            return isinstance(parse_dashboard(body.get("text") or ""), ShowDashboard)
+        except DomainError:
+            return False
+
+    def post_snapshot(command: dict[str, Any], respond: Respond) -> None:
+        cmd = parse_dashboard(command.get("text") or "")
+        assert isinstance(cmd, ShowDashboard)
+        team_id, channel_id = command["team_id"], command["channel_id"]
+        lang = services.workspaces.get(team_id=team_id).language
+        try:
+            snapshot = services.dashboards.snapshot(team_id=team_id, scope=cmd.scope, channel_id=channel_id)
+        except DomainError as err:
+            respond(response_type="ephemeral", replace_original=False, **error_message(lang, err))
+            return
+        images = services.dashboards.render(snapshot, language=lang)
+        try:
+            poster.publish(
+                lang=lang,
+                channel=channel_id,
+                snapshot=snapshot,
+                images=images,
+                title=blocks.dashboard_title(lang, snapshot),
+            )
+        except SlackApiError as err:
+            code = str(err.response.get("error", "")) if err.response is not None else ""
+            log.warning("dashboard upload failed: %s", code or err)
+            key = "dashboard.not_in_channel" if code in PERMANENT else "dashboard.upload_failed"
+            respond(response_type="ephemeral", **notice_message(lang, key, error=code or "?"))
+
+    # Only the snapshot has work left after the ack; subscriptions are answered in the ack itself.
+    app.command(DASHBOARD_COMMAND, matchers=[wants_snapshot])(ack=on_dashboard, lazy=[post_snapshot])
+    app.command(DASHBOARD_COMMAND)(on_dashboard)

@@ -1,0 +1,215 @@
+"""/dashboard and the digests against the fake Slack Web API: charts uploaded with files v2 and shared
+with a Block Kit summary, once per period."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from bot.services import Services
+from bot.services.dashboards import DashboardService
+from bot.slack.delivery import sender_client
+from bot.slack.digests import DigestSender
+from tests.support.data import kpi, new_action
+from tests.support.databases import FixedClock
+from tests.support.fake_slack import FakeSlack
+from tests.support.slackbed import SlackBed
+
+CHANNEL = "C0STEERING"
+
+
+@pytest.fixture
+def steering(services: Services) -> Services:
+    kpi(
+        services,
+        'new frc "Résolution au premier contact" kind=ratio target=75 warn_below=70 alert_below=60 '
+        "owner=<@U0BOB|bob> entity=DSI cadence=monthly",
+    )
+    kpi(services, "frc 50/60 @2026-09")
+    kpi(services, "frc 30/60 @2026-10")
+    kpi(
+        services,
+        'new eco "Équipements reconditionnés" kind=percent target=40 warn_below=20 '
+        "entity=Achats cadence=monthly",
+    )
+    kpi(services, "eco 12,5 @2026-09")
+    new_action(
+        services,
+        '"Former les agents" domain=sensibilisation level=experimentation identified=2026-09-01 '
+        "due=2026-10-01 status=doing progress=40%",
+    )
+    new_action(services, '"Acheter reconditionné" domain=achats level=realisation')
+    return services
+
+
+def shared(fake: FakeSlack, channel: str = CHANNEL) -> list[dict[str, Any]]:
+    return [m for m in fake.messages.get(channel, []) if m.get("files")]
+
+
+def blocks_text(message: dict[str, Any]) -> str:
+    blocks = message.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def test_dashboard_command_posts_charts_with_summary(steering: Services, fake_slack: FakeSlack) -> None:
+    bed = SlackBed(steering, fake_slack)
+    reply = bed.command("", command="/dashboard", channel_id=CHANNEL)
+    assert "Je prépare le tableau de bord" in reply.text
+    fake_slack.wait_for("files.completeUploadExternal")
+    uploads = fake_slack.calls_to("files.getUploadURLExternal")
+    assert [c.args["filename"] for c in uploads] == ["dashboard.png", "plan.png"]
+    assert all(c.args.get("alt_txt") for c in uploads)
+    assert "frc 50" in uploads[0].args["alt_txt"] and "alerte" in uploads[0].args["alt_txt"]
+    (message,) = shared(fake_slack)
+    assert len(message["files"]) == 2
+    text = blocks_text(message)
+    # Alerts first; every number of the image is also in the text.
+    assert text.index("À surveiller") < text.index("Plan d'action")
+    assert "🔴 frc — Résolution au premier contact : 50\u202f% (30/60) (alerte) ↘ en baisse" in text
+    assert "12,5\u202f%" in text
+    assert "#1 Former les agents : échéance" in text  # late action
+    assert "Valeurs en retard" in text and "eco : attendue le 31 oct. 2026" in text
+
+
+def test_dashboard_for_an_entity_and_an_unknown_scope(steering: Services, fake_slack: FakeSlack) -> None:
+    bed = SlackBed(steering, fake_slack)
+    bad = bed.command("Compta", command="/dashboard", channel_id=CHANNEL)
+    assert "n'est ni une entité ni un domaine" in bad.text and "Achats, DSI" in bad.text
+    assert fake_slack.calls_to("files.getUploadURLExternal") == []
+    bed.command("dsi", command="/dashboard", channel_id=CHANNEL)
+    fake_slack.wait_for("files.completeUploadExternal")
+    text = blocks_text(shared(fake_slack)[0])
+    assert "Tableau de bord — DSI" in text and "frc" in text and "eco" not in text
+
+
+def test_dashboard_in_a_channel_the_bot_is_not_in(steering: Services, fake_slack: FakeSlack) -> None:
+    fake_slack.fail_next(
+        "files.completeUploadExternal", status=200, body={"ok": False, "error": "not_in_channel"}
+    )
+    bed = SlackBed(steering, fake_slack)
+    bed.command("", command="/dashboard", channel_id=CHANNEL)
+    (answer,) = fake_slack.wait_for_responses(1)
+    assert "invitez-moi" in answer["text"]
+
+
+def test_subscribe_status_unsubscribe(steering: Services, fake_slack: FakeSlack) -> None:
+    bed = SlackBed(steering, fake_slack)
+    ok = bed.command("subscribe hebdo lundi 9h", command="/dashboard", channel_id=CHANNEL)
+    assert "point hebdomadaire (le lundi à 09:00)" in ok.text and "23 nov. 2026 09:00" in ok.text
+    assert "lundi à 09:00" in bed.command("status", command="/dashboard", channel_id=CHANNEL).text
+    bad = bed.command("subscribe weekly funday 9h", command="/dashboard", channel_id=CHANNEL)
+    assert "n'est pas un jour de la semaine" in bad.text and "/dashboard help" in bad.text
+    gone = bed.command("unsubscribe", command="/dashboard", channel_id=CHANNEL)
+    assert "ne recevra plus" in gone.text
+    again = bed.command("unsubscribe", command="/dashboard", channel_id=CHANNEL)
+    assert "n'est abonné à aucun" in again.text
+
+
+def digest_sender(services: Services, fake: FakeSlack) -> DigestSender:
+    return DigestSender(sender_client(token=fake.token, base_url=fake.api_url, timeout=5), services)
+
+
+def test_weekly_digest_is_posted_once_then_says_nothing_new(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from bot.domain.dashboard_grammar import Subscribe, parse_dashboard
+
+    cmd = parse_dashboard("subscribe weekly mon 09:00")
+    assert isinstance(cmd, Subscribe)
+    steering.digests.subscribe(
+        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=cmd.schedule
+    )
+    sender = digest_sender(steering, fake_slack)
+    assert sender.run() == 0  # Friday: not yet
+    clock.advance(days=3, seconds=1)  # Monday 23 Nov, 10:00:01 Paris
+    assert sender.run() == 1
+    assert sender.run() == 0
+    (digest,) = shared(fake_slack)
+    text = blocks_text(digest)
+    assert "Point hebdomadaire (le lundi à 09:00)" in text and "Ces 7 derniers jours" in text
+    clock.advance(days=7)
+    assert sender.run() == 1
+    last = fake_slack.messages[CHANNEL][-1]
+    assert "rien de nouveau depuis le" in last["text"] and not last.get("files")
+    clock.advance(days=7)
+    kpi(steering, "frc 55/60 @2026-11")
+    assert sender.run() == 1
+    latest = shared(fake_slack)[-1]
+    assert "frc : 50\u202f% (30/60) → 91,67\u202f% (55/60) (alerte → dans les clous)" in blocks_text(latest)
+
+
+def test_a_digest_whose_share_was_lost_is_not_posted_twice(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from bot.domain.schedule import parse_schedule
+
+    steering.digests.subscribe(
+        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=parse_schedule(["daily", "08:00"])
+    )
+    fake_slack.drop_after_accept("files.completeUploadExternal")
+    sender = digest_sender(steering, fake_slack)
+    clock.advance(days=1)
+    assert sender.run() == 0  # Slack shared it, the answer was lost
+    clock.advance(minutes=10)
+    assert sender.run() == 1  # found in the channel, not shared again
+    assert len(shared(fake_slack)) == 1
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+
+
+def test_a_refused_digest_is_retried_later(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from bot.domain.schedule import parse_schedule
+
+    steering.digests.subscribe(
+        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=parse_schedule(["daily", "08:00"])
+    )
+    fake_slack.fail_next("files.getUploadURLExternal", status=429, headers={"Retry-After": "60"})
+    sender = digest_sender(steering, fake_slack)
+    clock.advance(days=1)
+    assert sender.run() == 0
+    clock.advance(seconds=30)
+    assert sender.run() == 0  # Retry-After not over
+    clock.advance(seconds=31)
+    assert sender.run() == 1
+    assert len(shared(fake_slack)) == 1
+
+
+class GatedDashboards(DashboardService):
+    """Draws only once the test opens the gate: a render that takes as long as the test wants."""
+
+    gate = threading.Event()
+    started = threading.Event()
+
+    def render(self, snapshot: Any, *, language: str) -> Any:
+        self.started.set()
+        assert self.gate.wait(10)
+        return super().render(snapshot, language=language)
+
+
+def test_commands_are_acked_while_a_dashboard_renders(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from dataclasses import replace
+
+    from bot.services import Defaults
+
+    gated = replace(
+        steering,
+        dashboards=GatedDashboards(steering.db, clock=clock, defaults=Defaults(timezone="Europe/Paris")),
+    )
+    bed = SlackBed(gated, fake_slack)
+    bed.command("", command="/dashboard", channel_id=CHANNEL)
+    assert GatedDashboards.started.wait(5)
+    try:
+        reply = bed.command("frc 45/60 @2026-11")  # acked while the dashboard is still being drawn
+        assert "45" in reply.text
+        assert fake_slack.calls_to("files.completeUploadExternal") == []
+    finally:
+        GatedDashboards.gate.set()
+    fake_slack.wait_for("files.completeUploadExternal")
