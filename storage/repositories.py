@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Row, Table, bindparam, func, insert, literal_column, select, update
+from sqlalchemy import CursorResult, Row, Table, bindparam, case, func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Indicator, Reading, Workspace
@@ -172,10 +172,11 @@ def insert_reading(session: Session, **values: Any) -> int:
 
 
 def recent_active_readings(
-    session: Session, *, team_id: str, per_indicator: int, from_day: dt.date
-) -> Sequence[Row[Any]]:
-    """The newest `per_indicator` active readings of each live indicator, from `from_day` on (one query),
-    by indicator then period, oldest first."""
+    session: Session, *, team_id: str, per_indicator: int, from_day: dt.date, since: dt.datetime
+) -> Sequence[Any]:
+    """(id, indicator_id, value, is_new) of the newest `per_indicator` active readings of each live
+    indicator from `from_day` on, `is_new` when recorded after `since` (one query); by indicator, then
+    period, oldest first. Narrow rows: a dashboard reads thousands of them."""
     ranked = (
         select(
             _READINGS.c.id,
@@ -193,12 +194,24 @@ def recent_active_readings(
         .subquery()
     )
     stmt = (
-        select(_READINGS)
+        select(
+            _READINGS.c.id,
+            _READINGS.c.indicator_id,
+            _READINGS.c.value,
+            case((_READINGS.c.recorded_at > since, 1), else_=0).label("is_new"),
+        )
         .join(ranked, ranked.c.id == _READINGS.c.id)
         .where(ranked.c.rank <= per_indicator)
         .order_by(_READINGS.c.indicator_id, _READINGS.c.period_start)
     )
     return session.execute(stmt).all()
+
+
+def readings_by_id(session: Session, *, ids: Sequence[int]) -> dict[int, Reading]:
+    """The readings with these ids (one query)."""
+    if not ids:
+        return {}
+    return {r.id: r for r in session.scalars(select(Reading).where(Reading.id.in_(ids)))}
 
 
 def workspaces_of(session: Session, team_ids: Sequence[str]) -> Sequence[Workspace]:

@@ -22,24 +22,23 @@ class DashboardIndicator:
     indicator: IndicatorView
     latest: ReadingView | None
     status: Status
-    recent: tuple[ReadingView, ...]  # oldest first, the latest included: the sparkline and trend
+    recent: tuple[float, ...]  # values, oldest first, the latest included: the sparkline
     before: ReadingView | None  # the latest reading at the time of the last digest (None: none yet)
     status_before: Status
     new_readings: int  # readings recorded since the last digest
     due_on: dt.date | None  # when the next reading is expected
 
     @property
-    def previous(self) -> ReadingView | None:
-        """The reading before the latest one."""
-        return self.recent[-2] if len(self.recent) >= 2 else None
+    def has_previous(self) -> bool:
+        """There is a reading before the latest one to compare it with."""
+        return len(self.recent) >= 2
 
     @property
     def direction(self) -> int:
         """+1 up, -1 down, 0 flat or unknown, comparing the latest reading with the one before."""
-        prev = self.previous
-        if self.latest is None or prev is None or self.latest.value == prev.value:
+        if not self.has_previous or self.recent[-1] == self.recent[-2]:
             return 0
-        return 1 if self.latest.value > prev.value else -1
+        return 1 if self.recent[-1] > self.recent[-2] else -1
 
     @property
     def changed(self) -> bool:

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -16,7 +17,6 @@ from bot.domain.actions import DOMAIN_WORDS, ActionStatus, Engagement
 from bot.domain.dashboard import DashboardIndicator, DashboardSnapshot, attention_order
 from bot.domain.errors import InvalidInput
 from bot.domain.home import next_reading_due
-from bot.domain.indicators import ReadingView
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
 from bot.services.actions import action_view, plan_summary
@@ -93,30 +93,35 @@ def gather(
         followed = {c for a in actions for c in a.indicator_codes}
         rows = [r for r in rows if r.code in followed]
     updated = {a.number: a.updated_at for a in actions_rows}
-    changed_actions = tuple(a for a in actions if since is not None and updated.get(a.number, since) > since)
+    changed_actions = tuple(a for a in actions if updated.get(a.number, since) > since)
     latest = repo.latest_active_readings(session, team_id=team_id)
     from_day = today.replace(year=today.year - HISTORY_YEARS, day=min(today.day, 28))
-    recent: dict[int, list[ReadingView]] = defaultdict(list)
+    # Narrow rows for the many; whole readings only for the one per indicator that stood at `since`.
+    recent: dict[int, list[Any]] = defaultdict(list)
     for r in repo.recent_active_readings(
-        session, team_id=team_id, per_indicator=HISTORY_POINTS, from_day=from_day
+        session, team_id=team_id, per_indicator=HISTORY_POINTS, from_day=from_day, since=since
     ):
-        recent[r.indicator_id].append(reading_view(r))
+        recent[r.indicator_id].append(r)
+    at_since = {ind: next((r.id for r in reversed(rs) if not r.is_new), None) for ind, rs in recent.items()}
+    befores = repo.readings_by_id(session, ids=[i for i in at_since.values() if i is not None])
     items = []
     for row in rows:
         view = indicator_view(row)
         newest = latest.get(row.id)
         last = reading_view(newest) if newest is not None else None
-        history = tuple(recent.get(row.id, ()))
-        if last is not None and (not history or history[-1].id != last.id):
-            history = (*history, last)[-HISTORY_POINTS:]
-        older = [r for r in history if r.recorded_at <= since]
-        before, new = (older[-1] if older else None), len(history) - len(older)
+        rows_of = recent.get(row.id, [])
+        values = [r.value for r in rows_of]
+        if last is not None and (not rows_of or rows_of[-1].id != last.id):
+            values = [*values, last.value][-HISTORY_POINTS:]
+        found = befores.get(at_since.get(row.id) or 0)
+        before = reading_view(found) if found is not None else None
+        new = sum(r.is_new for r in rows_of)
         items.append(
             DashboardIndicator(
                 indicator=view,
                 latest=last,
                 status=evaluate(last.value if last else None, view.thresholds),
-                recent=history,
+                recent=tuple(values),
                 before=before,
                 status_before=evaluate(before.value if before else None, view.thresholds),
                 new_readings=new,
@@ -182,8 +187,8 @@ class DashboardService:
                 value_text=_value_text(lang, i),
                 status=i.status.value,
                 status_text=i18n.t(lang, f"status.{i.status.value}"),
-                values=[r.value for r in i.recent],
-                trend={1: "↗", -1: "↘", 0: "→"}[i.direction] if i.previous is not None else "",
+                values=list(i.recent),
+                trend={1: "↗", -1: "↘", 0: "→"}[i.direction] if i.has_previous else "",
             )
             for i in shown
         ]

@@ -165,6 +165,12 @@ class DigestService:
             languages = {ws.team_id: ws.language for ws in repo.workspaces_of(session, teams)}
             jobs = []
             for run, sub in due:
+                if run.attempts >= MAX_ATTEMPTS:  # crashed every time it was tried: stop trying
+                    run.status, run.settled_at = "dead", now
+                    log.error(
+                        "digest run %s given up after %s tries: %s", run.id, run.attempts, run.last_error
+                    )
+                    continue
                 run.attempts += 1
                 run.next_attempt_at = now + LEASE
                 jobs.append(

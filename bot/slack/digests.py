@@ -196,6 +196,9 @@ class DigestSender:
                 channel,
                 err,
             )
+        except Exception as err:  # noqa: BLE001 - one broken digest must not hold back the others
+            log.exception("digest %s for %s failed", job.run_id, channel)
+            digests.failed(run_id=job.run_id, error=repr(err), ambiguous=True, retry_after=None)
         return 0
 
     def _find_earlier(self, job: DigestJob) -> str | None:

@@ -213,3 +213,41 @@ def test_commands_are_acked_while_a_dashboard_renders(
     finally:
         GatedDashboards.gate.set()
     fake_slack.wait_for("files.completeUploadExternal")
+
+
+class BrokenForOneChannel(DashboardService):
+    """Drawing fails for the scope "DSI" (a bug, a font gone missing…), works for the rest."""
+
+    def render(self, snapshot: Any, *, language: str) -> Any:
+        if snapshot.scope == "DSI":
+            raise RuntimeError("drawing failed")
+        return super().render(snapshot, language=language)
+
+
+def test_a_digest_that_fails_to_draw_holds_back_no_other_and_is_given_up_in_the_end(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from dataclasses import replace
+
+    from bot.domain.schedule import parse_schedule
+    from bot.services import Defaults
+    from bot.services.digests import MAX_ATTEMPTS
+
+    broken = replace(
+        steering,
+        dashboards=BrokenForOneChannel(steering.db, clock=clock, defaults=Defaults(timezone="Europe/Paris")),
+    )
+    daily = parse_schedule(["daily", "08:00"])
+    broken.digests.subscribe(
+        team_id="T0PILOTE", channel_id="C0DSI", user_id="U0ALICE", schedule=daily, scope="DSI"
+    )
+    broken.digests.subscribe(team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=daily)
+    sender = digest_sender(broken, fake_slack)
+    clock.advance(days=1)
+    assert sender.run() == 1  # the other channel got its digest
+    assert len(shared(fake_slack)) == 1 and not shared(fake_slack, "C0DSI")
+    for _ in range(MAX_ATTEMPTS + 2):
+        clock.advance(hours=1)
+        sender.run()
+    runs = broken.digests.runs(team_id="T0PILOTE", channel_id="C0DSI")
+    assert [(status, attempts) for _, status, attempts in runs] == [("dead", MAX_ATTEMPTS)]

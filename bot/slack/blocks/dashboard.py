@@ -90,7 +90,7 @@ def _value(lang: str, item: DashboardIndicator) -> str:
 
 
 def _trend(lang: str, item: DashboardIndicator) -> str:
-    if item.previous is None:
+    if not item.has_previous:
         return ""
     return t(
         lang, {1: "dashboard.trend.up", -1: "dashboard.trend.down", 0: "dashboard.trend.flat"}[item.direction]

@@ -20,8 +20,9 @@ from bot.domain.dashboard_grammar import (
 from bot.domain.errors import DomainError
 from bot.slack.blocks import dashboard as blocks
 from bot.slack.blocks.common import Message, error_message, notice_message
+from bot.slack.delivery import AMBIGUOUS, sender_client
 from bot.slack.deps import SlackDeps
-from bot.slack.digests import PERMANENT, ChartPoster
+from bot.slack.digests import PERMANENT, ChartPoster, UploadFailed
 
 log = logging.getLogger(__name__)
 DASHBOARD_COMMAND = "/dashboard"
@@ -30,7 +31,10 @@ DASHBOARD_COMMAND = "/dashboard"
 def register(app: App, deps: SlackDeps) -> None:
     """Register /dashboard."""
     services = deps.services
-    poster = ChartPoster(deps.notifier.client)
+    # No automatic retries: a 5xx after Slack shared the charts would share them twice; the user is told
+    # to try again instead.
+    client = deps.notifier.client
+    poster = ChartPoster(sender_client(token=client.token or "", base_url=client.base_url))
 
     def reply(command: dict[str, Any], lang: str, cmd: DashboardCommand) -> Message:
         team_id, channel_id = command["team_id"], command["channel_id"]
@@ -101,6 +105,12 @@ def register(app: App, deps: SlackDeps) -> None:
             log.warning("dashboard upload failed: %s", code or err)
             key = "dashboard.not_in_channel" if code in PERMANENT else "dashboard.upload_failed"
             respond(response_type="ephemeral", **notice_message(lang, key, error=code or "?"))
+        except (*AMBIGUOUS, UploadFailed) as err:
+            log.warning("dashboard upload failed: %r", err)
+            respond(
+                response_type="ephemeral",
+                **notice_message(lang, "dashboard.upload_failed", error=repr(err)[:80]),
+            )
 
     # Only the snapshot has work left after the ack; subscriptions are answered in the ack itself.
     app.command(DASHBOARD_COMMAND, matchers=[wants_snapshot])(ack=on_dashboard, lazy=[post_snapshot])
