@@ -36,8 +36,10 @@ def get(port: int, path: str) -> tuple[int, bytes]:
         conn.close()
 
 
-def post_command(port: int, fake: FakeSlack, text: str, user: str = "U0ALICE") -> tuple[int, dict]:
-    body = slash_command_body(command="/kpi", text=text, response_url=fake.new_response_url(), user_id=user)
+def post_command(
+    port: int, fake: FakeSlack, text: str, user: str = "U0ALICE", command: str = "/kpi"
+) -> tuple[int, dict]:
+    body = slash_command_body(command=command, text=text, response_url=fake.new_response_url(), user_id=user)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request("POST", "/slack/events", body=body, headers=sign(SIGNING_SECRET, body))
@@ -132,3 +134,13 @@ def test_the_server_sends_alerts_in_the_background(server: int, fake_slack: Fake
     assert status == 200 and "alerte" in json.dumps(reply["blocks"], ensure_ascii=False)
     (call,) = fake_slack.wait_for("chat.postMessage", timeout=15)  # the outbox job, after the ack
     assert "Alerte" in call.args["text"] and call.args["metadata"]["event_type"] == "pilote_outbox"
+
+
+def test_the_server_posts_the_dashboard_after_the_ack(server: int, fake_slack: FakeSlack) -> None:
+    post_command(server, fake_slack, 'new frc "Résolution" kind=ratio alert_below=60 entity=DSI')
+    post_command(server, fake_slack, "frc 30/60")
+    status, reply = post_command(server, fake_slack, "", command="/dashboard")
+    assert status == 200 and "Je prépare le tableau de bord" in reply["text"]
+    (share,) = fake_slack.wait_for("files.completeUploadExternal", timeout=30)
+    blocks = json.dumps(share.args["blocks"], ensure_ascii=False)
+    assert "Résolution" in blocks and len(share.args["files"]) == 1  # no action yet: no plan chart
