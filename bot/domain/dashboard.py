@@ -55,7 +55,9 @@ class DashboardSnapshot:
     """The dashboard of a workspace (or of one entity or domain), read in one transaction."""
 
     team_id: str
-    scope: str  # "" for the whole workspace, else the entity or action domain shown
+    scope: str  # "" for the whole workspace, else the entity, action domain or indicator code shown
+    scope_kind: str  # "", "entity", "domain" or "indicator" (that indicator's variants per entity)
+    scope_name: str  # what the scope is called: the entity, the domain, or the indicator's name
     today: dt.date
     timezone: str
     since: dt.datetime  # "what changed" is counted from here

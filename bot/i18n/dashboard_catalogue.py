@@ -4,7 +4,7 @@ FR: dict[str, str] = {
     "dashboard.help": (
         "*`/dashboard`* : le tableau de bord, publié dans ce canal (graphiques et résumé).\n"
         "*Un périmètre* : `/dashboard <entité>` ou `/dashboard <domaine du plan>` (ex. `/dashboard DSI`, "
-        "`/dashboard achats`).\n"
+        "`/dashboard achats`) ; `/dashboard <code>` montre un indicateur décliné dans chaque entité.\n"
         "*Point automatique* : `/dashboard subscribe weekly mon 09:00` · `daily 09:00` · `monthly 1 09:00` · "
         '`cron "0 9 * * 1-5"` (heure de l\'espace de travail). Options : `scope=<entité|domaine>`, '
         "`if-new` (ne rien publier quand rien n'a changé).\n"
@@ -14,6 +14,7 @@ FR: dict[str, str] = {
     "dashboard.working": "Je prépare le tableau de bord{scope}… il arrive dans ce canal dans quelques secondes.",
     "dashboard.all": "tous les indicateurs",
     "dashboard.scope_suffix": " — {scope}",
+    "dashboard.per_entity": "{name}, par entité",
     "dashboard.chart_title": "Tableau de bord — {scope}",
     "dashboard.no_indicators": "Aucun indicateur : créez-en un avec /kpi new",
     "dashboard.no_reading": "pas de valeur",
@@ -79,7 +80,7 @@ FR: dict[str, str] = {
     "plan.chart_progress": "Avancement moyen : {pct} %",
     "plan.chart_late": "{count} action(s) en retard",
     "plan.chart_empty": "Aucune action",
-    "error.dashboard_scope": "« {value} » n'est ni une entité ni un domaine du plan. Possibles : {choices}.",
+    "error.dashboard_scope": "« {value} » n'est ni une entité, ni un domaine du plan, ni un code d'indicateur. Entités et domaines : {choices}.",
     "error.dashboard_extra": "Je ne comprends pas « {value} » ici. `/dashboard help` pour l'aide.",
     "error.schedule_missing": 'Quand publier le point ? Par exemple `/dashboard subscribe weekly mon 09:00`, `daily 09:00`, `monthly 1 09:00` ou `cron "0 9 * * 1"`.',
     "error.schedule_kind": "« {value} » n'est pas un rythme connu : `weekly`, `daily`, `monthly` ou `cron` (ou hebdo, quotidien, mensuel).",
@@ -96,7 +97,7 @@ EN: dict[str, str] = {
     "dashboard.help": (
         "*`/dashboard`*: the dashboard, posted in this channel (charts and summary).\n"
         "*A scope*: `/dashboard <entity>` or `/dashboard <plan domain>` (e.g. `/dashboard IT`, "
-        "`/dashboard purchasing`).\n"
+        "`/dashboard purchasing`); `/dashboard <code>` shows one indicator as declined in each entity.\n"
         "*Scheduled digest*: `/dashboard subscribe weekly mon 09:00` · `daily 09:00` · `monthly 1 09:00` · "
         '`cron "0 9 * * 1-5"` (workspace time). Options: `scope=<entity|domain>`, '
         "`if-new` (post nothing when nothing changed).\n"
@@ -106,6 +107,7 @@ EN: dict[str, str] = {
     "dashboard.working": "Preparing the dashboard{scope}… it will be in this channel in a few seconds.",
     "dashboard.all": "all indicators",
     "dashboard.scope_suffix": " — {scope}",
+    "dashboard.per_entity": "{name}, by entity",
     "dashboard.chart_title": "Dashboard — {scope}",
     "dashboard.no_indicators": "No indicators yet: create one with /kpi new",
     "dashboard.no_reading": "no value",
@@ -171,7 +173,7 @@ EN: dict[str, str] = {
     "plan.chart_progress": "Mean progress: {pct}%",
     "plan.chart_late": "{count} late action(s)",
     "plan.chart_empty": "No actions",
-    "error.dashboard_scope": "“{value}” is neither an entity nor a plan domain. Known: {choices}.",
+    "error.dashboard_scope": "“{value}” is not an entity, a plan domain or an indicator code. Entities and domains: {choices}.",
     "error.dashboard_extra": "I do not understand “{value}” here. `/dashboard help` for help.",
     "error.schedule_missing": 'When should the digest be posted? For example `/dashboard subscribe weekly mon 09:00`, `daily 09:00`, `monthly 1 09:00` or `cron "0 9 * * 1"`.',
     "error.schedule_kind": "“{value}” is not a known rhythm: `weekly`, `daily`, `monthly` or `cron`.",

@@ -41,8 +41,11 @@ class ChartImage:
     shown: int = 0  # dashboard: how many indicators the image holds
 
 
-def resolve_scope(scope: str, *, entities: Sequence[str], domains: Sequence[str]) -> tuple[str, str]:
-    """("entity" | "domain" | "", the stored name) for what the user typed, or InvalidInput."""
+def resolve_scope(
+    scope: str, *, entities: Sequence[str], domains: Sequence[str], codes: Sequence[str] = ()
+) -> tuple[str, str]:
+    """("entity" | "domain" | "indicator" | "", the stored name or code) for what the user typed, or
+    InvalidInput listing what exists. An indicator's code stands for it and its variants per entity."""
     if not scope:
         return "", ""
     key = code_key(scope)
@@ -53,17 +56,21 @@ def resolve_scope(scope: str, *, entities: Sequence[str], domains: Sequence[str]
     for known in domains:
         if code_key(known) == domain:
             return "domain", known
+    for code in codes:
+        if code_key(code) == key:
+            return "indicator", code
     choices = sorted({e for e in entities if e} | set(domains))
     raise InvalidInput("error.dashboard_scope", value=scope[:40], choices=", ".join(choices) or "—")
 
 
 def scope_in(session: Session, *, team_id: str, scope: str) -> str:
-    """The stored entity or domain name for what the user typed ("" for everything), or InvalidInput."""
+    """The stored entity, domain or code for what the user typed ("" for everything), or InvalidInput."""
     if not scope:
         return ""
-    entities = sorted({r.entity for r in repo.list_indicators(session, team_id=team_id)})
+    rows = repo.list_indicators(session, team_id=team_id)
     domains = sorted({a.domain for a in arepo.list_actions(session, team_id=team_id)})
-    return resolve_scope(scope, entities=entities, domains=domains)[1]
+    entities = sorted({r.entity for r in rows})
+    return resolve_scope(scope, entities=entities, domains=domains, codes=[r.code for r in rows])[1]
 
 
 def gather(
@@ -82,10 +89,19 @@ def gather(
     codes = arepo.indicator_codes_by_action(session, team_id=team_id)
     actions = [action_view(a, codes.get(a.id, ())) for a in actions_rows]
     kind, name = resolve_scope(
-        scope, entities=sorted({r.entity for r in rows}), domains=sorted({a.domain for a in actions})
+        scope,
+        entities=sorted({r.entity for r in rows}),
+        domains=sorted({a.domain for a in actions}),
+        codes=[r.code for r in rows],
     )
     if kind == "entity":
         rows = [r for r in rows if r.entity == name]
+        wanted = {r.code for r in rows}
+        actions = [a for a in actions if wanted & set(a.indicator_codes)]
+    elif kind == "indicator":
+        # One indicator declined per entity is one code per entity sharing a name: show them side by side.
+        named = code_key(next(r.name for r in rows if r.code == name))
+        rows = sorted((r for r in rows if code_key(r.name) == named), key=lambda r: (r.entity, r.code))
         wanted = {r.code for r in rows}
         actions = [a for a in actions if wanted & set(a.indicator_codes)]
     elif kind == "domain":
@@ -132,6 +148,8 @@ def gather(
     return DashboardSnapshot(
         team_id=team_id,
         scope=name,
+        scope_kind=kind,
+        scope_name=rows[0].name if kind == "indicator" and rows else name,
         today=today,
         timezone=timezone,
         since=since,
@@ -181,9 +199,12 @@ class DashboardService:
 
         lang = language
         shown = snapshot.indicators[:MAX_TILES]
+        per_entity = snapshot.scope_kind == "indicator"
         tiles = [
             charts.Tile(
-                title=f"{i.indicator.code} — {i.indicator.name}",
+                title=f"{i.indicator.entity or '—'} — {i.indicator.code}"
+                if per_entity
+                else f"{i.indicator.code} — {i.indicator.name}",
                 value_text=_value_text(lang, i),
                 status=i.status.value,
                 status_text=i18n.t(lang, f"status.{i.status.value}"),
@@ -192,7 +213,9 @@ class DashboardService:
             )
             for i in shown
         ]
-        title = i18n.t(lang, "dashboard.chart_title", scope=snapshot.scope or i18n.t(lang, "dashboard.all"))
+        title = i18n.t(
+            lang, "dashboard.chart_title", scope=scope_label(lang, snapshot) or i18n.t(lang, "dashboard.all")
+        )
         images = [
             ChartImage(
                 "dashboard",
@@ -205,6 +228,13 @@ class DashboardService:
         if snapshot.actions:
             images.append(ChartImage("plan", charts.render_plan(*_plan_chart_data(lang, snapshot))))
         return tuple(images)
+
+
+def scope_label(lang: str, snapshot: DashboardSnapshot) -> str:
+    """ "DSI", "achats", "Résolution au premier contact, par entité", or "" for the whole workspace."""
+    if snapshot.scope_kind == "indicator":
+        return i18n.t(lang, "dashboard.per_entity", name=snapshot.scope_name)
+    return snapshot.scope_name
 
 
 def _value_text(lang: str, item: DashboardIndicator) -> str:

@@ -220,3 +220,20 @@ def test_snapshot_puts_alerts_first_and_counts_changes_since_the_last_digest(
     assert [i.indicator.code for i in snap.changes] == ["frc"]
     assert [i.indicator.code for i in snap.late_readings] == ["aaa"]  # August: September's was due
     assert [a.number for a in snap.late_actions] == [1] and len(snap.changed_actions) == 1
+
+
+def test_one_indicator_declined_per_entity(services: Services) -> None:
+    for code, entity, value in (
+        ("frc-dsi", "DSI", "30/60"),
+        ("frc-rh", "RH", "50/60"),
+        ("frc-sg", "SG", "55/60"),
+    ):
+        kpi(services, f'new {code} "Résolution au premier contact" kind=ratio alert_below=60 entity={entity}')
+        kpi(services, f"{code} {value} @2026-10")
+    kpi(services, 'new eco "Équipements reconditionnés" kind=percent entity=DSI')
+    snap = services.dashboards.snapshot(team_id=TEAM, scope="FRC-RH")
+    assert snap.scope_kind == "indicator" and snap.scope == "frc-rh"
+    assert snap.scope_name == "Résolution au premier contact"
+    assert [i.indicator.entity for i in snap.indicators] == ["DSI", "RH", "SG"]  # the alert first
+    (image,) = services.dashboards.render(snap, language="fr")
+    assert image.kind == "dashboard" and image.shown == 3

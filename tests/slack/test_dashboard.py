@@ -70,7 +70,7 @@ def test_dashboard_command_posts_charts_with_summary(steering: Services, fake_sl
     text = blocks_text(message)
     # Alerts first; every number of the image is also in the text.
     assert text.index("À surveiller") < text.index("Plan d'action")
-    assert "🔴 frc — Résolution au premier contact : 50\u202f% (30/60) (alerte) ↘ en baisse" in text
+    assert "🔴 frc — Résolution au premier contact (DSI) : 50\u202f% (30/60) (alerte) ↘ en baisse" in text
     assert "12,5\u202f%" in text
     assert "#1 Former les agents : échéance" in text  # late action
     assert "Valeurs en retard" in text and "eco : attendue le 31 oct. 2026" in text
@@ -79,7 +79,7 @@ def test_dashboard_command_posts_charts_with_summary(steering: Services, fake_sl
 def test_dashboard_for_an_entity_and_an_unknown_scope(steering: Services, fake_slack: FakeSlack) -> None:
     bed = SlackBed(steering, fake_slack)
     bad = bed.command("Compta", command="/dashboard", channel_id=CHANNEL)
-    assert "n'est ni une entité ni un domaine" in bad.text and "Achats, DSI" in bad.text
+    assert "n'est ni une entité, ni un domaine" in bad.text and "Achats, DSI" in bad.text
     assert fake_slack.calls_to("files.getUploadURLExternal") == []
     bed.command("dsi", command="/dashboard", channel_id=CHANNEL)
     fake_slack.wait_for("files.completeUploadExternal")

@@ -11,7 +11,7 @@ from bot.domain.dashboard import DashboardIndicator, DashboardSnapshot
 from bot.domain.schedule import Schedule
 from bot.domain.thresholds import Status
 from bot.i18n import day, t, value
-from bot.services.dashboards import ChartImage
+from bot.services.dashboards import ChartImage, scope_label
 from bot.services.digests import SubscriptionView
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
@@ -104,7 +104,7 @@ def value_line(lang: str, item: DashboardIndicator) -> str:
         "dashboard.value_line",
         icon=ICONS[item.status],
         code=esc(item.indicator.code),
-        name=esc(item.indicator.name),
+        name=esc(item.indicator.name) + (f" ({esc(item.indicator.entity)})" if item.indicator.entity else ""),
         value=_value(lang, item),
         status=t(lang, f"status.{item.status.value}"),
         trend=_trend(lang, item),
@@ -284,7 +284,7 @@ def file_title(lang: str, image: ChartImage) -> str:
 
 def dashboard_title(lang: str, snap: DashboardSnapshot) -> str:
     """ "Tableau de bord — DSI — 1 déc. 2026"."""
-    return t(lang, "dashboard.title", scope=_scope(lang, snap.scope), date=day(lang, snap.today))
+    return t(lang, "dashboard.title", scope=_scope(lang, scope_label(lang, snap)), date=day(lang, snap.today))
 
 
 def digest_title(lang: str, snap: DashboardSnapshot, schedule: Schedule) -> str:
@@ -293,7 +293,7 @@ def digest_title(lang: str, snap: DashboardSnapshot, schedule: Schedule) -> str:
         lang,
         "dashboard.digest_title",
         schedule=describe_schedule(lang, schedule),
-        scope=_scope(lang, snap.scope),
+        scope=_scope(lang, scope_label(lang, snap)),
         date=day(lang, snap.today),
     )
 
@@ -309,7 +309,7 @@ def nothing_new_message(lang: str, snap: DashboardSnapshot, schedule: Schedule) 
         lang,
         "dashboard.nothing_new",
         schedule=describe_schedule(lang, schedule),
-        scope=_scope(lang, snap.scope),
+        scope=_scope(lang, scope_label(lang, snap)),
         since=_local(lang, snap.since, snap.timezone),
     )
     return message(text, [section(text)])
