@@ -10,6 +10,7 @@ FR: dict[str, str] = {
         "`if-new` (ne rien publier quand rien n'a changé).\n"
         "*Arrêter* : `/dashboard unsubscribe` · *Voir l'abonnement* : `/dashboard status`"
     ),
+    "reminder.digest_failed": "Le point automatique que vous avez programmé dans {channel} n'a pas pu être publié (Slack : `{error}`). Invitez-moi dans le canal (`/invite @pilote`), ou arrêtez-le avec `/dashboard unsubscribe` depuis le canal.",
     "dashboard.see_help": "Tapez `/dashboard help` pour l'aide.",
     "dashboard.working": "Je prépare le tableau de bord{scope}… il arrive dans ce canal dans quelques secondes.",
     "dashboard.all": "tous les indicateurs",
@@ -103,6 +104,7 @@ EN: dict[str, str] = {
         "`if-new` (post nothing when nothing changed).\n"
         "*Stop*: `/dashboard unsubscribe` · *See the subscription*: `/dashboard status`"
     ),
+    "reminder.digest_failed": "The digest you scheduled in {channel} could not be posted (Slack: `{error}`). Invite me to the channel (`/invite @pilote`), or stop it with `/dashboard unsubscribe` from the channel.",
     "dashboard.see_help": "Type `/dashboard help` for help.",
     "dashboard.working": "Preparing the dashboard{scope}… it will be in this channel in a few seconds.",
     "dashboard.all": "all indicators",

@@ -23,6 +23,7 @@ from bot.domain.grammar import prepare
 from bot.domain.schedule import Schedule, parse_schedule
 from bot.services.common import Clock, Defaults
 from bot.services.dashboards import DEFAULT_SINCE, gather, scope_in
+from bot.services.outbox import enqueue
 from storage import digest_repositories as drepo
 from storage import repositories as repo
 from storage.db import Database
@@ -167,6 +168,7 @@ class DigestService:
             for run, sub in due:
                 if run.attempts >= MAX_ATTEMPTS:  # crashed every time it was tried: stop trying
                     run.status, run.settled_at = "dead", now
+                    self._tell_subscriber(session, run, run.last_error or "crashed", now)
                     log.error(
                         "digest run %s given up after %s tries: %s", run.id, run.attempts, run.last_error
                     )
@@ -234,7 +236,8 @@ class DigestService:
         retry_after: dt.timedelta | None,
         final: bool = False,
     ) -> bool:
-        """A try failed: retry later (never twice at once), or give up; True when it will retry."""
+        """A try failed: retry later (never twice at once), or give up and tell whoever subscribed the
+        channel, by DM; True when it will retry."""
         now = self._clock()
         with self._db.write() as session:
             run = self._run(session, run_id)
@@ -242,6 +245,7 @@ class DigestService:
             run.ambiguous = run.ambiguous or ambiguous
             if final or run.attempts >= MAX_ATTEMPTS:
                 run.status, run.settled_at = "dead", now
+                self._tell_subscriber(session, run, error, now)
                 return False
             run.next_attempt_at = now + (retry_after if retry_after is not None else backoff(run.attempts))
             return True
@@ -256,6 +260,21 @@ class DigestService:
                 .order_by(DigestRun.period_at)
             )
             return [(p, s, a) for p, s, a in session.execute(stmt)]
+
+    @staticmethod
+    def _tell_subscriber(session: Session, run: DigestRun, error: str, now: dt.datetime) -> None:
+        sub = session.get(DigestSubscription, run.subscription_id)
+        if sub is None or not sub.created_by.startswith(("U", "W")):
+            return
+        enqueue(
+            session,
+            team_id=sub.team_id,
+            key=f"digest-failed:{run.id}",
+            kind="digest_failed",
+            recipient=sub.created_by,
+            payload={"channel": sub.channel_id, "error": error.split(":")[0][:80], "schedule": sub.schedule},
+            now=now,
+        )
 
     def _settle(self, run_id: int, status: str, ts: str | None = None) -> None:
         with self._db.write() as session:

@@ -18,7 +18,7 @@ from bot.slack.blocks.alerts import alert_message, closed_alert_message, reminde
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pilote_outbox"
-REMINDERS = frozenset({"checkin", "actions"})
+REMINDERS = frozenset({"checkin", "actions", "digest_failed"})
 HISTORY_LOOKBACK = 200  # messages searched for a tag after an ambiguous failure
 # A connection that broke, or a timeout: the message may or may not have reached Slack.
 AMBIGUOUS = (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, socket.timeout)

@@ -251,3 +251,28 @@ def test_a_digest_that_fails_to_draw_holds_back_no_other_and_is_given_up_in_the_
         sender.run()
     runs = broken.digests.runs(team_id="T0PILOTE", channel_id="C0DSI")
     assert [(status, attempts) for _, status, attempts in runs] == [("dead", MAX_ATTEMPTS)]
+
+
+def test_a_digest_slack_refuses_for_good_is_dropped_and_its_subscriber_told(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from bot.domain.schedule import parse_schedule
+    from bot.slack.delivery import OutboxSender
+
+    steering.digests.subscribe(
+        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=parse_schedule(["daily", "08:00"])
+    )
+    fake_slack.fail_next(
+        "files.completeUploadExternal", status=200, body={"ok": False, "error": "not_in_channel"}
+    )
+    sender = digest_sender(steering, fake_slack)
+    clock.advance(days=1)
+    assert sender.run() == 0
+    clock.advance(hours=2)
+    assert sender.run() == 0  # not tried again
+    assert [s for _, s, _ in steering.digests.runs(team_id="T0PILOTE", channel_id=CHANNEL)] == ["dead"]
+    outbox = OutboxSender(sender_client(token=fake_slack.token, base_url=fake_slack.api_url), steering)
+    assert outbox.drain() == 2  # frc's alert to Bob, and this
+    (dm,) = [c for c in fake_slack.calls_to("chat.postMessage") if "point automatique" in c.args["text"]]
+    assert dm.args["channel"] == "D0ALICE" and f"<#{CHANNEL}>" in dm.args["text"]
+    assert "not_in_channel" in dm.args["text"] and "/invite @pilote" in dm.args["text"]

@@ -126,7 +126,11 @@ def closed_alert_message(lang: str, alert: dict[str, Any], now: dict[str, Any]) 
 
 
 def reminder_message(lang: str, kind: str, p: dict[str, Any]) -> Message:
-    """A late check-in (with a button to record the value) or the week's actions due soon."""
+    """A late check-in (with a button to record the value), the week's actions due soon, or a digest
+    that could not be posted."""
+    if kind == "digest_failed":
+        text = t(lang, "reminder.digest_failed", channel=f"<#{p['channel']}>", error=esc(p["error"]))
+        return message(text, [section(text)])
     if kind == "checkin":
         latest = day(lang, dt.date.fromisoformat(p["latest_period"])) if p.get("latest_period") else "—"
         text = t(
