@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,7 +27,7 @@ from bot.domain.actions import (
 )
 from bot.domain.errors import InvalidInput, NotAllowed, UnknownAction, UnknownIndicator
 from bot.domain.text import code_key
-from bot.services.common import Clock, Defaults
+from bot.services.common import Clock, Defaults, local_today, timezone_of
 from storage import action_repositories as arepo
 from storage import repositories as repo
 from storage.db import Database
@@ -86,7 +85,7 @@ class ActionService:
             language=self._defaults.language,
             now=self._clock(),
         )
-        return self._clock().astimezone(ZoneInfo(ws.timezone)).date()
+        return local_today(self._clock(), ws.timezone)
 
     def _action(self, session: Session, team_id: str, number: int) -> Action:
         row = arepo.find_action(session, team_id=team_id, number=number, lock=True)
@@ -266,7 +265,7 @@ class ActionService:
     def list(self, *, team_id: str, user_id: str, filter: str = "") -> tuple[list[ActionView], dt.date]:
         """Actions matching a filter (mine, late, a status, a domain), late first; and today's date."""
         with self._db.read() as session:
-            today = self._clock().astimezone(ZoneInfo(self._timezone(session, team_id))).date()
+            today = local_today(self._clock(), self._timezone(session, team_id))
             codes = arepo.indicator_codes_by_action(session, team_id=team_id)
             views = [
                 action_view(r, codes.get(r.id, ())) for r in arepo.list_actions(session, team_id=team_id)
@@ -283,8 +282,7 @@ class ActionService:
         return views, today
 
     def _timezone(self, session: Session, team_id: str) -> str:
-        ws = repo.get_workspace(session, team_id=team_id)
-        return ws.timezone if ws else self._defaults.timezone
+        return timezone_of(session, team_id=team_id, default=self._defaults.timezone)
 
     def record_meeting(
         self, *, team_id: str, user_id: str, held_on_raw: str | None, attendees: Sequence[str], decisions: str
@@ -329,7 +327,7 @@ class ActionService:
     def summary(self, *, team_id: str) -> PlanSummary:
         """The plan at a glance: counts by status and engagement, % done, late, governance."""
         with self._db.read() as session:
-            today = self._clock().astimezone(ZoneInfo(self._timezone(session, team_id))).date()
+            today = local_today(self._clock(), self._timezone(session, team_id))
             return plan_summary(session, team_id=team_id, today=today)
 
 

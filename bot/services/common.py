@@ -6,6 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
 
 from bot.domain.indicators import IndicatorView, ReadingView, WorkspaceView
 from bot.domain.periods import Granularity, Period
@@ -29,6 +32,17 @@ class Defaults:
     language: str = "fr"
     alert_repeat_hours: float = 24.0  # an unacknowledged alert is repeated once after this, then escalated
     plan_channel: str | None = None  # where alerts are escalated (none: no escalation)
+
+
+def local_today(now: dt.datetime, timezone: str) -> dt.date:
+    """The date it is at `now` (aware) in a time zone: what "today" means to a workspace."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def timezone_of(session: Session, *, team_id: str, default: str) -> str:
+    """The workspace's time zone, or `default` for a workspace not seen yet."""
+    ws = session.get(Workspace, team_id)
+    return ws.timezone if ws is not None else default
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

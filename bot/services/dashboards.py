@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,7 @@ from bot.domain.home import next_reading_due
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
 from bot.services.actions import action_view, plan_summary
-from bot.services.common import Clock, Defaults, indicator_view, reading_view
+from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_view, timezone_of
 from storage import action_repositories as arepo
 from storage import digest_repositories as drepo
 from storage import repositories as repo
@@ -178,8 +177,7 @@ class DashboardService:
         """The dashboard now; "changed" means since the channel's last digest (else over 7 days)."""
         now = self._clock()
         with self._db.read() as session:
-            ws = repo.get_workspace(session, team_id=team_id)
-            timezone = ws.timezone if ws is not None else self._defaults.timezone
+            timezone = timezone_of(session, team_id=team_id, default=self._defaults.timezone)
             since = None
             if channel_id is not None:
                 since = drepo.last_posted_in_channel(session, team_id=team_id, channel_id=channel_id)
@@ -189,7 +187,7 @@ class DashboardService:
                 scope=scope,
                 since=since or now - DEFAULT_SINCE,
                 since_digest=since is not None,
-                today=now.astimezone(ZoneInfo(timezone)).date(),
+                today=local_today(now, timezone),
                 timezone=timezone,
             )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +20,7 @@ from bot.domain.dashboard import DashboardSnapshot
 from bot.domain.errors import InvalidInput
 from bot.domain.grammar import prepare
 from bot.domain.schedule import Schedule, parse_schedule
-from bot.services.common import Clock, Defaults
+from bot.services.common import Clock, Defaults, local_today, timezone_of
 from bot.services.dashboards import DEFAULT_SINCE, gather, scope_in
 from bot.services.outbox import enqueue
 from storage import digest_repositories as drepo
@@ -139,8 +138,7 @@ class DigestService:
         self, session: Session, row: DigestSubscription, *, now: dt.datetime | None
     ) -> SubscriptionView:
         """A subscription as shown; its next time after `now` (None: no next time, it is cancelled)."""
-        ws = repo.get_workspace(session, team_id=row.team_id)
-        timezone = ws.timezone if ws else self._defaults.timezone
+        timezone = timezone_of(session, team_id=row.team_id, default=self._defaults.timezone)
         schedule = schedule_of(row.schedule)
         next_at = schedule.next(now, timezone) if now is not None else None
         return SubscriptionView(row.channel_id, schedule, row.scope, row.skip_empty, timezone, next_at)
@@ -197,14 +195,13 @@ class DigestService:
     def snapshot(self, job: DigestJob) -> DashboardSnapshot:
         """The dashboard a digest shows: changes are counted from the previous digest's period."""
         with self._db.read() as session:
-            ws = repo.get_workspace(session, team_id=job.team_id)
-            timezone = ws.timezone if ws is not None else self._defaults.timezone
+            timezone = timezone_of(session, team_id=job.team_id, default=self._defaults.timezone)
             now = self._clock()
             params = dict(
                 team_id=job.team_id,
                 since=job.since or now - DEFAULT_SINCE,
                 since_digest=job.since is not None,
-                today=now.astimezone(ZoneInfo(timezone)).date(),
+                today=local_today(now, timezone),
                 timezone=timezone,
             )
             try:

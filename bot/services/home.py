@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from bot.domain.home import HomeData, HomeIndicator, next_reading_due
 from bot.domain.indicators import IndicatorSummary
 from bot.domain.thresholds import evaluate
 from bot.services.actions import action_view, plan_summary
-from bot.services.common import Clock, Defaults, indicator_view, reading_view
+from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_view, timezone_of
 from storage import action_repositories as arepo
 from storage import repositories as repo
 from storage.db import Database
@@ -31,9 +30,8 @@ class HomeService:
     def home(self, *, team_id: str, user_id: str) -> HomeData:
         """The user's indicators and open actions, the plan summary and the workspace's indicator count."""
         with self._db.read() as session:
-            ws = repo.get_workspace(session, team_id=team_id)
-            timezone = ws.timezone if ws is not None else self._defaults.timezone
-            today = self._clock().astimezone(ZoneInfo(timezone)).date()
+            timezone = timezone_of(session, team_id=team_id, default=self._defaults.timezone)
+            today = local_today(self._clock(), timezone)
             indicators = self._indicators(session, team_id, user_id, today)
             actions = self._user_actions(session, team_id, user_id)
             plan = plan_summary(session, team_id=team_id, today=today)

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from enum import StrEnum
 from types import SimpleNamespace
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -29,7 +28,7 @@ from bot.domain.thresholds import evaluate
 from bot.domain.trend import Forecast, Trend, direction_of, fit_trend, forecast
 from bot.domain.values import Kind, parse_value
 from bot.services.alerting import evaluate_reading
-from bot.services.common import Clock, Defaults, indicator_view, reading_view
+from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_view
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Indicator, Reading, Workspace
@@ -131,7 +130,7 @@ class IndicatorService:
                 raise AssertionError("unreachable")
             parsed = parse_value(Kind(ind.kind), command.raw_value)
             now = self._clock()
-            today = now.astimezone(ZoneInfo(ind.timezone)).date()
+            today = local_today(now, ind.timezone)
             raw_period = command.raw_period
             period = parse_period(raw_period, today=today) if raw_period else Period.day(today)
             replaced, previous = repo.period_and_latest_rows(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +13,7 @@ from bot.domain.periods import Granularity, Period
 from bot.domain.reminders import actions_to_remind, checkin_reminder_due
 from bot.domain.values import Cadence
 from bot.services.actions import action_view
-from bot.services.common import Clock
+from bot.services.common import Clock, local_today
 from bot.services.outbox import enqueue
 from storage import action_repositories as arepo
 from storage import repositories as repo
@@ -34,7 +33,7 @@ class ReminderService:
         queued = 0
         with self._db.write() as session:
             for ws in session.scalars(select(Workspace)).all():
-                today = now.astimezone(ZoneInfo(ws.timezone)).date()
+                today = local_today(now, ws.timezone)
                 queued += self._checkins(session, ws.team_id, ws.timezone, today, now)
                 queued += self._actions(session, ws.team_id, today, now)
         return queued
@@ -51,7 +50,7 @@ class ReminderService:
             covered = (
                 Period(reading.period_start, Granularity(reading.period_kind))
                 if reading is not None
-                else Period.day(ind.created_at.astimezone(ZoneInfo(ws_tz)).date())
+                else Period.day(local_today(ind.created_at, ws_tz))
             )
             due_on = next_reading_due(cadence, covered, today=today)
             if due_on is None:

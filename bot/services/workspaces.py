@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.indicators import WorkspaceView
-from bot.services.common import Clock, Defaults, workspace_view
+from bot.services.common import Clock, Defaults, local_today, workspace_view
 from storage import repositories as repo
 from storage.db import Database
 
@@ -51,7 +50,7 @@ class WorkspaceService:
 
     def today(self, *, team_id: str) -> dt.date:
         """Today's date in the workspace's time zone."""
-        return self._clock().astimezone(ZoneInfo(self.get(team_id=team_id).timezone)).date()
+        return local_today(self._clock(), self.get(team_id=team_id).timezone)
 
     def language_or_default(self, *, team_id: str | None) -> str:
         """The workspace's language, or the default one when the database cannot tell (error replies)."""
