@@ -24,6 +24,7 @@ from bot.slack.delivery import AMBIGUOUS, HISTORY_LOOKBACK, find_tagged
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pilote_digest"
+MAX_PER_RUN = 50  # digests posted per tick at most; the rest wait 30 s for the next one
 # Slack refuses these for good: retrying cannot help until someone changes the channel.
 PERMANENT = frozenset(
     {
@@ -127,8 +128,13 @@ class DigestSender:
     def run(self) -> int:
         """Post what is due now; return how many digests were settled as posted or skipped."""
         done = 0
-        for job in self._services.digests.claim():
-            done += self._deliver(job)
+        # One claim per digest: a lease only starts when its digest is about to be drawn, so a slow
+        # batch can never outlive the lease of the last digest in it (and let another process post it).
+        for _ in range(MAX_PER_RUN):
+            jobs = self._services.digests.claim(limit=1)
+            if not jobs:
+                break
+            done += self._deliver(jobs[0])
         return done
 
     def _deliver(self, job: DigestJob) -> int:
