@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ack_latency import SECRET, THREADS, bodies, free_port, pct, run_load, start  # noqa: E402
+from ack_latency import SECRET, THREADS, bodies, free_port, pct, run_load, start, stop_all  # noqa: E402
 
 from tests.support.signing import sign, slash_command_body  # noqa: E402
 
@@ -135,11 +135,7 @@ def main() -> None:
         )
         print(f"server log: {tmp / 'pilote.log'}")
     finally:
-        for proc in (pilote, fake_proc):
-            proc.terminate()
-            proc.wait(timeout=10)
-        if fake_proc.returncode:
-            print("the fake Slack saw invalid Web API calls (see above)")
+        stop_all(pilote, fake=fake_proc)
 
 
 if __name__ == "__main__":

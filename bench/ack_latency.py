@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -54,6 +55,16 @@ def start(cmd: list[str], env: dict[str, str], port: int, log: Path) -> subproce
             break
     proc.kill()
     raise SystemExit(f"server did not start: {log.read_text()}")
+
+
+def stop_all(*servers: subprocess.Popen[bytes], fake: subprocess.Popen[str]) -> None:
+    """Stop the servers, then the fake Slack, and say whether it saw invalid Web API calls."""
+    procs: list[subprocess.Popen[Any]] = [*servers, fake]
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=10)
+    if fake.returncode:
+        print("the fake Slack saw invalid Web API calls (see above)")
 
 
 def bodies(response_url: str, n: int, offset: int) -> list[bytes]:
@@ -202,11 +213,7 @@ def main() -> None:
         (out / "ack_latency.json").write_text(json.dumps(summary, indent=2))
         print(f"server logs: {tmp}")
     finally:
-        for proc in (pilote, bare, fake_proc):
-            proc.terminate()
-            proc.wait(timeout=10)
-        if fake_proc.returncode:
-            print("the fake Slack saw invalid Web API calls (see above)")
+        stop_all(pilote, bare, fake=fake_proc)
 
 
 if __name__ == "__main__":

@@ -192,17 +192,21 @@ class GatedDashboards(DashboardService):
         return super().render(snapshot, language=language)
 
 
-def test_commands_are_acked_while_a_dashboard_renders(
-    steering: Services, fake_slack: FakeSlack, clock: FixedClock
-) -> None:
+def with_dashboards(services: Services, clock: FixedClock, kind: type[DashboardService]) -> Services:
+    """The same services, with another way of drawing dashboards."""
     from dataclasses import replace
 
     from bot.services import Defaults
 
-    gated = replace(
-        steering,
-        dashboards=GatedDashboards(steering.db, clock=clock, defaults=Defaults(timezone="Europe/Paris")),
+    return replace(
+        services, dashboards=kind(services.db, clock=clock, defaults=Defaults(timezone="Europe/Paris"))
     )
+
+
+def test_commands_are_acked_while_a_dashboard_renders(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    gated = with_dashboards(steering, clock, GatedDashboards)
     bed = SlackBed(gated, fake_slack)
     bed.command("", command="/dashboard", channel_id=CHANNEL)
     assert GatedDashboards.started.wait(5)
@@ -227,16 +231,10 @@ class BrokenForOneChannel(DashboardService):
 def test_a_digest_that_fails_to_draw_holds_back_no_other_and_is_given_up_in_the_end(
     steering: Services, fake_slack: FakeSlack, clock: FixedClock
 ) -> None:
-    from dataclasses import replace
-
     from bot.domain.schedule import parse_schedule
-    from bot.services import Defaults
     from bot.services.digests import MAX_ATTEMPTS
 
-    broken = replace(
-        steering,
-        dashboards=BrokenForOneChannel(steering.db, clock=clock, defaults=Defaults(timezone="Europe/Paris")),
-    )
+    broken = with_dashboards(steering, clock, BrokenForOneChannel)
     daily = parse_schedule(["daily", "08:00"])
     broken.digests.subscribe(
         team_id="T0PILOTE", channel_id="C0DSI", user_id="U0ALICE", schedule=daily, scope="DSI"
