@@ -156,20 +156,14 @@ class DigestSender:
                 ts = self._client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"]
                 digests.posted(run_id=job.run_id, ts=str(ts))
                 return 1
-            images = self._services.dashboards.render(snapshot, language=lang)
-            note = blocks.catch_up_note(lang, job.period_at, snapshot.timezone) if job.catch_up else ""
-            files = [(im, blocks.file_title(lang, im), blocks.alt_text(lang, snapshot, im)) for im in images]
-            ids = self._poster.upload(files)
-            digests.uploading(run_id=job.run_id, file_ids=ids)
-            _, summary = blocks.summary_blocks(
-                lang,
-                snapshot,
+            ts = self._poster.publish(
+                lang=lang,
+                channel=channel,
+                snapshot=snapshot,
+                images=self._services.dashboards.render(snapshot, language=lang),
                 title=blocks.digest_title(lang, snapshot, job.schedule),
-                images=images,
-                note=note,
-            )
-            ts = self._poster.share(
-                channel=channel, file_ids=ids, titles=[f[1] for f in files], blocks=summary
+                note=blocks.catch_up_note(lang, job.period_at, snapshot.timezone) if job.catch_up else "",
+                on_uploaded=lambda ids: digests.uploading(run_id=job.run_id, file_ids=ids),
             )
             digests.posted(run_id=job.run_id, ts=ts)
             return 1
