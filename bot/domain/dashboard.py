@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.domain.actions import ActionView, PlanSummary
+from bot.domain.actions import ActionView
 from bot.domain.indicators import IndicatorView, ReadingView
 from bot.domain.thresholds import Status
 
@@ -65,7 +65,6 @@ class DashboardSnapshot:
     indicators: tuple[DashboardIndicator, ...]  # in attention order
     actions: tuple[ActionView, ...]  # live actions of the scope
     changed_actions: tuple[ActionView, ...]  # updated since the last digest
-    plan: PlanSummary
 
     @property
     def attention(self) -> tuple[DashboardIndicator, ...]:

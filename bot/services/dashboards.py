@@ -18,12 +18,13 @@ from bot.domain.errors import InvalidInput
 from bot.domain.home import next_reading_due
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
-from bot.services.actions import action_view, plan_summary
+from bot.services.actions import action_view
 from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_view, timezone_of
 from storage import action_repositories as arepo
 from storage import digest_repositories as drepo
 from storage import repositories as repo
 from storage.db import Database
+from storage.models import Indicator
 
 HISTORY_POINTS = 26  # readings per indicator on a tile: half a year of weekly readings
 HISTORY_YEARS = 3  # older readings never make a tile
@@ -67,9 +68,16 @@ def scope_in(session: Session, *, team_id: str, scope: str) -> str:
     if not scope:
         return ""
     rows = repo.list_indicators(session, team_id=team_id)
-    domains = sorted({a.domain for a in arepo.list_actions(session, team_id=team_id)})
-    entities = sorted({r.entity for r in rows})
-    return resolve_scope(scope, entities=entities, domains=domains, codes=[r.code for r in rows])[1]
+    return _resolve(scope, rows, [a.domain for a in arepo.list_actions(session, team_id=team_id)])[1]
+
+
+def _resolve(scope: str, rows: Sequence[Indicator], domains: Sequence[str]) -> tuple[str, str]:
+    return resolve_scope(
+        scope,
+        entities=sorted({r.entity for r in rows}),
+        domains=sorted(set(domains)),
+        codes=[r.code for r in rows],
+    )
 
 
 def gather(
@@ -77,22 +85,20 @@ def gather(
     *,
     team_id: str,
     scope: str,
-    since: dt.datetime,
-    since_digest: bool,
-    today: dt.date,
-    timezone: str,
+    last_digest: dt.datetime | None,
+    now: dt.datetime,
+    default_timezone: str,
 ) -> DashboardSnapshot:
-    """The dashboard of a workspace, an entity or an action domain, inside the caller's transaction."""
+    """The dashboard of a workspace, an entity, an action domain or an indicator's variants, inside the
+    caller's transaction; "changed" counts from `last_digest` (None: over the last 7 days)."""
+    timezone = timezone_of(session, team_id=team_id, default=default_timezone)
+    today = local_today(now, timezone)
+    since = last_digest or now - DEFAULT_SINCE
     rows = repo.list_indicators(session, team_id=team_id)
     actions_rows = arepo.list_actions(session, team_id=team_id)
     codes = arepo.indicator_codes_by_action(session, team_id=team_id)
     actions = [action_view(a, codes.get(a.id, ())) for a in actions_rows]
-    kind, name = resolve_scope(
-        scope,
-        entities=sorted({r.entity for r in rows}),
-        domains=sorted({a.domain for a in actions}),
-        codes=[r.code for r in rows],
-    )
+    kind, name = _resolve(scope, rows, [a.domain for a in actions])
     if kind == "entity":
         rows = [r for r in rows if r.entity == name]
         wanted = {r.code for r in rows}
@@ -152,11 +158,10 @@ def gather(
         today=today,
         timezone=timezone,
         since=since,
-        since_digest=since_digest,
+        since_digest=last_digest is not None,
         indicators=attention_order(items),
         actions=live,
         changed_actions=changed_actions,
-        plan=plan_summary(session, team_id=team_id, today=today),
     )
 
 
@@ -175,20 +180,17 @@ class DashboardService:
 
     def snapshot(self, *, team_id: str, scope: str = "", channel_id: str | None = None) -> DashboardSnapshot:
         """The dashboard now; "changed" means since the channel's last digest (else over 7 days)."""
-        now = self._clock()
         with self._db.read() as session:
-            timezone = timezone_of(session, team_id=team_id, default=self._defaults.timezone)
-            since = None
+            last = None
             if channel_id is not None:
-                since = drepo.last_posted_in_channel(session, team_id=team_id, channel_id=channel_id)
+                last = drepo.last_posted_in_channel(session, team_id=team_id, channel_id=channel_id)
             return gather(
                 session,
                 team_id=team_id,
                 scope=scope,
-                since=since or now - DEFAULT_SINCE,
-                since_digest=since is not None,
-                today=local_today(now, timezone),
-                timezone=timezone,
+                last_digest=last,
+                now=self._clock(),
+                default_timezone=self._defaults.timezone,
             )
 
     def render(self, snapshot: DashboardSnapshot, *, language: str) -> tuple[ChartImage, ...]:

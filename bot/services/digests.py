@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,8 +21,8 @@ from bot.domain.dashboard import DashboardSnapshot
 from bot.domain.errors import InvalidInput
 from bot.domain.grammar import prepare
 from bot.domain.schedule import Schedule, parse_schedule
-from bot.services.common import Clock, Defaults, local_today, timezone_of
-from bot.services.dashboards import DEFAULT_SINCE, gather, scope_in
+from bot.services.common import Clock, Defaults, timezone_of
+from bot.services.dashboards import gather, scope_in
 from bot.services.outbox import enqueue
 from storage import digest_repositories as drepo
 from storage import repositories as repo
@@ -108,7 +109,7 @@ class DigestService:
             if row is None:
                 row = DigestSubscription(team_id=team_id, channel_id=channel_id)
                 session.add(row)
-            row.schedule, row.cron = schedule.text, schedule.cron.text
+            row.schedule = schedule.text
             row.scope, row.skip_empty, row.created_by = scope, skip_empty, user_id
             row.active_since, row.cancelled_at = now, None
             return SubscriptionView(
@@ -195,20 +196,19 @@ class DigestService:
     def snapshot(self, job: DigestJob) -> DashboardSnapshot:
         """The dashboard a digest shows: changes are counted from the previous digest's period."""
         with self._db.read() as session:
-            timezone = timezone_of(session, team_id=job.team_id, default=self._defaults.timezone)
-            now = self._clock()
-            params = dict(
+            read = partial(
+                gather,
+                session,
                 team_id=job.team_id,
-                since=job.since or now - DEFAULT_SINCE,
-                since_digest=job.since is not None,
-                today=local_today(now, timezone),
-                timezone=timezone,
+                last_digest=job.since,
+                now=self._clock(),
+                default_timezone=self._defaults.timezone,
             )
             try:
-                return gather(session, scope=job.scope, **params)  # type: ignore[arg-type]
+                return read(scope=job.scope)
             except InvalidInput:
                 # The entity or domain is gone (renamed, archived): the whole workspace, rather than nothing.
-                return gather(session, scope="", **params)  # type: ignore[arg-type]
+                return read(scope="")
 
     def uploading(self, *, run_id: int, file_ids: tuple[str, ...]) -> None:
         """Files are uploaded and about to be shared: after a failure, look for them before sharing again."""
