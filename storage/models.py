@@ -278,7 +278,7 @@ class DigestSubscription(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
     channel_id: Mapped[str] = mapped_column(String(32))
-    schedule: Mapped[str] = mapped_column(String(80))  # normalised: "weekly mon 09:00", 'cron "0 9 * * 1"'
+    schedule: Mapped[str] = mapped_column(String(120))  # normalised: "weekly mon 09:00", 'cron "0 9 * * 1"'
     scope: Mapped[str] = mapped_column(String(60), default="")  # an entity or an action domain
     skip_empty: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[str] = mapped_column(String(32))

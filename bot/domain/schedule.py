@@ -15,6 +15,7 @@ from bot.domain.text import code_key
 
 # How far back or ahead a schedule is searched: 29 February comes back within 8 years.
 _SEARCH_DAYS = 8 * 366
+MAX_CRON_CHARS = 100  # stored as 'cron "<expression>"' in a 120-character column
 
 WEEKDAY_WORDS: dict[str, int] = {}  # cron numbering: 0 Sunday … 6 Saturday
 for _n, _words in enumerate(
@@ -137,6 +138,8 @@ def parse_cron(text: str) -> Cron:
     fields = text.split()
     if len(fields) != 5:
         raise InvalidInput("error.cron_fields", value=text[:60])
+    if len(" ".join(fields)) > MAX_CRON_CHARS:
+        raise InvalidInput("error.cron_too_long", max=MAX_CRON_CHARS)
     try:
         minutes = _field(fields[0], 0, 59)
         hours = _field(fields[1], 0, 23)

@@ -91,6 +91,7 @@ FR: dict[str, str] = {
     "error.schedule_day": "« {value} » : le jour du mois va de 1 à 28 (pour qu'il existe chaque mois).",
     "error.cron_fields": "« {value} » : une expression cron a 5 champs (minute heure jour mois jour-de-semaine), ex. `0 9 * * 1`.",
     "error.cron_invalid": "« {value} » n'est pas une expression cron valide, ex. `0 9 * * 1` ou `30 8 1 * *`.",
+    "error.cron_too_long": "Cette expression cron dépasse {max} caractères : utilisez des intervalles (`0 9-17 * * 1-5`) plutôt que de longues listes.",
     "error.cron_never": "« {value} » ne se produit jamais (par exemple un 31 février).",
 }
 
@@ -185,5 +186,6 @@ EN: dict[str, str] = {
     "error.schedule_day": "“{value}”: the day of the month goes from 1 to 28 (so that every month has it).",
     "error.cron_fields": "“{value}”: a cron expression has 5 fields (minute hour day month weekday), e.g. `0 9 * * 1`.",
     "error.cron_invalid": "“{value}” is not a valid cron expression, e.g. `0 9 * * 1` or `30 8 1 * *`.",
+    "error.cron_too_long": "This cron expression is longer than {max} characters: use ranges (`0 9-17 * * 1-5`) rather than long lists.",
     "error.cron_never": "“{value}” never happens (a 31 February, say).",
 }

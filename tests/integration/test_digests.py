@@ -237,3 +237,15 @@ def test_one_indicator_declined_per_entity(services: Services) -> None:
     assert [i.indicator.entity for i in snap.indicators] == ["DSI", "RH", "SG"]  # the alert first
     (image,) = services.dashboards.render(snap, language="fr")
     assert image.kind == "dashboard" and image.shown == 3
+
+
+def test_the_longest_cron_accepted_is_stored(services: Services, clock: FixedClock) -> None:
+    from bot.domain.schedule import MAX_CRON_CHARS, parse_cron
+
+    minutes = ",".join(str(m) for m in range(0, 60, 2))  # 0,2,…,58
+    text = f"{minutes} 9 * * 1,2,3,4,5"
+    assert len(text) == MAX_CRON_CHARS
+    parse_cron(text)
+    subscribe(services, f"cron {text}")
+    view = services.digests.subscription(team_id=TEAM, channel_id=CHANNEL)
+    assert view is not None and view.schedule.cron.text == text

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("team_id", sa.String(32), sa.ForeignKey("workspaces.team_id"), nullable=False),
         sa.Column("channel_id", sa.String(32), nullable=False),
-        sa.Column("schedule", sa.String(80), nullable=False),
+        sa.Column("schedule", sa.String(120), nullable=False),
         sa.Column("scope", sa.String(60), nullable=False),
         sa.Column("skip_empty", sa.Boolean(), nullable=False),
         sa.Column("created_by", sa.String(32), nullable=False),

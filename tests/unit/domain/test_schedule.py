@@ -61,6 +61,7 @@ def _split(text: str) -> list[str]:
         ("cron 0 25 * * *", "error.cron_invalid"),
         ("cron 0 9 * * 1/0", "error.cron_invalid"),
         ("cron 0 9 31 2 *", "error.cron_never"),
+        ("cron " + ",".join(str(m) for m in range(60)) + " 9 * * *", "error.cron_too_long"),
     ],
 )
 def test_schedule_errors(words: str, key: str) -> None:
