@@ -166,7 +166,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         path.write_bytes(image.png)
         print(("  graphique : " if lang == "fr" else "  chart: ") + str(path.resolve()))
     title = dashboard_blocks.dashboard_title(lang, snapshot)
-    _, summary = dashboard_blocks.summary_blocks(lang, snapshot, title=title, images=images)
+    summary = dashboard_blocks.summary_blocks(lang, snapshot, title=title, images=images)
     print("\n" + dashboard_blocks.blocks_as_text(summary))
     db.dispose()
     return 0

@@ -102,7 +102,7 @@ class ChartPoster:
         """Upload the charts, then share them with the summary; the message's ts when Slack says it.
         `on_uploaded` gets the file ids before they are shared (so a retry can look for them)."""
         files = [(im, blocks.file_title(lang, im), blocks.alt_text(lang, snapshot, im)) for im in images]
-        _, summary = blocks.summary_blocks(lang, snapshot, title=title, images=images, note=note)
+        summary = blocks.summary_blocks(lang, snapshot, title=title, images=images, note=note)
         ids = self.upload(files)
         if on_uploaded is not None:
             on_uploaded(ids)

@@ -18,6 +18,7 @@ from bot.slack.blocks.common import (
     SECTION_TEXT_MAX,
     Block,
     Message,
+    clip,
     context,
     divider,
     esc,
@@ -153,9 +154,9 @@ def summary_blocks(
     title: str,
     images: Sequence[ChartImage],
     note: str = "",
-) -> tuple[str, list[Block]]:
+) -> list[Block]:
     """The summary: counts, attention first, changes since the last digest, what is late, the plan,
-    and every value the dashboard image shows. Returns (plain fallback, blocks)."""
+    and every value the dashboard image shows."""
     counts = {s: sum(i.status is s for i in snap.indicators) for s in Status}
     count_line = t(
         lang,
@@ -229,52 +230,39 @@ def summary_blocks(
         blocks += _listing(lang, t(lang, "dashboard.all_values"), values, limit=None)
         if shown < len(snap.indicators):
             blocks.append(context(t(lang, "dashboard.more_tiles", shown=shown, total=len(snap.indicators))))
-    blocks = _fit(blocks)
-    fallback = f"{title} — {count_line.replace('*', '')}"
-    return fallback, blocks
-
-
-def _fit(blocks: list[Block]) -> list[Block]:
-    """Within Slack's 50 blocks: the chart's values come last and are what gives way."""
+    # Within Slack's 50 blocks: the chart's values come last and are what gives way.
     return blocks[:MESSAGE_BLOCKS_MAX]
+
+
+def _plan_counts(snap: DashboardSnapshot) -> dict[str, int]:
+    """The plan's figures, as the plan line and the plan chart's alt text say them."""
+    by = {s: sum(a.status.value == s for a in snap.actions) for s in ("todo", "doing", "done")}
+    return {
+        "total": len(snap.actions),
+        "progress": round(snap.progress),
+        "late": len(snap.late_actions),
+        **by,
+    }
 
 
 def plan_line(lang: str, snap: DashboardSnapshot) -> str:
     """The plan in one line."""
     if not snap.actions:
         return t(lang, "dashboard.plan_empty")
-    by = {s: sum(a.status.value == s for a in snap.actions) for s in ("todo", "doing", "done")}
-    return t(
-        lang,
-        "dashboard.plan",
-        total=len(snap.actions),
-        todo=by["todo"],
-        doing=by["doing"],
-        done=by["done"],
-        progress=round(snap.progress),
-        late=len(snap.late_actions),
-    )
+    return t(lang, "dashboard.plan", **_plan_counts(snap))
 
 
 def alt_text(lang: str, snap: DashboardSnapshot, image: ChartImage) -> str:
     """The image's alt text: what it shows, in words and numbers (within Slack's 1,000 characters)."""
     if image.kind == "plan":
-        by = {s: sum(a.status.value == s for a in snap.actions) for s in ("todo", "doing", "done")}
-        text = t(
-            lang,
-            "dashboard.alt.plan",
-            total=len(snap.actions),
-            progress=round(snap.progress),
-            late=len(snap.late_actions),
-            **by,
-        )
+        text = t(lang, "dashboard.alt.plan", **_plan_counts(snap))
     else:
         lines = "; ".join(
             f"{i.indicator.code} {_value(lang, i)} ({t(lang, f'status.{i.status.value}')})"
             for i in snap.indicators[: image.shown]
         )
         text = t(lang, "dashboard.alt.dashboard", count=image.shown, lines=lines)
-    return text if len(text) <= ALT_TEXT_MAX else text[: ALT_TEXT_MAX - 1] + "…"
+    return clip(text, ALT_TEXT_MAX)
 
 
 def file_title(lang: str, image: ChartImage) -> str:
