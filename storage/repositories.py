@@ -116,7 +116,7 @@ def last_reading_by(session: Session, *, team_id: str, user_id: str) -> Reading 
 # built once, with bound parameters, as Core rows. Building statements and ORM bookkeeping were most
 # of its cost.
 _INDICATOR_FOR_READING = (
-    select(_INDICATORS, _WORKSPACES.c.timezone)
+    select(_INDICATORS, _WORKSPACES.c.timezone, _WORKSPACES.c.language)
     .join(_WORKSPACES, _WORKSPACES.c.team_id == _INDICATORS.c.team_id)
     .where(
         _INDICATORS.c.team_id == bindparam("team_id"),
@@ -144,7 +144,7 @@ _INSERT_READING = insert(_READINGS)
 
 
 def indicator_for_reading(session: Session, *, team_id: str, code_key: str) -> Row[Any] | None:
-    """The indicator row with its workspace's time zone, locked until commit (PostgreSQL)."""
+    """The indicator row with its workspace's time zone and language, locked until commit (PostgreSQL)."""
     return session.execute(_INDICATOR_FOR_READING, {"team_id": team_id, "code_key": code_key}).one_or_none()
 
 

@@ -17,7 +17,6 @@ from bot.domain.actions import (
 from bot.domain.errors import InvalidInput
 from bot.domain.grammar import (
     KEY_VALUE,
-    MAX_NOTE_CHARS,
     Token,
     bounded,
     check_code,
@@ -28,13 +27,13 @@ from bot.domain.grammar import (
     word,
 )
 from bot.domain.periods import Granularity, parse_period
-from bot.domain.text import USER_MENTION
+from bot.domain.text import MAX_NOTE_CHARS, USER_MENTION
 
 MAX_LABEL_CHARS = 200
 MAX_TEXT_CHARS = 1000
 MAX_DOMAIN_CHARS = 40
 _NUMBER = re.compile(r"^#?(\d{1,6})$")
-_PROGRESS = re.compile(r"^(\d{1,3})\s*%$")
+_PROGRESS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%$")
 _DOMAIN = re.compile(r"^[^\W\d_][\w\-]*$")
 
 
@@ -180,11 +179,32 @@ _MILESTONES = {
 
 
 def parse_progress(raw: str) -> int:
-    """`40%`, `40 %` or `40`, from 0 to 100."""
+    """`40%`, `40 %` or `40`: a whole percentage from 0 to 100."""
     text = raw.strip().removesuffix("%").strip()
-    if not text.isdigit() or not 0 <= int(text) <= 100:
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 100:
         raise InvalidInput("error.bad_progress", value=raw.strip()[:20])
     return int(text)
+
+
+def _status_at(tokens: list[Token]) -> tuple[ActionStatus | None, int]:
+    """The status the first words name (`en-cours`, `en cours`, `À faire`, `done`), and how many words."""
+    if not tokens or tokens[0].quoted:
+        return None, 0
+    if len(tokens) > 1 and not tokens[1].quoted:
+        two = STATUS_WORDS.get(word(tokens[0].text) + "-" + word(tokens[1].text))
+        if two is not None:
+            return two, 2
+    one = STATUS_WORDS.get(word(tokens[0].text))
+    return (one, 1) if one is not None else (None, 0)
+
+
+def _progress_at(tokens: list[Token]) -> tuple[int | None, int]:
+    """The progress the first words give (`40%`, `40 %`), and how many words."""
+    if tokens and not tokens[0].quoted and (m := _PROGRESS.match(tokens[0].text)):
+        return parse_progress(m.group(1)), 1
+    if len(tokens) > 1 and tokens[1].text == "%" and re.match(r"^\d+(?:[.,]\d+)?$", tokens[0].text):
+        return parse_progress(tokens[0].text), 2
+    return None, 0
 
 
 def parse_domain(raw: str) -> str:
@@ -280,16 +300,15 @@ def _parse_numbered(text: str, tokens: list[Token]) -> UpdateStatus | UpdateActi
     rest = tokens[1:]
     if not rest:
         raise InvalidInput("error.missing_action_change", number=number)
-    status = STATUS_WORDS.get(word(rest[0].text)) if not rest[0].quoted else None
+    status, used = _status_at(rest)
     if status is not None:
-        rest = rest[1:]
-        progress = None
-        if rest and not rest[0].quoted and (m := _PROGRESS.match(rest[0].text)):
-            progress = parse_progress(m.group(1))
-            rest = rest[1:]
-        elif len(rest) > 1 and rest[0].text.isdigit() and rest[1].text == "%":
-            progress, rest = parse_progress(rest[0].text), rest[2:]
-        return UpdateStatus(number, status, progress, _note(text, rest))
+        rest = rest[used:]
+        progress, used = _progress_at(rest)
+        return UpdateStatus(number, status, progress, _note(text, rest[used:]))
+    progress, used = _progress_at(rest)
+    if progress is not None:
+        # `/action 2 50%`: the progress alone, the status as it is.
+        return UpdateAction(number, ActionFields(progress=progress), _note(text, rest[used:]))
     fields, words = _options(rest, allow_text=True)
     if not fields.given():
         raise InvalidInput("error.missing_action_change", number=number)

@@ -51,9 +51,11 @@ GUIDE_DOMAINS = (
 )
 
 STATUS_WORDS: dict[str, ActionStatus] = {
-    "todo": ActionStatus.TODO, "a-faire": ActionStatus.TODO, "afaire": ActionStatus.TODO,
+    "todo": ActionStatus.TODO, "to-do": ActionStatus.TODO, "pas-commence": ActionStatus.TODO,
+    "non-commence": ActionStatus.TODO, "a-faire": ActionStatus.TODO, "afaire": ActionStatus.TODO,
     "a_faire": ActionStatus.TODO, "faire": ActionStatus.TODO,
-    "doing": ActionStatus.DOING, "en-cours": ActionStatus.DOING, "encours": ActionStatus.DOING,
+    "doing": ActionStatus.DOING, "in-progress": ActionStatus.DOING,
+    "en-cours": ActionStatus.DOING, "encours": ActionStatus.DOING,
     "en_cours": ActionStatus.DOING, "started": ActionStatus.DOING, "wip": ActionStatus.DOING,
     "done": ActionStatus.DONE, "fini": ActionStatus.DONE, "finie": ActionStatus.DONE,
     "termine": ActionStatus.DONE, "terminee": ActionStatus.DONE, "fait": ActionStatus.DONE,

@@ -13,23 +13,28 @@ from bot.domain.text import USER_MENTION, code_key, unescape
 from bot.domain.thresholds import Thresholds
 from bot.domain.values import (
     CADENCE_WORDS,
+    FALSE_WORDS,
     KIND_WORDS,
     LEVEL_WORDS,
+    SHOWN_WORDS,
+    TRUE_WORDS,
     Cadence,
     Kind,
     Level,
+    known_unit,
+    parse_amount,
     parse_threshold,
-    parse_value,
+    scan_number,
 )
 
 MAX_COMMAND_CHARS = 1500
-MAX_NOTE_CHARS = 1000
 MAX_NAME_CHARS = 150
 MAX_UNIT_CHARS = 20
 MAX_ENTITY_CHARS = 60
 MAX_CODE_CHARS = 32
 
-_QUOTES = {'"': '"', "“": "”", "”": "”", "«": "»", "„": "“", "'": "'", "‘": "’"}
+# Double quotes and « » group words; an apostrophe (' ’) is a letter: "l'équipe", "Taux d'appels".
+_QUOTES = {'"': '"', "“": "”", "”": "”", "«": "»", "„": "“"}
 _CODE = re.compile(r"^[^\W\d_][\w.\-]*$")
 KEY_VALUE = re.compile(r"^([A-Za-z_àâçéèêëîïôûùüÿœæ]+)=(.*)$", re.DOTALL)
 
@@ -45,7 +50,7 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split on white space; quotes (straight, curly or « ») group words, also after `key=`."""
+    """Split on white space; double quotes (straight, curly or « ») group words, also after `key=`."""
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -56,12 +61,9 @@ def tokenize(text: str) -> list[Token]:
         while i < n and not text[i].isspace():
             ch = text[i]
             if ch in _QUOTES:
-                close = _QUOTES[ch]
-                j = text.find(close, i + 1)
-                if ch == "«":
-                    j = text.find("»", i + 1)
+                j = text.find(_QUOTES[ch], i + 1)
                 if j < 0:
-                    raise InvalidInput("error.unclosed_quote")
+                    raise InvalidInput("error.unclosed_quote", fragment=text[i : i + 30])
                 buf.append(text[i + 1 : j].strip())
                 quoted = quoted or i == start
                 i = j + 1
@@ -115,12 +117,14 @@ class NewIndicator:
 
 @dataclass(frozen=True)
 class RecordReading:
-    """`/kpi <code> <value> [@period] [note...]`; value and period are parsed once the kind is known."""
+    """`/kpi <code> <value> [@period] [note...]`, read once the indicator's kind, unit and cadence are
+    known (bot.domain.readings). From the record form, `text` is the value field alone and the period
+    and note come from their own fields (`note` is then not None)."""
 
     code: str
-    raw_value: str
-    raw_period: str | None = None
-    note: str = ""
+    text: str
+    period_text: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ class EditIndicator:
 
     code: str
     changes: tuple[tuple[str, str], ...]
+    lang: str = "fr"
 
 
 @dataclass(frozen=True)
@@ -195,62 +200,47 @@ RESERVED_WORDS = frozenset(_SUBCOMMANDS) | frozenset(
 )
 
 _KEYS: dict[str, str] = {
-    "kind": "kind",
-    "type": "kind",
-    "unit": "unit",
-    "unite": "unit",
-    "target": "target",
-    "cible": "target",
-    "objectif": "target",
-    "warn_below": "warn_below",
-    "vigilance_sous": "warn_below",
-    "alert_below": "alert_below",
-    "alerte_sous": "alert_below",
-    "warn_above": "warn_above",
-    "vigilance_sur": "warn_above",
-    "alert_above": "alert_above",
-    "alerte_sur": "alert_above",
-    "owner": "owner",
-    "responsable": "owner",
-    "pilote": "owner",
-    "every": "every",
-    "cadence": "every",
-    "frequence": "every",
-    "entity": "entity",
-    "entite": "entity",
-    "direction": "entity",
-    "level": "level",
-    "niveau": "level",
-    "name": "name",
-    "nom": "name",
-    "hysteresis": "hysteresis",
-    "marge": "hysteresis",
-    "warn_dm": "warn_dm",
-    "dm_vigilance": "warn_dm",
-    "change_alert": "change_alert",
-    "variation": "change_alert",
-    "target_date": "target_date",
-    "date_cible": "target_date",
-    "date_objectif": "target_date",
-}
-KNOWN_KEYS = (
-    "target_date",
-    "change_alert",
-    "hysteresis",
-    "warn_dm",
-    "name",
-    "kind",
-    "unit",
-    "target",
-    "warn_below",
-    "alert_below",
-    "warn_above",
-    "alert_above",
-    "owner",
-    "every",
-    "entity",
-    "level",
-)
+    "kind": "kind", "type": "kind", "genre": "kind",
+    "unit": "unit", "unite": "unit",
+    "target": "target", "cible": "target", "objectif": "target",
+    "warn_below": "warn_below", "vigilance_sous": "warn_below", "seuil_vigilance_bas": "warn_below",
+    "alert_below": "alert_below", "alerte_sous": "alert_below", "seuil_alerte_bas": "alert_below",
+    "warn_above": "warn_above", "vigilance_sur": "warn_above", "vigilance_au_dessus": "warn_above",
+    "seuil_vigilance_haut": "warn_above",
+    "alert_above": "alert_above", "alerte_sur": "alert_above", "alerte_au_dessus": "alert_above",
+    "seuil_alerte_haut": "alert_above",
+    "owner": "owner", "responsable": "owner", "pilote": "owner",
+    "every": "every", "cadence": "every", "frequence": "every", "periodicite": "every",
+    "entity": "entity", "entite": "entity", "direction": "entity", "service": "entity",
+    "level": "level", "niveau": "level",
+    "name": "name", "nom": "name", "libelle": "name",
+    "hysteresis": "hysteresis", "marge": "hysteresis",
+    "warn_dm": "warn_dm", "dm_vigilance": "warn_dm", "message_vigilance": "warn_dm",
+    "change_alert": "change_alert", "variation": "change_alert",
+    "target_date": "target_date", "date_cible": "target_date", "date_objectif": "target_date",
+    "echeance": "target_date",
+}  # fmt: skip
+# The keys each language's help and errors show, in the order of the help; the others are aliases.
+SHOWN_KEYS: dict[str, dict[str, str]] = {
+    "fr": {
+        "name": "nom", "kind": "type", "unit": "unité", "target": "cible", "warn_below": "vigilance_sous",
+        "alert_below": "alerte_sous", "warn_above": "vigilance_sur", "alert_above": "alerte_sur",
+        "owner": "responsable", "every": "cadence", "entity": "entité", "level": "niveau",
+        "hysteresis": "marge", "change_alert": "variation", "warn_dm": "dm_vigilance",
+        "target_date": "date_cible",
+    },
+    "en": {k: k for k in (
+        "name", "kind", "unit", "target", "warn_below", "alert_below", "warn_above", "alert_above", "owner",
+        "every", "entity", "level", "hysteresis", "change_alert", "warn_dm", "target_date",
+    )},
+}  # fmt: skip
+KNOWN_KEYS = tuple(SHOWN_KEYS["en"])
+
+
+def shown_key(key: str, lang: str) -> str:
+    """The keyword a language's messages use for an option."""
+    return SHOWN_KEYS.get(lang, SHOWN_KEYS["fr"]).get(key, key)
+
 
 E = TypeVar("E")
 
@@ -260,13 +250,16 @@ def word(raw: str) -> str:
     return code_key(raw.strip())
 
 
-def choice(key: str, raw: str, words: dict[str, E]) -> E:
-    """The value a keyword stands for, or an error listing the accepted ones."""
+def choice(key: str, raw: str, words: dict[str, E], *, lang: str = "fr", shown_key: str | None = None) -> E:
+    """The value a keyword stands for, or an error listing the accepted ones in the user's language."""
     try:
         return words[word(raw)]
     except KeyError:
-        allowed = sorted({str(v) for v in words.values()})
-        raise InvalidInput("error.bad_choice", key=key, value=raw[:30], allowed=allowed) from None
+        shown = SHOWN_WORDS.get(lang, SHOWN_WORDS["fr"])
+        allowed = list(dict.fromkeys(shown.get(v, str(v)) for v in words.values()))  # type: ignore[call-overload]
+        raise InvalidInput(
+            "error.bad_choice", key=shown_key or key, value=raw[:30], allowed=allowed
+        ) from None
 
 
 def check_code(raw: str) -> str:
@@ -298,41 +291,78 @@ def bounded(key: str, value: str, limit: int) -> str:
     return value
 
 
-def _parse_new(tokens: list[Token]) -> NewIndicator:
-    if not tokens:
-        raise InvalidInput("error.missing_code")
-    code = check_code(tokens[0].text)
-    name_parts: list[str] = []
+def with_numbers(text: str, tokens: list[Token]) -> list[Token]:
+    """The tokens, with an option's number that spans several words made one (`target=1 234,5`,
+    `cible=75 %`, `alerte_sur=3 k€`): the grammar knows numbers, so a grouped value or its unit is
+    never taken for a word of the name."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        m = None if tok.quoted else KEY_VALUE.match(tok.text)
+        value_at = tok.start + len(m.group(1)) + 1 if m else -1
+        end = scan_number(text, value_at) if m and text[tok.start : value_at].endswith("=") else None
+        i += 1
+        if end is not None and end > tok.end:
+            while i < len(tokens) and tokens[i].start < end:
+                i += 1
+            tok = Token(text[tok.start : end], tok.start, end)
+        if (
+            m
+            and i < len(tokens)
+            and not tokens[i].quoted
+            and (tokens[i].text == "%" or known_unit(tokens[i].text) is not None)
+            and scan_number(tok.text, len(m.group(1)) + 1)
+        ):
+            tok = Token(text[tok.start : tokens[i].end], tok.start, tokens[i].end)
+            i += 1
+        out.append(tok)
+    return out
+
+
+def _options(tokens: list[Token], lang: str) -> tuple[list[str], dict[str, str]]:
+    """The words before the options (a name), and the options by canonical key."""
+    words: list[str] = []
     options: dict[str, str] = {}
-    for tok in tokens[1:]:
+    for tok in tokens:
         m = None if tok.quoted else KEY_VALUE.match(tok.text)
         if m is None:
             if options:
                 raise InvalidInput("error.name_after_options", value=tok.text[:40])
-            name_parts.append(tok.text)
+            words.append(tok.text)
             continue
         key = _KEYS.get(word(m.group(1)))
         if key is None:
-            raise InvalidInput("error.unknown_key", key=m.group(1)[:30], allowed=list(KNOWN_KEYS))
+            raise InvalidInput(
+                "error.unknown_key", key=m.group(1)[:30], allowed=list(SHOWN_KEYS[lang].values())
+            )
         if key in options:
-            raise InvalidInput("error.duplicate_key", key=key)
+            raise InvalidInput("error.duplicate_key", key=m.group(1)[:30])
         options[key] = m.group(2)
+    return words, options
+
+
+def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
+    if not tokens:
+        raise InvalidInput("error.missing_code.new")
+    code = check_code(tokens[0].text)
+    name_parts, options = _options(tokens[1:], lang)
     name = " ".join(p for p in name_parts if p).strip() or options.get("name", "").strip()
     if not name:
         raise InvalidInput("error.missing_name", code=code)
-    kind = choice("kind", options["kind"], KIND_WORDS) if "kind" in options else Kind.NUMBER
+    kind = _choice("kind", options["kind"], KIND_WORDS, lang) if "kind" in options else Kind.NUMBER
+    unit = options.get("unit", "%" if kind in (Kind.PERCENT, Kind.RATIO) else "").strip()
     values: dict[str, float | None] = {}
     for key in ("target", "warn_below", "alert_below", "warn_above", "alert_above"):
-        values[key] = parse_threshold(kind, options[key]) if key in options else None
-    unit = options.get("unit", "%" if kind in (Kind.PERCENT, Kind.RATIO) else "").strip()
+        values[key] = parse_threshold(kind, options[key], lang=lang, unit=unit) if key in options else None
     optional: dict[str, Callable[[str], object]] = {
-        "every": lambda raw: choice("every", raw, CADENCE_WORDS),
-        "level": lambda raw: choice("level", raw, LEVEL_WORDS),
+        "every": lambda raw: _choice("every", raw, CADENCE_WORDS, lang),
+        "level": lambda raw: _choice("level", raw, LEVEL_WORDS, lang),
         "owner": parse_owner,
-        "hysteresis": parse_hysteresis,
+        "hysteresis": lambda raw: parse_hysteresis(raw, lang),
         "warn_dm": parse_yes_no,
-        "change_alert": parse_change_alert,
-        "target_date": lambda raw: parse_date("target_date", raw),
+        "change_alert": lambda raw: parse_change_alert(raw, lang),
+        "target_date": lambda raw: parse_date(shown_key("target_date", lang), raw),
     }
     parsed = {k: fn(options[k]) for k, fn in optional.items() if k in options}
     return NewIndicator(
@@ -363,59 +393,62 @@ def parse_date(key: str, raw: str) -> dt.date:
     raise InvalidInput("error.bad_date", key=key, value=text[:30])
 
 
-def parse_change_alert(raw: str) -> float:
+def _choice(key: str, raw: str, words: dict[str, E], lang: str) -> E:
+    return choice(key, raw, words, lang=lang, shown_key=shown_key(key, lang))
+
+
+def parse_change_alert(raw: str, lang: str = "fr") -> float:
     """A relative threshold: a change of more than this percentage from the previous reading."""
-    pct = parse_threshold(Kind.NUMBER, raw)
+    pct = parse_amount(raw, lang=lang)
     if pct <= 0:
         raise InvalidInput("error.bad_change_alert", value=raw.strip()[:20])
     return pct
 
 
-def parse_hysteresis(raw: str) -> float:
+def parse_hysteresis(raw: str, lang: str = "fr") -> float:
     """A hysteresis margin, in the indicator's unit: a number, zero or more."""
-    margin = parse_threshold(Kind.NUMBER, raw)
+    margin = parse_amount(raw, lang=lang)
     if margin < 0:
         raise InvalidInput("error.bad_hysteresis", value=raw.strip()[:20])
     return margin
 
 
 def parse_yes_no(raw: str) -> bool:
-    """oui/non, yes/no."""
-    return parse_value(Kind.BOOL, raw).value == 1.0
+    """oui/non, yes/no (vrai/faux, true/false)."""
+    answer = word(raw).rstrip(".")
+    if answer in TRUE_WORDS or answer in FALSE_WORDS:
+        return answer in TRUE_WORDS
+    raise InvalidInput("error.not_a_bool", value=raw.strip()[:40])
 
 
 CLEAR_WORDS = frozenset({"none", "aucun", "aucune", "-", "vide"})
 
 
-def _parse_edit(tokens: list[Token]) -> EditIndicator:
+def _parse_edit(tokens: list[Token], lang: str) -> EditIndicator:
     if not tokens:
-        raise InvalidInput("error.missing_code")
+        raise InvalidInput("error.missing_code.edit")
     code = check_code(tokens[0].text)
-    changes: dict[str, str] = {}
-    for tok in tokens[1:]:
-        m = None if tok.quoted else KEY_VALUE.match(tok.text)
-        if m is None:
-            raise InvalidInput("error.edit_needs_keys", value=tok.text[:40], code=code)
-        key = _KEYS.get(word(m.group(1)))
-        if key is None:
-            raise InvalidInput("error.unknown_key", key=m.group(1)[:30], allowed=list(KNOWN_KEYS))
-        if key == "kind":
-            raise InvalidInput("error.kind_is_fixed", code=code)
-        if key in changes:
-            raise InvalidInput("error.duplicate_key", key=key)
-        changes[key] = m.group(2).strip()
-    if not changes:
+    words, options = _options(tokens[1:], lang)
+    if words:
+        raise InvalidInput("error.edit_needs_keys", value=words[0][:40], code=code)
+    if "kind" in options:
+        raise InvalidInput("error.kind_is_fixed", code=code)
+    if not options:
         raise InvalidInput("error.edit_needs_keys", value="", code=code)
-    return EditIndicator(code, tuple(changes.items()))
+    return EditIndicator(code, tuple((k, v.strip()) for k, v in options.items()), lang)
 
 
-def edited_values(kind: Kind, current: Thresholds, changes: tuple[tuple[str, str], ...]) -> dict[str, object]:
+def edited_values(
+    kind: Kind, current: Thresholds, changes: tuple[tuple[str, str], ...], *, unit: str = "", lang: str = "fr"
+) -> dict[str, object]:
     """The new values an edit sets, parsed for the indicator's kind; thresholds checked together."""
     values: dict[str, object] = {}
     thresholds = dict(current.__dict__)
+    unit = dict(changes).get("unit", unit).strip()
     for key, raw in changes:
         if key in thresholds:
-            thresholds[key] = None if word(raw) in CLEAR_WORDS else parse_threshold(kind, raw)
+            cleared = word(raw) in CLEAR_WORDS
+            thresholds[key] = None if cleared else parse_threshold(kind, raw, lang=lang, unit=unit)
         elif key == "name":
             values["name"] = bounded("name", raw, MAX_NAME_CHARS) or _missing_name()
         elif key == "unit":
@@ -425,17 +458,19 @@ def edited_values(kind: Kind, current: Thresholds, changes: tuple[tuple[str, str
         elif key == "owner":
             values["owner_id"] = parse_owner(raw) or ""
         elif key == "every":
-            values["cadence"] = None if word(raw) in CLEAR_WORDS else choice("every", raw, CADENCE_WORDS)
+            cleared = word(raw) in CLEAR_WORDS
+            values["cadence"] = None if cleared else _choice("every", raw, CADENCE_WORDS, lang)
         elif key == "level":
-            values["level"] = choice("level", raw, LEVEL_WORDS)
+            values["level"] = _choice("level", raw, LEVEL_WORDS, lang)
         elif key == "hysteresis":
-            values["hysteresis"] = parse_hysteresis(raw)
+            values["hysteresis"] = parse_hysteresis(raw, lang)
         elif key == "warn_dm":
             values["warn_dm"] = parse_yes_no(raw)
         elif key == "change_alert":
-            values["change_alert_pct"] = None if word(raw) in CLEAR_WORDS else parse_change_alert(raw)
+            values["change_alert_pct"] = None if word(raw) in CLEAR_WORDS else parse_change_alert(raw, lang)
         elif key == "target_date":
-            values["target_date"] = None if word(raw) in CLEAR_WORDS else parse_date("target_date", raw)
+            cleared = word(raw) in CLEAR_WORDS
+            values["target_date"] = None if cleared else parse_date(shown_key("target_date", lang), raw)
     values.update(Thresholds(**thresholds).validate().__dict__)
     return values
 
@@ -444,41 +479,44 @@ def _missing_name() -> str:
     raise InvalidInput("error.missing_name", code="")
 
 
-def _parse_record(text: str, tokens: list[Token]) -> RecordReading:
-    code = check_code(tokens[0].text)
-    if len(tokens) < 2:
+def _parse_record(text: str) -> RecordReading:
+    first = text.split(None, 1)
+    code = check_code(first[0])
+    rest = first[1] if len(first) > 1 else ""
+    if not rest.strip():
         raise InvalidInput("error.missing_value", code=code)
-    raw_value, i = tokens[1].text, 2
-    # "12,5 %" and "45 / 60" arrive as several words: glue them back into one value.
-    while i < len(tokens) and (
-        tokens[i].text in {"%", "/"} or raw_value.endswith("/") or tokens[i].text.startswith("/")
-    ):
-        raw_value += tokens[i].text
-        i += 1
-    raw_period = None
-    if i < len(tokens) and tokens[i].text.startswith("@") and not tokens[i].quoted:
-        raw_period = tokens[i].text[1:]
-        i += 1
-    note = text[tokens[i].start :].strip() if i < len(tokens) else ""
-    return RecordReading(code, raw_value, raw_period, bounded("note", note, MAX_NOTE_CHARS))
+    return RecordReading(code, rest.strip())
 
 
-def prepare(raw_text: str) -> tuple[str, list[Token]]:
-    """A command's text as the user typed it (Slack's escaping undone, length checked), and its words."""
+def unescaped(raw_text: str) -> str:
+    """A command's text as the user typed it (Slack's escaping undone), its length checked."""
     if len(raw_text) > MAX_COMMAND_CHARS * 2:
         raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
     text = unescape(raw_text).strip()
     if len(text) > MAX_COMMAND_CHARS:
         raise InvalidInput("error.command_too_long", max=MAX_COMMAND_CHARS)
+    return text
+
+
+def prepare(raw_text: str) -> tuple[str, list[Token]]:
+    """A command's text as the user typed it (Slack's escaping undone, length checked), and its words."""
+    text = unescaped(raw_text)
     return text, tokenize(text)
 
 
-def parse_kpi(raw_text: str) -> KpiCommand:
+def parse_kpi(raw_text: str, lang: str = "fr") -> KpiCommand:
     """Parse the text of a /kpi command as Slack sends it (escaped, mentions as <@U…|name>)."""
-    text, tokens = prepare(raw_text)
-    if not tokens:
+    text = unescaped(raw_text)
+    first = text.split(None, 1)
+    if not first:
         return Help()
-    sub = _SUBCOMMANDS.get(word(tokens[0].text))
+    sub = _SUBCOMMANDS.get(word(first[0]))
+    if sub is None:
+        if not _CODE.match(first[0]):
+            raise InvalidInput("error.unknown_subcommand", value=first[0][:30])
+        # A reading: its words are read once the indicator is known; quotes only matter in its note.
+        return _parse_record(text)
+    tokens = with_numbers(text, tokenize(text))
     rest = tokens[1:]
     if sub == "help":
         return Help()
@@ -486,21 +524,15 @@ def parse_kpi(raw_text: str) -> KpiCommand:
         return ListIndicators()
     if sub == "undo":
         return Undo()
-    if sub == "show":
-        if not rest:
-            raise InvalidInput("error.missing_code")
-        return ShowIndicator(check_code(rest[0].text))
     if sub == "new":
-        return _parse_new(rest)
+        return _parse_new(rest, lang)
     if sub == "edit":
-        return _parse_edit(rest)
-    if sub == "delete":
-        if not rest:
-            raise InvalidInput("error.missing_code")
-        return DeleteIndicator(check_code(rest[0].text))
-    if not _CODE.match(tokens[0].text):
-        raise InvalidInput("error.unknown_subcommand", value=tokens[0].text[:30])
-    return _parse_record(text, tokens)
+        return _parse_edit(rest, lang)
+    if not rest:
+        raise InvalidInput(f"error.missing_code.{sub}")
+    if sub == "show":
+        return ShowIndicator(check_code(rest[0].text))
+    return DeleteIndicator(check_code(rest[0].text))
 
 
 def is_show(raw_text: str) -> bool:

@@ -64,6 +64,9 @@ class RecordResult:
     status: Status
     replaced: ReadingView | None
     previous: ReadingView | None
+    period_given: bool = True  # False: the period is the current one of the indicator's cadence
+    typed: str = ""  # the value as typed, when it was converted to the indicator's unit
+    warnings: tuple[str, ...] = ()  # what the echo must point out (a percentage outside 0-100)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+MAX_NOTE_CHARS = 1000  # a reading's or an update's note
+
 # Slack escapes these three in every text it sends, whatever should_escape says.
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 

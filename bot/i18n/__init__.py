@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, localcontext
 from typing import Any
 
 from babel import Locale
@@ -19,11 +20,19 @@ from bot.i18n import (
     fr,
     home_catalogue,
     modals_catalogue,
+    readings_catalogue,
 )
 
 # One catalogue per language, assembled from the core one and one module per surface (each with FR
 # and EN dicts), so that surfaces can grow their messages without touching each other's files.
-_PARTS = (actions_catalogue, alerts_catalogue, dashboard_catalogue, home_catalogue, modals_catalogue)
+_PARTS = (
+    actions_catalogue,
+    alerts_catalogue,
+    dashboard_catalogue,
+    home_catalogue,
+    modals_catalogue,
+    readings_catalogue,
+)
 CATALOGUES: dict[str, dict[str, str]] = {
     "fr": {**fr.MESSAGES, **{k: v for part in _PARTS for k, v in part.FR.items()}},
     "en": {**en.MESSAGES, **{k: v for part in _PARTS for k, v in part.EN.items()}},
@@ -31,7 +40,9 @@ CATALOGUES: dict[str, dict[str, str]] = {
 LANGUAGES = tuple(CATALOGUES)
 # Parsed once: Babel would otherwise parse the locale and the pattern on every number it formats.
 _LOCALES = {"fr": Locale.parse("fr_FR"), "en": Locale.parse("en_GB")}
-_NUMBER = parse_pattern("#,##0.##")
+_ROUNDED = parse_pattern("#,##0.##")
+# One pattern per count of decimals, so that a stored value is shown with all its digits.
+_EXACT = [parse_pattern("#,##0" + ("." + "#" * n if n else "")) for n in range(21)]
 NNBSP = "\u202f"  # French typography: narrow no-break space before % and between thousands
 
 
@@ -51,9 +62,17 @@ def t(lang: str, key: str, /, **params: Any) -> str:
     return template.format(**params) if params else template
 
 
-def number(lang: str, value: float) -> str:
-    """A number as people of that language write it: 1 234,5 or 1,234.5."""
-    return _NUMBER.apply(value, _LOCALES.get(lang, _LOCALES["fr"]))
+def number(lang: str, value: float, *, exact: bool = True) -> str:
+    """A number as people of that language write it: 1 234,5 or 1,234.5; every digit of the stored
+    value unless `exact` is False (derived figures: two decimals at most)."""
+    locale = _LOCALES.get(lang, _LOCALES["fr"])
+    if not exact:
+        return _ROUNDED.apply(value, locale)
+    amount = Decimal(repr(float(value)))
+    decimals = min(max(0, -int(amount.as_tuple().exponent)), len(_EXACT) - 1)
+    with localcontext() as context:
+        context.prec = 60  # room for 1e15 with twenty decimals: Babel quantizes in this context
+        return _EXACT[decimals].apply(amount, locale)
 
 
 def value(
@@ -69,10 +88,13 @@ def value(
         return t(lang, "bool.true" if amount >= 0.5 else "bool.false")
     if kind in (Kind.PERCENT, Kind.RATIO):
         sep = NNBSP if lang == "fr" else ""
-        text = f"{number(lang, amount)}{sep}%"
+        # A ratio's percentage is derived from two typed figures (45/60): two decimals say it, and
+        # the figures themselves are shown exactly.
+        derived = kind is Kind.RATIO and len(repr(float(amount)).partition(".")[2]) > 6
+        share = number(lang, amount, exact=not derived and numerator is None)
         if numerator is not None and denominator is not None:
-            text += f" ({number(lang, numerator)}/{number(lang, denominator)})"
-        return text
+            return f"{share}{sep}% ({number(lang, numerator)}/{number(lang, denominator)})"
+        return f"{share}{sep}%"
     return f"{number(lang, amount)}{NNBSP if lang == 'fr' else ' '}{unit}" if unit else number(lang, amount)
 
 

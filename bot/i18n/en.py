@@ -12,36 +12,43 @@ MESSAGES: dict[str, str] = {
     "error.duplicate_indicator": "Indicator “{code}” already exists. Pick another code, or record a value: `/kpi {code} 12.5`.",
     "error.nothing_to_undo": "You have no recent reading to withdraw.",
     "error.number_too_large": "“{value}” is not a usable number (too large, infinite or undefined). Example: `12.5`.",
-    "error.not_a_number": "“{value}” is not a number. Examples: `12.5`, `12,5`, `1 234`, `12.5 %`.",
+    "error.not_a_number": "“{value}” is not a number. Examples: `12.5`, `1,234.5`, `−3`, `12.5 %`.",
     "error.not_a_bool": "“{value}” is not a yes/no answer. Type `yes` or `no`.",
     "error.ratio_zero": "“{value}”: a ratio's denominator cannot be zero. Example: `45/60`.",
     "error.ratio_negative": "“{value}”: a ratio takes two positive numbers. Example: `45/60`.",
     "error.bad_period": "“{value}” is not a period. Examples: `@2026-10-31`, `@2026-10`, `@2026-Q3`, `@2026`.",
     "error.future_period": "Period {value} has not started yet: readings are not recorded for the future.",
     "error.threshold_order": "Inconsistent thresholds: {low} must stay below {high}.",
-    "error.unclosed_quote": 'A quote is not closed. Example: `/kpi new budget-nr "Responsible digital budget"`.',
+    "error.unclosed_quote": "A quote is not closed: {fragment}… Close it, or remove it (an apostrophe is fine).",
     "error.bad_choice": "{key}={value} is not possible. Accepted values: {allowed}.",
-    "error.missing_code": "The indicator code is missing. Example: `/kpi show budget-nr`.",
+    "error.missing_code": "The indicator code is missing.",
+    "error.missing_code.new": 'The new indicator\'s code is missing. Example: `/kpi new budget-nr "Responsible digital budget" kind=percent`.',
+    "error.missing_code.show": "The code of the indicator to show is missing. Example: `/kpi show budget-nr`.",
+    "error.missing_code.edit": "The code of the indicator to change is missing. Example: `/kpi edit budget-nr target=5`.",
+    "error.missing_code.delete": "The code of the indicator to delete is missing. Example: `/kpi delete budget-nr`.",
     "error.bad_code": "“{value}” is not a valid code: a letter first, then letters, digits, `.`, `_` or `-`, {max} characters at most.",
     "error.reserved_code": "“{value}” is a command word and cannot be a code. Pick another one.",
     "error.bad_owner": "“{value}” is not a person. Mention them: `owner=@first.last`.",
     "error.too_long": "Field {key} is too long ({max} characters at most).",
-    "error.name_after_options": 'The name comes before the options. Example: `/kpi new budget-nr "RD budget" kind=percent`.',
+    "error.name_after_options": 'The name comes before the options (“{value}” follows an option). Example: `/kpi new budget-nr "RD budget" kind=percent`.',
     "error.unknown_key": "Unknown option: {key}. Possible options: {allowed}.",
     "error.duplicate_key": "Option {key} is given twice.",
     "error.missing_name": 'The indicator name is missing. Example: `/kpi new {code} "Indicator name"`.',
-    "error.missing_value": "The value is missing. Example: `/kpi {code} 12.5` (or `45/60`, `yes`).",
+    "error.missing_value": "The value is missing. Example: `/kpi {code} 12.5` (or `1,234`, `45/60`, `yes`).",
     "error.command_too_long": "Command too long ({max} characters at most): shorten the note.",
     "error.unknown_subcommand": "“{value}” is neither a subcommand nor an indicator code.",
     "error.see_help": "Type `/kpi help` for help.",
     "help.title": "Pilote — indicators",
     "help.body": (
         "*Record a value*: `/kpi <code> <value> [@period] [note]`\n"
-        "   values: `12.5` · `12.5 %` · `45/60` (ratio) · `yes`/`no`\n"
-        "   period: `@2026-10-31` · `@2026-10` · `@2026-Q3` · `@2026` (default: today)\n"
-        '*Create an indicator*: `/kpi new <code> "<name>" [kind=number|percent|ratio|bool] [unit=..] '
+        "   values: `12.5` · `1,234.5` · `−3` · `12.5 %` · `1,200 €` · `45/60` or `45 of 60` (ratio) · `yes`/`no`\n"
+        "   unit: the indicator's, or one that converts to it (`1.2 t` for an indicator in kg)\n"
+        "   period: `@2026-10-31` · `@Oct 2026` · `@2026-10` · `@Q3 2026` · `@2026-W44` · `@2026`, "
+        "before or after the note (default: the current period of the indicator's cadence, else today)\n"
+        '*Create an indicator*: `/kpi new <code> "<name>" [kind=number|percent|ratio|yes-no] [unit=..] '
         "[target=..] [warn_below=..] [alert_below=..] [warn_above=..] [alert_above=..] [owner=@..] "
-        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic] [hysteresis=..] [change_alert=..%] [warn_dm=yes] [target_date=2027-12-31]`\n"
+        "[every=weekly|monthly|quarterly|yearly] [entity=..] [level=operational|strategic] [hysteresis=..] "
+        "[change_alert=..%] [warn_dm=yes] [target_date=2027-12-31]`\n"
         "*List*: `/kpi list`  ·  *History and chart*: `/kpi show <code>`\n"
         "*Withdraw my last reading*: `/kpi undo` (it stays in the history)\n"
         "*Change*: `/kpi edit <code> target=.. owner=@.. warn_below=none …` · *Delete*: `/kpi delete <code>` (owner or admin)"
@@ -51,7 +58,6 @@ MESSAGES: dict[str, str] = {
     "kpi.created.details": "Kind: {kind} · Level: {level} · Owner: {owner}{extra}",
     "kpi.created.next": "Record a value: `/kpi {code} <value>`",
     "kpi.recorded": ":white_check_mark: *{code}* = *{value}* for {period}.",
-    "kpi.corrected": ":pencil2: *{code}* corrected: *{value}* for {period} (replaces {old}, kept in the history).",
     "kpi.previous": "Previous: {value} ({period}) {arrow}",
     "kpi.status_line": "Status: {status}",
     "kpi.note": "Note: {note}",

@@ -13,25 +13,29 @@ MESSAGES: dict[str, str] = {
     "error.duplicate_indicator": "L'indicateur « {code} » existe déjà. Choisissez un autre code, ou saisissez une valeur : `/kpi {code} 12,5`.",
     "error.nothing_to_undo": "Vous n'avez aucune valeur récente à retirer.",
     "error.number_too_large": "« {value} » n'est pas un nombre utilisable (trop grand, infini ou indéfini). Exemple : `12,5`.",
-    "error.not_a_number": "« {value} » n'est pas un nombre. Exemples : `12,5`, `12.5`, `1 234`, `12,5 %`.",
+    "error.not_a_number": "« {value} » n'est pas un nombre. Exemples : `12,5`, `1 234,5`, `−3`, `12,5 %`.",
     "error.not_a_bool": "« {value} » n'est pas une réponse oui/non. Tapez `oui` ou `non`.",
     "error.ratio_zero": "« {value} » : le dénominateur d'un ratio ne peut pas être zéro. Exemple : `45/60`.",
     "error.ratio_negative": "« {value} » : un ratio se saisit avec deux nombres positifs. Exemple : `45/60`.",
     "error.bad_period": "« {value} » n'est pas une période. Exemples : `@2026-10-31`, `@2026-10`, `@2026-T3`, `@2026`.",
     "error.future_period": "La période {value} n'a pas encore commencé : on ne saisit pas de valeur pour le futur.",
     "error.threshold_order": "Seuils incohérents : {low} doit rester en deçà de {high}.",
-    "error.unclosed_quote": 'Un guillemet n\'est pas refermé. Exemple : `/kpi new budget-nr "Budget numérique responsable"`.',
+    "error.unclosed_quote": "Un guillemet n'est pas refermé : {fragment}… Refermez-le, ou retirez-le (une apostrophe, elle, ne pose pas de problème).",
     "error.bad_choice": "{key}={value} n'est pas possible. Valeurs acceptées : {allowed}.",
-    "error.missing_code": "Il manque le code de l'indicateur. Exemple : `/kpi show budget-nr`.",
+    "error.missing_code": "Il manque le code de l'indicateur.",
+    "error.missing_code.new": 'Il manque le code du nouvel indicateur. Exemple : `/kpi new budget-nr "Budget numérique responsable" type=pourcentage`.',
+    "error.missing_code.show": "Il manque le code de l'indicateur à afficher. Exemple : `/kpi show budget-nr`.",
+    "error.missing_code.edit": "Il manque le code de l'indicateur à modifier. Exemple : `/kpi edit budget-nr cible=5`.",
+    "error.missing_code.delete": "Il manque le code de l'indicateur à supprimer. Exemple : `/kpi delete budget-nr`.",
     "error.bad_code": "« {value} » n'est pas un code valide : une lettre d'abord, puis lettres, chiffres, `.`, `_` ou `-`, {max} caractères au plus.",
     "error.reserved_code": "« {value} » est un mot de la commande et ne peut pas servir de code. Choisissez-en un autre.",
     "error.bad_owner": "« {value} » n'est pas une personne. Mentionnez-la : `owner=@prénom.nom`.",
     "error.too_long": "Le champ {key} est trop long ({max} caractères au plus).",
-    "error.name_after_options": 'Le nom vient avant les options. Exemple : `/kpi new budget-nr "Budget NR" kind=percent`.',
+    "error.name_after_options": 'Le nom vient avant les options (« {value} » suit une option). Exemple : `/kpi new budget-nr "Budget NR" type=pourcentage`.',
     "error.unknown_key": "Option inconnue : {key}. Options possibles : {allowed}.",
     "error.duplicate_key": "L'option {key} est donnée deux fois.",
     "error.missing_name": "Il manque le nom de l'indicateur. Exemple : `/kpi new {code} \"Nom de l'indicateur\"`.",
-    "error.missing_value": "Il manque la valeur. Exemple : `/kpi {code} 12,5` (ou `45/60`, `oui`).",
+    "error.missing_value": "Il manque la valeur. Exemple : `/kpi {code} 12,5` (ou `1 234`, `45/60`, `oui`).",
     "error.command_too_long": "Commande trop longue ({max} caractères au plus) : raccourcissez la note.",
     "error.unknown_subcommand": "« {value} » n'est ni une sous-commande ni un code d'indicateur.",
     "error.see_help": "Tapez `/kpi help` pour l'aide.",
@@ -39,14 +43,17 @@ MESSAGES: dict[str, str] = {
     "help.title": "Pilote — indicateurs",
     "help.body": (
         "*Saisir une valeur* : `/kpi <code> <valeur> [@période] [note]`\n"
-        "   valeurs : `12,5` · `12,5 %` · `45/60` (ratio) · `oui`/`non`\n"
-        "   période : `@2026-10-31` · `@2026-10` · `@2026-T3` · `@2026` (par défaut : aujourd'hui)\n"
-        '*Créer un indicateur* : `/kpi new <code> "<nom>" [kind=number|percent|ratio|bool] [unit=..] '
-        "[target=..] [warn_below=..] [alert_below=..] [warn_above=..] [alert_above=..] [owner=@..] "
-        "[every=week|month|quarter|year] [entity=..] [level=operational|strategic] [hysteresis=..] [change_alert=..%] [warn_dm=oui] [target_date=2027-12-31]`\n"
+        "   valeurs : `12,5` · `1 234,5` · `−3` · `12,5 %` · `1 200 €` · `45/60` ou `45 sur 60` (ratio) · `oui`/`non`\n"
+        "   unité : celle de l'indicateur, ou une unité convertible (`1,2 t` pour un indicateur en kg)\n"
+        "   période : `@2026-10-31` · `@31/10/2026` · `@oct. 2026` · `@2026-10` · `@T3 2026` · `@2026-S44` · `@2026`, "
+        "avant ou après la note (par défaut : la période en cours selon la cadence, sinon aujourd'hui)\n"
+        '*Créer un indicateur* : `/kpi new <code> "<nom>" [type=nombre|pourcentage|ratio|oui-non] [unité=..] '
+        "[cible=..] [vigilance_sous=..] [alerte_sous=..] [vigilance_sur=..] [alerte_sur=..] [responsable=@..] "
+        "[cadence=hebdomadaire|mensuelle|trimestrielle|annuelle] [entité=..] [niveau=opérationnel|stratégique] "
+        "[marge=..] [variation=..%] [dm_vigilance=oui] [date_cible=2027-12-31]`\n"
         "*Lister* : `/kpi list`  ·  *Voir l'historique et le graphique* : `/kpi show <code>`\n"
         "*Retirer ma dernière saisie* : `/kpi undo` (elle reste dans l'historique)\n"
-        "*Modifier* : `/kpi edit <code> target=.. owner=@.. warn_below=none …` · *Supprimer* : `/kpi delete <code>` (responsable ou administrateur)"
+        "*Modifier* : `/kpi edit <code> cible=.. responsable=@.. vigilance_sous=aucun …` · *Supprimer* : `/kpi delete <code>` (responsable ou administrateur)"
     ),
     "help.fallback": "Aide de /kpi",
     # Confirmations
@@ -54,7 +61,6 @@ MESSAGES: dict[str, str] = {
     "kpi.created.details": "Type : {kind} · Niveau : {level} · Responsable : {owner}{extra}",
     "kpi.created.next": "Saisissez une valeur : `/kpi {code} <valeur>`",
     "kpi.recorded": ":white_check_mark: *{code}* = *{value}* pour {period}.",
-    "kpi.corrected": ":pencil2: *{code}* corrigé : *{value}* pour {period} (remplace {old}, gardé dans l'historique).",
     "kpi.previous": "Précédente : {value} ({period}) {arrow}",
     "kpi.status_line": "Statut : {status}",
     "kpi.note": "Note : {note}",

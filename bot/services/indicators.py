@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Callable
 from enum import StrEnum
 from types import SimpleNamespace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,11 +22,12 @@ from bot.domain.indicators import (
     RecordResult,
     UndoResult,
 )
-from bot.domain.periods import Granularity, Period, parse_period
+from bot.domain.periods import Granularity, Period
+from bot.domain.readings import ReadingInput, read_form, read_reading
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
 from bot.domain.trend import Forecast, Trend, direction_of, fit_trend, forecast
-from bot.domain.values import Kind, parse_value
+from bot.domain.values import Cadence, Kind
 from bot.services.alerting import evaluate_reading
 from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_view
 from storage import repositories as repo
@@ -128,11 +129,9 @@ class IndicatorService:
             if ind is None:
                 self._indicator(session, team_id, command.code)  # raises, with suggestions
                 raise AssertionError("unreachable")
-            parsed = parse_value(Kind(ind.kind), command.raw_value)
             now = self._clock()
-            today = local_today(now, ind.timezone)
-            raw_period = command.raw_period
-            period = parse_period(raw_period, today=today) if raw_period else Period.day(today)
+            typed = read_command(command, ind, today=local_today(now, ind.timezone))
+            parsed, period = typed.value, typed.period
             replaced, previous = repo.period_and_latest_rows(
                 session, indicator_id=ind.id, period_start=period.start, period_kind=period.granularity.value
             )
@@ -149,7 +148,7 @@ class IndicatorService:
                 recorded_by=user_id,
                 recorded_at=now,
                 source=source,
-                note=command.note,
+                note=typed.note,
                 state=repo.ACTIVE,
                 supersedes_id=replaced.id if replaced else None,
             )
@@ -176,6 +175,9 @@ class IndicatorService:
                 status=evaluate(parsed.value, view.thresholds),
                 replaced=reading_view(replaced) if replaced is not None else None,
                 previous=reading_view(previous) if previous is not None else None,
+                period_given=typed.period_given,
+                typed=parsed.typed,
+                warnings=parsed.warnings,
             )
 
         return self._write_retrying(work)
@@ -212,7 +214,10 @@ class IndicatorService:
         with self._db.write() as session:
             row = self._owned(session, team_id, command.code, user_id, is_admin)
             current = indicator_view(row)
-            for name, value in edited_values(current.kind, current.thresholds, command.changes).items():
+            edits = edited_values(
+                current.kind, current.thresholds, command.changes, unit=current.unit, lang=command.lang
+            )
+            for name, value in edits.items():
                 if name == "owner_id" and not value:
                     value = user_id
                 setattr(row, name, value.value if isinstance(value, StrEnum) else value)
@@ -291,6 +296,18 @@ class IndicatorService:
             bool_labels=(i18n.t(language, "bool.false"), i18n.t(language, "bool.true")),
         )
         return history, caption, png
+
+
+def read_command(command: RecordReading, ind: Any, *, today: dt.date) -> ReadingInput:
+    """A typed reading read for its indicator (kind, unit, cadence) in its workspace's language."""
+    kind, cadence = Kind(ind.kind), Cadence(ind.cadence) if ind.cadence else None
+    lang = ind.language
+    if command.note is None:
+        return read_reading(command.text, kind=kind, unit=ind.unit, cadence=cadence, lang=lang, today=today)
+    return read_form(
+        command.text, command.period_text, command.note,
+        kind=kind, unit=ind.unit, cadence=cadence, lang=lang, today=today,
+    )  # fmt: skip
 
 
 def trend_of(history: IndicatorHistory) -> tuple[Trend | None, Forecast]:

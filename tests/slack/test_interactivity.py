@@ -324,7 +324,7 @@ def test_record_reading_modal(bed: SlackBed, services: Services, fake_slack: Fak
         ({m.RECORD_VALUE: "abc"}, m.RECORD_VALUE, "n'est pas un nombre"),
         ({m.RECORD_VALUE: " "}, m.RECORD_VALUE, "obligatoire"),
         ({m.RECORD_VALUE: "12", m.RECORD_PERIOD: "2031-01"}, m.RECORD_PERIOD, "pas encore commencé"),
-        ({m.RECORD_VALUE: "12", m.RECORD_PERIOD: "hier"}, m.RECORD_PERIOD, "n'est pas une période"),
+        ({m.RECORD_VALUE: "12", m.RECORD_PERIOD: "bientôt"}, m.RECORD_PERIOD, "n'est pas une période"),
     ],
 )
 def test_invalid_reading_is_refused_inside_the_modal(

@@ -41,7 +41,7 @@ def test_new_record_list_undo(bed: SlackBed, services: Services) -> None:
     assert "75\u202f% (45/60)" in recorded.text
     assert count(services, Reading) == 1
     corrected = bed.command("frc 30/60")
-    assert "corrigé" in corrected.text and "alerte" in corrected.text
+    assert "corrige la valeur du 20 nov. 2026" in corrected.text and "alerte" in corrected.text
     listed = bed.command("list")
     assert "frc" in listed.text and "50\u202f% (30/60)" in listed.text
     undone = bed.command("undo")
@@ -56,7 +56,7 @@ def test_new_record_list_undo(bed: SlackBed, services: Services) -> None:
         ("frc abc", "n'est pas un nombre"),
         ("frc nan", "n'est pas un nombre"),
         ("frc inf", "n'est pas un nombre"),
-        ("frc 1e309", "n'est pas un nombre"),
+        ("frc 1e309", "pas une unité connue"),
         ("frc 45/0", "dénominateur"),
         ("frc", "Il manque la valeur"),
         ("frc 1/2 " + "x" * 5000, "trop longue"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from bot.domain.indicators import (
     IndicatorHistory,
     IndicatorSummary,
@@ -10,8 +13,10 @@ from bot.domain.indicators import (
     RecordResult,
     UndoResult,
 )
+from bot.domain.periods import Period, default_period
+from bot.domain.readings import input_form
 from bot.domain.thresholds import Status
-from bot.i18n import period, t, value
+from bot.i18n import day, period, t, value
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
     Message,
@@ -74,25 +79,45 @@ def edited_message(lang: str, ind: IndicatorView) -> Message:
     return created_message(lang, ind, title_key="kpi.edited")
 
 
-def recorded_message(lang: str, result: RecordResult) -> Message:
-    """Confirmation of a stored reading, with its status and the previous value."""
+def _default_period_line(lang: str, ind: IndicatorView, r: ReadingView) -> str:
+    """Which period a reading typed without @period went to, and how to type another one."""
+    earlier = Period.day(r.period.start - dt.timedelta(days=1))
+    example = input_form(default_period(ind.cadence, earlier.start), lang)
+    granularity = ind.cadence.value if ind.cadence else "day"
+    return t(lang, f"kpi.period.default.{granularity}", period=period(lang, r.period), example=example)
+
+
+def recorded_message(lang: str, result: RecordResult, *, timezone: str = "UTC") -> Message:
+    """The echo of a stored reading, exactly as stored: value with its unit, period (and why that one),
+    note, what it corrects, and its status."""
     ind, r = result.indicator, result.reading
     shown = reading_value(lang, ind, r)
     if result.replaced is not None:
+        old = result.replaced
         title = t(
             lang,
             "kpi.corrected",
             code=esc(ind.code),
             value=shown,
             period=period(lang, r.period),
-            old=reading_value(lang, ind, result.replaced),
+            old=reading_value(lang, ind, old),
+            date=day(lang, old.recorded_at.astimezone(ZoneInfo(timezone)).date()),
+            who=mention(old.recorded_by, lang),
         )
     else:
         title = t(lang, "kpi.recorded", code=esc(ind.code), value=shown, period=period(lang, r.period))
-    lines = [
+    lines = []
+    if result.typed:
+        lines.append(t(lang, "kpi.converted", typed=esc(result.typed), unit=esc(ind.unit)))
+    lines.extend(t(lang, f"kpi.warning.{w}", value=shown) for w in result.warnings)
+    if not result.period_given:
+        lines.append(_default_period_line(lang, ind, r))
+    if r.note:
+        lines.append(t(lang, "kpi.note", note=esc(r.note)))
+    lines.append(
         f"{STATUS_ICONS[result.status]} "
         + t(lang, "kpi.status_line", status=t(lang, f"status.{result.status}"))
-    ]
+    )
     if result.previous is not None and result.previous.id != (
         result.replaced.id if result.replaced else None
     ):
@@ -106,8 +131,7 @@ def recorded_message(lang: str, result: RecordResult) -> Message:
                 arrow=_arrow(r.value, prev.value),
             )
         )
-    if r.note:
-        lines.append(t(lang, "kpi.note", note=esc(r.note)))
+    lines.append(t(lang, "kpi.undo_hint"))
     return message(title, [section(title), context("\n".join(lines))])
 
 

@@ -28,7 +28,8 @@ from bot.domain.actions import (
     ActionStatus,
 )
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.grammar import MAX_NOTE_CHARS, RecordReading, bounded, check_code, choice
+from bot.domain.grammar import RecordReading, bounded, check_code, choice
+from bot.domain.text import MAX_NOTE_CHARS
 from bot.i18n import CATALOGUES, t
 from bot.slack import ids
 from bot.slack.blocks.modals import (

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.domain.action_grammar import MAX_DOMAIN_CHARS, MAX_LABEL_CHARS, MAX_TEXT_CHARS
 from bot.domain.actions import GUIDE_DOMAINS, ActionStatus, ActionView, Difficulty, Engagement, Priority
-from bot.domain.grammar import MAX_NOTE_CHARS
+from bot.domain.text import MAX_NOTE_CHARS
 from bot.domain.values import MAX_NUMBER_CHARS
 from bot.i18n import t
 from bot.slack import ids

@@ -44,7 +44,8 @@ def register(app: App, deps: SlackDeps) -> None:
                 return kpi_blocks.created_message(lang, view)
             case RecordReading():
                 result = services.indicators.record(team_id=team_id, user_id=user_id, command=cmd)
-                return kpi_blocks.recorded_message(lang, result)
+                timezone = services.workspaces.get(team_id=team_id).timezone
+                return kpi_blocks.recorded_message(lang, result, timezone=timezone)
             case ListIndicators():
                 return kpi_blocks.list_message(lang, services.indicators.summaries(team_id=team_id))
             case Undo():
@@ -71,7 +72,7 @@ def register(app: App, deps: SlackDeps) -> None:
         team_id, user_id = command["team_id"], command["user_id"]
         lang = services.workspaces.get(team_id=team_id).language
         try:
-            cmd = parse_kpi(command.get("text") or "")
+            cmd = parse_kpi(command.get("text") or "", lang)
             reply = kpi_reply(team_id, user_id, lang, cmd)
         except DomainError as err:
             reply = error_message(lang, err)

@@ -209,7 +209,9 @@ def register(app: App, deps: SlackDeps) -> None:
         if not isinstance(result, RecordResult):
             return
         team_id, user_id = who(body)
-        client.chat_postMessage(channel=user_id, **kpi_blocks.recorded_message(lang_of(team_id), result))
+        workspace = services.workspaces.get(team_id=team_id)
+        reply = kpi_blocks.recorded_message(workspace.language, result, timezone=workspace.timezone)
+        client.chat_postMessage(channel=user_id, **reply)
 
     app.view(ids.NEW_ACTION_MODAL)(ack=on_new_action, lazy=[confirm_action])
     app.view(ids.PROGRESS_MODAL)(ack=on_progress, lazy=[confirm_action])

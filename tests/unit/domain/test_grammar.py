@@ -61,26 +61,107 @@ def test_new_percent_defaults_unit() -> None:
     assert isinstance(cmd, NewIndicator) and cmd.unit == "%" and cmd.thresholds.target == 5
 
 
-def test_record_with_french_value_period_and_note() -> None:
+def test_record_keeps_what_follows_the_code_for_the_indicator_to_read() -> None:
+    # Value, unit, period and note are read once the indicator's kind, unit and cadence are known
+    # (tests/unit/domain/test_reading_corpus.py); the grammar only undoes Slack's escaping.
     cmd = parse_kpi("budget-nr 12,5 % @2026-T3 atelier fournisseur &amp; achats")
-    assert cmd == RecordReading("budget-nr", "12,5%", "2026-T3", "atelier fournisseur & achats")
+    assert cmd == RecordReading("budget-nr", "12,5 % @2026-T3 atelier fournisseur & achats")
 
 
-def test_record_ratio_with_spaces() -> None:
-    assert parse_kpi("frc 45 / 60") == RecordReading("frc", "45/60")
-    assert parse_kpi("frc 45/ 60") == RecordReading("frc", "45/60")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "frc 45/60 bonne semaine pour l'équipe",
+        "frc 45/60 bonne semaine pour l’équipe",
+        'frc 45/60 il a dit "bof',
+        "frc 45/60 « réunion",
+    ],
+)
+def test_apostrophes_and_stray_quotes_in_a_note_are_text(text: str) -> None:
+    cmd = parse_kpi(text)
+    assert isinstance(cmd, RecordReading) and cmd.text == text.split(" ", 1)[1]
 
 
-def test_note_keeps_its_text_verbatim() -> None:
-    cmd = parse_kpi("frc 45/60 voir   <@U1|bob> et <!channel>")
-    assert isinstance(cmd, RecordReading)
-    assert cmd.note == "voir   <@U1|bob> et <!channel>"
+def test_an_unquoted_name_with_apostrophes() -> None:
+    cmd = parse_kpi("new x Taux d'appels résolus au premier contact type=ratio")
+    assert isinstance(cmd, NewIndicator)
+    assert cmd.name == "Taux d'appels résolus au premier contact" and cmd.kind is Kind.RATIO
+    quoted = parse_kpi("new x « Part de l’équipe formée » type=pourcentage")
+    assert isinstance(quoted, NewIndicator) and quoted.name == "Part de l’équipe formée"
+
+
+def test_french_keywords_are_first_class() -> None:
+    cmd = parse_kpi(
+        "new frc Taux de résolution type=ratio cible=75 vigilance_sous=70 alerte_sous=60 "
+        "cadence=mensuelle niveau=stratégique entité=DSI unité=% date_cible=31/12/2027"
+    )
+    assert isinstance(cmd, NewIndicator)
+    assert cmd.kind is Kind.RATIO and cmd.cadence is Cadence.MONTH and cmd.level is Level.STRATEGIC
+    assert (cmd.thresholds.target, cmd.thresholds.warn_below, cmd.thresholds.alert_below) == (75, 70, 60)
+    assert cmd.entity == "DSI" and str(cmd.target_date) == "2027-12-31"
+    for word, kind in [("nombre", Kind.NUMBER), ("pourcentage", Kind.PERCENT), ("oui-non", Kind.BOOL)]:
+        made = parse_kpi(f"new x Nom type={word}")
+        assert isinstance(made, NewIndicator) and made.kind is kind
+    for word, cadence in [
+        ("hebdomadaire", Cadence.WEEK),
+        ("trimestrielle", Cadence.QUARTER),
+        ("Annuelle", Cadence.YEAR),
+    ]:
+        made = parse_kpi(f"new x Nom cadence={word}")
+        assert isinstance(made, NewIndicator) and made.cadence is cadence
+
+
+def test_option_numbers_are_read_like_readings() -> None:
+    cmd = parse_kpi("new budget Budget unité=€ cible=1 234,5 vigilance_sur=2 000 alerte_sur=3 k€")
+    assert isinstance(cmd, NewIndicator)
+    th = cmd.thresholds
+    assert (th.target, th.warn_above, th.alert_above) == (1234.5, 2000, 3000)
+    spaced = parse_kpi("new taux Taux type=pourcentage cible=75 % vigilance_sous=70")
+    assert isinstance(spaced, NewIndicator) and spaced.thresholds.target == 75
+    english = parse_kpi("new budget Budget unit=€ target=1,234.5", "en")
+    assert isinstance(english, NewIndicator) and english.thresholds.target == 1234.5
+    with pytest.raises(InvalidInput) as exc:
+        parse_kpi("new budget Budget cible=1.234")
+    assert exc.value.key == "error.ambiguous_number"
+
+
+def test_choices_and_keys_are_listed_in_the_users_language() -> None:
+    with pytest.raises(InvalidInput) as exc:
+        parse_kpi("new x Nom type=banane")
+    assert exc.value.params["key"] == "type" and "pourcentage" in exc.value.params["allowed"]
+    with pytest.raises(InvalidInput) as exc:
+        parse_kpi("new x Name kind=banana", "en")
+    assert exc.value.params["key"] == "kind" and "percent" in exc.value.params["allowed"]
+    with pytest.raises(InvalidInput) as exc:
+        parse_kpi("new x Nom couleur=rouge")
+    assert "cible" in exc.value.params["allowed"] and "target" not in exc.value.params["allowed"]
 
 
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("new", "error.missing_code"),
+        ("new", "error.missing_code.new"),
+        ("show", "error.missing_code.show"),
+        ("edit", "error.missing_code.edit"),
+        ("delete", "error.missing_code.delete"),
+    ],
+)
+def test_a_missing_code_names_the_command_typed(text: str, key: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        parse_kpi(text)
+    assert exc.value.key == key
+
+
+def test_note_keeps_its_text_verbatim() -> None:
+    cmd = parse_kpi("frc 45/60 voir   <@U1|bob> et <!channel>")
+    assert isinstance(cmd, RecordReading)
+    assert cmd.text == "45/60 voir   <@U1|bob> et <!channel>"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("new", "error.missing_code.new"),
         ("new budget", "error.missing_name"),
         ('new 1abc "x"', "error.bad_code"),
         ('new list "x"', "error.reserved_code"),
@@ -92,10 +173,10 @@ def test_note_keeps_its_text_verbatim() -> None:
         ('new x "y', "error.unclosed_quote"),
         ('new x "y" kind=percent "z"', "error.name_after_options"),
         ("budget", "error.missing_value"),
+        ("budget   ", "error.missing_value"),
         ("12,5", "error.unknown_subcommand"),
-        ("show", "error.missing_code"),
+        ("show", "error.missing_code.show"),
         ("frc 1 " + "x" * 5000, "error.command_too_long"),
-        ("frc 1 " + "x" * 1200, "error.too_long"),
     ],
 )
 def test_bad_input_says_what(text: str, key: str) -> None:

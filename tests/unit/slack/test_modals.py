@@ -234,13 +234,13 @@ def test_reading_command() -> None:
     view = m.record_reading_modal("fr", indicators=INDICATORS, selected_code="frc")
     state = modal_state(view, {m.RECORD_VALUE.block_id: " 45/60 ", m.RECORD_PERIOD.block_id: "2026-T3"})
     command = mv.reading_command(state)
-    assert (command.code, command.raw_value, command.raw_period, command.note) == (
+    assert (command.code, command.text, command.period_text, command.note) == (
         "frc",
         "45/60",
         "2026-T3",
         "",
     )
-    assert mv.reading_command(modal_state(view, {m.RECORD_VALUE.block_id: "oui"})).raw_period is None
+    assert mv.reading_command(modal_state(view, {m.RECORD_VALUE.block_id: "oui"})).period_text is None
     empty = modal_state(view, {m.RECORD_VALUE.block_id: "  "})
     assert errors_of(empty, mv.reading_command) == {m.RECORD_VALUE.block_id: "modal.error.value_required"}
 

@@ -1,0 +1,155 @@
+"""A reading as typed after `/kpi <code>`: its value, its @period wherever it stands, and its note.
+
+Read once the indicator is known (its kind, unit and cadence decide what the words mean), in the
+workspace's language, against the workspace's today. Nothing typed is dropped: what is not the
+value, its unit or the period is the note, and what could be read two ways is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.domain.errors import InvalidInput
+from bot.domain.periods import Period, default_period, match_period, parse_period
+from bot.domain.text import MAX_NOTE_CHARS
+from bot.domain.values import Cadence, Kind, ParsedValue, parse_value, read_value, scan_number
+
+# Quotes that group a note; an apostrophe (' ’) is a letter.
+_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
+_NOTE_LEADS = ",;:.-–—"  # "45/60, bonne semaine", "12 — atelier": punctuation between value and note
+_WORD_STARTS = " \t\n\u00a0\u202f("
+
+
+@dataclass(frozen=True)
+class ReadingInput:
+    """What a typed reading says: the value to store, its period, whether it was typed, the note."""
+
+    value: ParsedValue
+    period: Period
+    period_given: bool
+    note: str
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each closed quotation in the text; an unclosed quote is an ordinary character."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        close = _QUOTES.get(text[i])
+        if close is not None:
+            j = text.find(close, i + 1)
+            if j > i:
+                spans.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
+def _period_marks(text: str) -> list[int]:
+    """Where an `@` opens a period: at the start of a word, outside quotes, not a Slack mention <@U…>."""
+    spans = quoted_spans(text)
+    return [
+        i
+        for i, ch in enumerate(text)
+        if ch == "@" and (i == 0 or text[i - 1] in _WORD_STARTS) and not any(a <= i < b for a, b in spans)
+    ]
+
+
+def cut_period(text: str, *, today: dt.date, lang: str) -> tuple[Period | None, str]:
+    """The @period found anywhere in the text (`@2026-10`, `@ T3 2026`), and the text without it."""
+    marks = _period_marks(text)
+    if not marks:
+        return None, text
+    if len(marks) > 1:
+        raise InvalidInput("error.two_periods", first=_after(text, marks[0]), second=_after(text, marks[1]))
+    at = marks[0]
+    start = at + 1
+    while start < len(text) and text[start].isspace():
+        start += 1
+    if start >= len(text):
+        raise InvalidInput("error.missing_period")
+    period, consumed = match_period(text[start:], today=today, lang=lang)
+    body = (text[:at].rstrip() + " " + text[start + consumed :].lstrip()).strip()
+    return period, body
+
+
+def _after(text: str, at: int) -> str:
+    return text[at:].split(None, 1)[0][:30] if text[at:].strip() else "@"
+
+
+def _clean_note(rest: str) -> tuple[str, bool]:
+    """The note as typed, without the punctuation that separated it from the value; and whether the
+    whole note was quoted (then its quotes are dropped)."""
+    note = rest.strip()
+    while note and note[0] in _NOTE_LEADS and (len(note) == 1 or note[1].isspace() or note[0] in ",;"):
+        note = note[1:].lstrip()
+    spans = quoted_spans(note)
+    if len(spans) == 1 and spans[0] == (0, len(note)):
+        return note[1:-1].strip(), True
+    return note, False
+
+
+def input_form(period: Period, lang: str) -> str:
+    """How to type a period in error messages: 2026-10-31, 2026-10, 2026-T3 (2026-Q3), 2026-S44 (2026-W44)."""
+    label = period.label()
+    if lang == "en":
+        return label.replace("-T", "-Q")
+    return label.replace("-W", "-S")
+
+
+def _in_cadence(period: Period, cadence: Cadence | None, lang: str) -> Period:
+    """The period, when it is one of the indicator's cadence; otherwise a question naming the one to type."""
+    if cadence is None:
+        return period
+    expected = default_period(cadence, period.start)
+    if period.granularity is not expected.granularity:
+        raise InvalidInput(
+            f"error.period_not_cadence.{cadence}",
+            value=input_form(period, lang),
+            suggestion=input_form(expected, lang),
+        )
+    return period
+
+
+def _note(note: str) -> str:
+    if len(note) > MAX_NOTE_CHARS:
+        raise InvalidInput("error.too_long", key="note", max=MAX_NOTE_CHARS)
+    return note
+
+
+def read_reading(
+    text: str, *, kind: Kind, unit: str, cadence: Cadence | None, lang: str, today: dt.date
+) -> ReadingInput:
+    """`<value> [@period] [note]` in any order of period and note, as typed after the code."""
+    if not text.strip():
+        raise InvalidInput("error.missing_value_here")
+    period, body = cut_period(text, today=today, lang=lang)
+    value, end = read_value(body, kind=kind, unit=unit, lang=lang)
+    note, quoted = _clean_note(body[end:])
+    if note and not quoted and scan_number(note) is not None:
+        # "12 5", "12 34 appels": a second number right after the value is a typo as often as a note.
+        raise InvalidInput(
+            "error.value_then_number", value=" ".join(body[:end].split()), rest=note.split(None, 1)[0][:20]
+        )
+    chosen = _in_cadence(period, cadence, lang) if period else default_period(cadence, today)
+    return ReadingInput(value=value, period=chosen, period_given=period is not None, note=_note(note))
+
+
+def read_form(
+    value_text: str,
+    period_text: str | None,
+    note: str,
+    *,
+    kind: Kind,
+    unit: str,
+    cadence: Cadence | None,
+    lang: str,
+    today: dt.date,
+) -> ReadingInput:
+    """The record form's fields: the value field holds only the value, the period field only a period."""
+    value = parse_value(kind, value_text, unit=unit, lang=lang)
+    period = parse_period(period_text, today=today, lang=lang) if period_text else None
+    chosen = _in_cadence(period, cadence, lang) if period else default_period(cadence, today)
+    return ReadingInput(value=value, period=chosen, period_given=period is not None, note=_note(note.strip()))
