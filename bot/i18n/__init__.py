@@ -99,11 +99,15 @@ def value(
 
 
 def period(lang: str, p: Period) -> str:
-    """A period as words: 31 oct. 2026, octobre 2026, T3 2026, 2026."""
+    """A period as words: 31 oct. 2026, semaine 44 de 2026 (26 oct. – 1 nov.), octobre 2026, T3 2026, 2026."""
     locale = _LOCALES.get(lang, _LOCALES["fr"])
     match p.granularity:
         case Granularity.DAY:
             return format_date(p.start, format="medium", locale=locale)
+        case Granularity.WEEK:
+            year, week, _ = p.start.isocalendar()
+            first, last = (format_skeleton("MMMd", d, locale=locale) for d in (p.start, p.end))
+            return t(lang, "period.week", week=week, year=year, first=first, last=last)
         case Granularity.MONTH:
             return format_skeleton("yMMMM", p.start, locale=locale)
         case Granularity.QUARTER:

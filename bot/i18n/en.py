@@ -16,7 +16,7 @@ MESSAGES: dict[str, str] = {
     "error.not_a_bool": "“{value}” is not a yes/no answer. Type `yes` or `no`.",
     "error.ratio_zero": "“{value}”: a ratio's denominator cannot be zero. Example: `45/60`.",
     "error.ratio_negative": "“{value}”: a ratio takes two positive numbers. Example: `45/60`.",
-    "error.bad_period": "“{value}” is not a period. Examples: `@2026-10-31`, `@2026-10`, `@2026-Q3`, `@2026`.",
+    "error.bad_period": "“{value}” is not a period. Examples: `@2026-10-31`, `@31 Oct 2026`, `@October 31, 2026`, `@W44 2026`, `@Oct 2026`, `@2026-10`, `@Q3 2026`, `@2026`, `@yesterday`.",
     "error.future_period": "Period {value} has not started yet: readings are not recorded for the future.",
     "error.threshold_order": "Inconsistent thresholds: {low} must stay below {high}.",
     "error.unclosed_quote": "A quote is not closed: {fragment}… Close it, or remove it (an apostrophe is fine).",
@@ -103,4 +103,13 @@ MESSAGES: dict[str, str] = {
     "chart.no_data": "No reading yet",
     "period.quarter": "Q{q} {year}",
     "nobody": "nobody",
+    # Periods
+    "error.period_needs_year": "“{value}” needs a year: type for example `@{example}`.",
+    "error.ambiguous_date": "“{value}” can be read two ways: type `@{iso_day}` (day/month/year) or `@{iso_month}` (month/day/year).",
+    "error.no_such_date": "“{value}” is not on the calendar. Examples: `@2026-02-28`, `@28 Feb 2026`.",
+    "error.no_such_week": "“{value}”: {year} has {weeks} ISO weeks. Examples: `@{year}-W01`, `@W{weeks} {year}`.",
+    "error.no_such_quarter": "“{value}”: quarters go from Q1 to Q4. Examples: `@2026-Q3`, `@Q3 2026`.",
+    "error.period_too_old": "“{value}” is before {min_year}: periods start in {min_year}, for example `@{min_year}`.",
+    "error.semester_or_week": "“{value}”: week or half-year? Pilote has no half-years; for week {week}, type `@{year}-W0{week}`.",
+    "period.week": "week {week} of {year} ({first} – {last})",
 }

@@ -17,7 +17,7 @@ MESSAGES: dict[str, str] = {
     "error.not_a_bool": "« {value} » n'est pas une réponse oui/non. Tapez `oui` ou `non`.",
     "error.ratio_zero": "« {value} » : le dénominateur d'un ratio ne peut pas être zéro. Exemple : `45/60`.",
     "error.ratio_negative": "« {value} » : un ratio se saisit avec deux nombres positifs. Exemple : `45/60`.",
-    "error.bad_period": "« {value} » n'est pas une période. Exemples : `@2026-10-31`, `@2026-10`, `@2026-T3`, `@2026`.",
+    "error.bad_period": "« {value} » n'est pas une période. Exemples : `@2026-10-31`, `@31/10/2026`, `@31 oct. 2026`, `@S44 2026`, `@oct. 2026`, `@2026-10`, `@T3 2026`, `@2026`, `@hier`.",
     "error.future_period": "La période {value} n'a pas encore commencé : on ne saisit pas de valeur pour le futur.",
     "error.threshold_order": "Seuils incohérents : {low} doit rester en deçà de {high}.",
     "error.unclosed_quote": "Un guillemet n'est pas refermé : {fragment}… Refermez-le, ou retirez-le (une apostrophe, elle, ne pose pas de problème).",
@@ -107,4 +107,13 @@ MESSAGES: dict[str, str] = {
     "chart.no_data": "Aucune valeur",
     "period.quarter": "T{q} {year}",
     "nobody": "personne",
+    # Periods
+    "error.period_needs_year": "« {value} » : précisez l'année, par exemple `@{example}`.",
+    "error.ambiguous_date": "« {value} » se lit de deux façons : tapez `@{iso_day}` (jour/mois/année) ou `@{iso_month}` (mois/jour/année).",
+    "error.no_such_date": "« {value} » n'existe pas dans le calendrier (les dates s'écrivent jour/mois/année). Exemples : `@28/02/2026`, `@2026-02-28`.",
+    "error.no_such_week": "« {value} » : l'année {year} compte {weeks} semaines ISO. Exemples : `@{year}-S01`, `@S{weeks} {year}`.",
+    "error.no_such_quarter": "« {value} » : les trimestres vont de T1 à T4. Exemples : `@2026-T3`, `@T3 2026`.",
+    "error.period_too_old": "« {value} » est antérieur à {min_year} : les périodes commencent en {min_year}, par exemple `@{min_year}`.",
+    "error.semester_or_week": "« {value} » : semaine ou semestre ? Pilote ne suit pas les semestres ; pour la semaine {week}, tapez `@{year}-S0{week}`.",
+    "period.week": "semaine {week} de {year} ({first} – {last})",
 }

@@ -28,7 +28,7 @@ def test_periods(raw: str, start: dt.date, gran: Granularity, end: dt.date) -> N
     assert (p.start, p.granularity, p.end) == (start, gran, end)
 
 
-@pytest.mark.parametrize("raw", ["2026-13", "2026-02-30", "2026-T5", "hier", "1900", "2026-11-21", "2027"])
+@pytest.mark.parametrize("raw", ["2026-13", "2026-02-30", "2026-T5", "demain", "1900", "2026-11-21", "2027"])
 def test_bad_or_future_periods(raw: str) -> None:
     with pytest.raises(InvalidInput):
         parse_period(raw, today=TODAY)
