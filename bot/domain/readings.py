@@ -21,6 +21,17 @@ _NOTE_LEADS = ",;:.-–—"  # "45/60, bonne semaine", "12 — atelier": punctua
 _WORD_STARTS = " \t\n\u00a0\u202f("
 
 
+# What a period can be refused for (a form shows these under its period field).
+PERIOD_ERRORS = frozenset(
+    {
+        "error.ambiguous_date", "error.bad_period", "error.future_period", "error.no_such_date",
+        "error.no_such_quarter", "error.no_such_week", "error.period_needs_year", "error.period_too_old",
+        "error.semester_or_week", "error.two_periods", "error.missing_period",
+        *(f"error.period_not_cadence.{c}" for c in Cadence),
+    }
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ReadingInput:
     """What a typed reading says: the value to store, its period, whether it was typed, the note."""

@@ -28,6 +28,7 @@ from bot.domain.actions import (
     ActionStatus,
 )
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.readings import PERIOD_ERRORS
 from bot.domain.grammar import RecordReading, bounded, check_code, choice
 from bot.domain.text import MAX_NOTE_CHARS
 from bot.i18n import CATALOGUES, t
@@ -269,8 +270,7 @@ _SERVICE_ERROR_BLOCKS: dict[str, dict[str, str]] = {
     ids.RECORD_MODAL: {
         "error.unknown_indicator": RECORD_INDICATOR.block_id,
         "error.bad_code": RECORD_INDICATOR.block_id,
-        "error.bad_period": RECORD_PERIOD.block_id,
-        "error.future_period": RECORD_PERIOD.block_id,
+        **{key: RECORD_PERIOD.block_id for key in PERIOD_ERRORS},
         "error.too_long": RECORD_NOTE.block_id,
     },
 }
