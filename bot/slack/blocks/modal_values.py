@@ -28,8 +28,8 @@ from bot.domain.actions import (
     ActionStatus,
 )
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.readings import PERIOD_ERRORS
 from bot.domain.grammar import RecordReading, bounded, check_code, choice
+from bot.domain.readings import PERIOD_ERRORS
 from bot.domain.text import MAX_NOTE_CHARS
 from bot.i18n import CATALOGUES, t
 from bot.slack import ids
