@@ -89,3 +89,32 @@ def test_governance(bed: SlackBed) -> None:
     assert "2 participant(s)" in meeting and "Comités de pilotage sur 12 mois : *1*" in meeting
     plan = action(bed, "plan")
     assert "1 actions" in plan and "pas encore communiqué" in plan
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "progress"),
+    [
+        ("1 en cours 40 % atelier de l'équipe", "en cours", "40 %"),
+        ("1 En Cours 40% atelier de l'équipe", "en cours", "40 %"),
+        ("1 À faire", "à faire", None),
+        ("1 a faire", "à faire", None),
+        ("1 FINIE bilan validé", "fini", "100 %"),
+    ],
+)
+def test_statuses_as_people_write_them(bed: SlackBed, text: str, status: str, progress: str | None) -> None:
+    action(bed, 'new "Atelier sobriété" status=' + ("en-cours" if status == "à faire" else "a-faire"))
+    reply = action(bed, text)
+    assert ":x:" not in reply and status in reply, reply
+    if progress:
+        assert progress in reply
+    if "l'équipe" in text:
+        assert "atelier de l'équipe" in action(bed, "show 1")
+
+
+def test_progress_alone_keeps_the_status(bed: SlackBed) -> None:
+    action(bed, 'new "Atelier sobriété" status=en-cours')
+    reply = action(bed, "1 50% point d'étape")
+    assert ":x:" not in reply and "50 %" in reply and "en cours" in reply
+    assert "point d'étape" in action(bed, "show 1")
+    refused = action(bed, "1 40,5 %")
+    assert ":x:" in refused and "40,5" in refused

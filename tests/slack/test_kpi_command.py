@@ -196,3 +196,71 @@ def test_workspace_admins_may_edit(services: Services, slack_specs: object) -> N
         assert "modifié" in bed.command("edit frc target=80", user_id="U0ADMIN").text
         assert "Seul le responsable" in bed.command("edit frc target=70", user_id="U0ALICE").text
         assert fake.problems == []
+
+
+def stored(services: Services) -> list[tuple[float, str, str, str]]:
+    with services.db.read() as s:
+        rows = s.execute(
+            select(
+                Reading.value, Reading.period_start, Reading.period_kind, Reading.note, Reading.state
+            ).order_by(Reading.id)
+        ).all()
+    return [(r.value, f"{r.period_start}/{r.period_kind}", r.note, r.state) for r in rows]
+
+
+def test_a_french_reading_is_stored_as_typed_and_echoed_as_stored(bed: SlackBed, services: Services) -> None:
+    bed.command("new budget Budget numérique responsable unité=€ cadence=mensuelle")
+    reply = bed.command("budget 1\u202f234,5 € bilan de l'équipe")
+    assert reply.json["response_type"] == "ephemeral"
+    assert "*1\u202f234,5\u202f€*" in reply.text and "novembre 2026" in reply.text, reply.text
+    assert "mois en cours" in reply.text and "bilan de l'équipe" in reply.text
+    assert stored(services) == [(1234.5, "2026-11-01/month", "bilan de l'équipe", "active")]
+    first = bed.command("budget 1 300 € premier relevé @oct. 2026")
+    assert (
+        "*1\u202f300\u202f€*" in first.text
+        and "octobre 2026" in first.text
+        and "mois en cours" not in first.text
+    )
+    again = bed.command("budget 1 250 @ 2026-10 relevé corrigé")
+    assert "corrige la valeur du 20 nov. 2026 (1\u202f300\u202f€, saisie par <@U0ALICE>)" in again.text, (
+        again.text
+    )
+    assert [r[0] for r in stored(services)] == [1234.5, 1300, 1250]
+    assert [r[3] for r in stored(services)] == ["active", "superseded", "active"]
+    converted = bed.command("budget 2 k€ @2026-09")
+    assert "*2\u202f000\u202f€*" in converted.text and "Saisi : 2 k€" in converted.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("budget 1.234", "deux façons"),
+        ("budget 12 5 bonne semaine", "suivie de « 5 »"),
+        ("budget 3 t", "se mesure en €"),
+        ("budget 3 @2026-10-31", "indiquez un mois"),
+        ("budget 3 @2026-10 bilan @2026-11", "Deux périodes"),
+        ("budget 3 contact @jean", "n'est pas une période"),
+    ],
+)
+def test_what_could_be_read_two_ways_is_a_question(
+    bed: SlackBed, services: Services, text: str, expected: str
+) -> None:
+    bed.command("new budget Budget unité=€ cadence=mensuelle")
+    reply = bed.command(text)
+    assert reply.json["response_type"] == "ephemeral"
+    assert ":x:" in reply.text and expected in reply.text, reply.text
+    assert "/kpi help" in reply.text and "/action" not in reply.text
+    assert stored(services) == []
+
+
+def test_an_english_workspace_reads_english_numbers(bed: SlackBed, services: Services) -> None:
+    with services.db.write() as s:
+        s.add(Workspace(team_id="T0PILOTE", timezone="Europe/London", language="en", created_at=FIXED_NOW))
+    bed.command('new calls "Calls handled" unit=calls')
+    reply = bed.command("calls 7,981 busy week")
+    assert "*7,981\u00a0calls*" in reply.text or "*7,981 calls*" in reply.text, reply.text
+    assert stored(services)[0][:3] == (7981.0, "2026-11-20/day", "busy week")
+    refused = bed.command("calls 12,5")
+    assert ":x:" in refused.text and "`12.5`" in refused.text
+    ambiguous = bed.command("calls 3 @6/1/2021")
+    assert ":x:" in ambiguous.text and "2021-01-06" in ambiguous.text and "2021-06-01" in ambiguous.text
