@@ -347,11 +347,11 @@ def _parse_plan(text: str, tokens: list[Token]) -> PlanMilestone | ShowPlan:
     return PlanMilestone(kind, on_raw, _note(text, rest))
 
 
-def parse_day(raw: str | None, *, today: dt.date) -> dt.date:
-    """A past or present day (`2026-11-20`, `20/11/2026`); today when not given."""
+def parse_day(raw: str | None, *, today: dt.date, lang: str = "fr") -> dt.date:
+    """A past or present day (`2026-11-20`, `20/11/2026`, `20 nov. 2026`, `hier`); today when not given."""
     if raw is None:
         return today
-    period = parse_period(raw, today=today)
+    period = parse_period(raw, today=today, lang=lang)
     if period.granularity is not Granularity.DAY:
         raise InvalidInput("error.bad_date", key="date", value=raw[:30])
     return period.start

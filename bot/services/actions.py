@@ -31,7 +31,7 @@ from bot.services.common import Clock, Defaults, local_today, timezone_of
 from storage import action_repositories as arepo
 from storage import repositories as repo
 from storage.db import Database
-from storage.models import Action, ActionUpdate, CommitteeMeeting, PlanMilestone
+from storage.models import Action, ActionUpdate, CommitteeMeeting, PlanMilestone, Workspace
 
 IsAdmin = Callable[[], bool]
 # Anyone may record progress; changing what the action is, or who carries it, is for its owner or an admin.
@@ -86,6 +86,10 @@ class ActionService:
             now=self._clock(),
         )
         return local_today(self._clock(), ws.timezone)
+
+    def _language(self, session: Session, team_id: str) -> str:
+        ws = session.get(Workspace, team_id)
+        return ws.language if ws is not None else self._defaults.language
 
     def _action(self, session: Session, team_id: str, number: int) -> Action:
         row = arepo.find_action(session, team_id=team_id, number=number, lock=True)
@@ -290,7 +294,7 @@ class ActionService:
         """Record a steering committee meeting; return its day and the plan summary."""
         with self._db.write() as session:
             today = self._today(session, team_id)
-            held_on = parse_day(held_on_raw, today=today)
+            held_on = parse_day(held_on_raw, today=today, lang=self._language(session, team_id))
             session.add(
                 CommitteeMeeting(
                     team_id=team_id,
@@ -310,7 +314,7 @@ class ActionService:
         """Record that the plan was validated or communicated on a day."""
         with self._db.write() as session:
             today = self._today(session, team_id)
-            on = parse_day(on_raw, today=today)
+            on = parse_day(on_raw, today=today, lang=self._language(session, team_id))
             session.add(
                 PlanMilestone(
                     team_id=team_id,
