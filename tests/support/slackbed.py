@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,12 +92,10 @@ class SlackBed:
         """Send a slash command as Slack does; the ack must be a 200 whose blocks validate."""
         fields.setdefault("response_url", self.fake.new_response_url())
         body = slash_command_body(command=command, text=text, **fields)
-        started = time.monotonic()
+        # The ack is this synchronous reply: slow work runs after it (ack times are in bench/, not here).
         reply = self.signed_post(body)
-        elapsed = time.monotonic() - started
         if check:
             assert reply.status == 200, (reply.status, reply.body[:500])
-            assert elapsed < 3.0, f"ack took {elapsed:.2f} s"
             data = reply.json
             if data.get("blocks"):
                 validate_blocks(data["blocks"], surface="message")
