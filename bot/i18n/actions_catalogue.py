@@ -6,12 +6,12 @@ FR: dict[str, str] = {
     "error.bad_date": "« {value} » n'est pas une date pour {key}. Exemples : `2026-12-31`, `31/12/2026`.",
     "error.bad_progress": "« {value} » n'est pas un avancement : un nombre de 0 à 100, par exemple `40%`.",
     "error.bad_domain": "« {value} » n'est pas un domaine : un mot (lettres, chiffres, `-`), {max} caractères au plus. Domaines du guide : strategie, sensibilisation, achats, conception, usages, datacentres, fin-de-vie.",
-    "error.bad_action_number": "« {value} » n'est pas un numéro d'action. Exemple : `/action 12 en-cours 40%`.",
+    "error.bad_action_number": "« {value} » n'est pas un numéro d'action. Exemple : `/action 12 en cours 40 %`.",
     "error.missing_action_number": "Il manque le numéro de l'action. Exemple : `/action show 12`.",
-    "error.missing_action_change": "Que faut-il changer sur l'action #{number} ? Exemples : `/action {number} en-cours 40%`, `/action {number} due=2026-12-31`.",
-    "error.missing_label": 'Il manque le libellé. Exemple : `/action new "Réemployer les postes de travail" due=2026-12-31`, ou `/action new` seul pour le formulaire.',
-    "error.action_text_after_options": 'Le libellé vient avant les options (« {value} »). Exemple : `/action new "Libellé" owner=@prénom.nom`.',
-    "error.action_text_before_options": "La note vient après les options (« {value} »). Exemple : `/action 12 due=2026-12-31 report du fournisseur`.",
+    "error.missing_action_change": "Que faut-il changer sur l'action #{number} ? Exemples : `/action {number} en cours 40 %`, `/action {number} echeance=2026-12-31`.",
+    "error.missing_label": 'Il manque le libellé. Exemple : `/action new "Réemployer les postes de travail" echeance=2026-12-31`, ou `/action new` seul pour le formulaire.',
+    "error.action_text_after_options": 'Le libellé vient avant les options (« {value} »). Exemple : `/action new "Libellé" responsable=@prénom.nom`.',
+    "error.action_text_before_options": "La note vient après les options (« {value} »). Exemple : `/action 12 echeance=2026-12-31 report du fournisseur`.",
     "error.unknown_action_subcommand": "« {value} » n'est ni une sous-commande ni un numéro d'action.",
     "error.bad_plan_word": "« {value} » : tapez `/action plan validé [@date]` ou `/action plan communiqué [@date]`, ou `/action plan` pour l'état du plan.",
     "error.nothing_changed": "L'action #{number} est déjà dans cet état : rien n'a changé.",
@@ -19,12 +19,12 @@ FR: dict[str, str] = {
     "error.see_action_help": "Tapez `/action help` pour l'aide.",
     "action.help.title": "Pilote — plan d'action",
     "action.help.body": (
-        '*Créer* : `/action new "<libellé>" [owner=@..] [level=reflexion|experimentation|realisation] '
-        "[due=2026-12-31] [kpi=<code>,<code>] [domain=achats] [priority=prioritaire|recommande] "
-        "[difficulty=facile|moyenne|difficile] [objective=..]` — ou `/action new` seul pour le formulaire\n"
-        "*Avancer* : `/action <n°> a-faire|en-cours|fini|abandonne [40%] [note]`\n"
-        "*Modifier* : `/action <n°> due=.. owner=@.. level=.. [note]` (responsable ou administrateur)\n"
-        "*Voir* : `/action show <n°>` · *Supprimer* : `/action delete <n°>` · *Lister* : `/action list [mine|late|todo|doing|done|<domaine>]`\n"
+        '*Créer* : `/action new "<libellé>" [responsable=@..] [niveau=réflexion|expérimentation|réalisation] '
+        "[echeance=2026-12-31] [indicateurs=<code>,<code>] [domaine=achats] [priorite=prioritaire|recommandée] "
+        "[difficulte=facile|moyenne|difficile] [objectif=..]` — ou `/action new` seul pour le formulaire\n"
+        "*Avancer* : `/action <n°> à faire|en cours|finie|abandonnée [40 %] [note]` · l'avancement seul : `/action <n°> 40 %`\n"
+        "*Modifier* : `/action <n°> echeance=.. responsable=@.. niveau=.. [note]` (responsable ou administrateur)\n"
+        "*Voir* : `/action show <n°>` · *Supprimer* : `/action delete <n°>` · *Lister* : `/action list [mes|retard|à-faire|en-cours|finie|<domaine>]`\n"
         "*Gouvernance* : `/action plan` · `/action plan validé [@date]` · `/action plan communiqué [@date]` · "
         "`/action copil [@date] @participant… décisions`"
     ),
