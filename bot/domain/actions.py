@@ -71,7 +71,8 @@ ENGAGEMENT_WORDS: dict[str, Engagement] = {
 }  # fmt: skip
 PRIORITY_WORDS: dict[str, Priority] = {
     "prioritaire": Priority.PRIORITAIRE, "priority": Priority.PRIORITAIRE, "high": Priority.PRIORITAIRE,
-    "recommande": Priority.RECOMMANDE, "recommandee": Priority.RECOMMANDE, "recommended": Priority.RECOMMANDE, "normal": Priority.RECOMMANDE,
+    "recommande": Priority.RECOMMANDE, "recommandee": Priority.RECOMMANDE,
+    "recommended": Priority.RECOMMANDE, "normal": Priority.RECOMMANDE,
 }  # fmt: skip
 DIFFICULTY_WORDS: dict[str, Difficulty] = {
     "easy": Difficulty.EASY, "facile": Difficulty.EASY, "simple": Difficulty.EASY,
