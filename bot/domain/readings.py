@@ -139,13 +139,35 @@ def read_reading(
     period, body = cut_period(text, today=today, lang=lang)
     value, end = read_value(body, kind=kind, unit=unit, lang=lang)
     note, quoted = _clean_note(body[end:])
-    if note and not quoted and scan_number(note) is not None:
-        # "12 5", "12 34 appels": a second number right after the value is a typo as often as a note.
-        raise InvalidInput(
-            "error.value_then_number", value=" ".join(body[:end].split()), rest=note.split(None, 1)[0][:20]
-        )
+    if note and not quoted:
+        _check_note_start(note, " ".join(body[:end].split()), value, kind=kind, today=today, lang=lang)
     chosen = _in_cadence(period, cadence, lang) if period else default_period(cadence, today)
     return ReadingInput(value=value, period=chosen, period_given=period is not None, note=_note(note))
+
+
+# Words that may stand before a period written without its @: "pour octobre 2026", "en T3 2026".
+_PERIOD_LEADS = frozenset({"pour", "en", "du", "au", "de", "le", "for", "in", "on", "of"})
+
+
+def _check_note_start(
+    note: str, value_text: str, value: ParsedValue, *, kind: Kind, today: dt.date, lang: str
+) -> None:
+    """Refuse a note that starts like something else: a period without its @, or a second number."""
+    words = note.split()
+    for skip in (0, 1, 2):
+        if skip and words[skip - 1].casefold() not in _PERIOD_LEADS:
+            break
+        rest = " ".join(words[skip:])
+        try:
+            _, consumed = match_period(rest, today=today, lang=lang)
+        except InvalidInput:
+            continue
+        shown = rest[:consumed].strip()
+        if scan_number(shown) is None or skip or not shown.isdigit():
+            raise InvalidInput("error.period_without_at", value=shown[:30], value_text=value_text)
+    if kind is not Kind.BOOL and value.numerator is None and scan_number(note) is not None:
+        # "12 5", "12 34 appels": a second number right after the value is a typo as often as a note.
+        raise InvalidInput("error.value_then_number", value=value_text, rest=words[0][:20])
 
 
 def read_form(

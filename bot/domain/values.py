@@ -99,6 +99,18 @@ _SPACE_SPLIT = re.compile("[" + GROUP_SPACES + "]")
 # Punctuation that ends a value without being part of it: "45/60, bonne semaine".
 TRAILING_PUNCTUATION = ",;:.!?)"
 RATIO_WORDS = frozenset({"sur", "of"})
+# For a ratio indicator only: "45 de 60", "45 out of 60".
+RATIO_ONLY_WORDS = frozenset({"de", "out of"})
+PERCENT_WORDS = frozenset(
+    {"%", "pourcent", "pourcents", "pour-cent", "pour cent", "percent", "per cent", "pct"}
+)
+# "1,5 k", "3 millions": a scale word is a question (type the whole number), never a unit or a note.
+SCALE_WORDS = frozenset(
+    {"k", "m", "md", "mds", "mille", "million", "millions", "milliard", "milliards", "thousand",
+     "thousands", "billion", "billions", "bn"}
+)  # fmt: skip
+# "850 kg CO2e" for an indicator in kg: the qualifier belongs to the unit.
+CO2_WORDS = frozenset({"co2", "co2e", "co2eq", "eqco2", "eq.co2", "éqco2", "éq.co2", "co₂", "co₂e"})
 
 
 @dataclass(frozen=True)
@@ -259,9 +271,10 @@ def _add(dimension: str, factor: str, *names: str) -> None:
 _add("mass", "1", "g", "gramme", "grammes", "gram", "grams")
 _add("mass", "1000", "kg", "Kg", "KG", "kilo", "kilos", "kilogramme", "kilogrammes", "kilogram", "kilograms")
 _add("mass", "1000000", "t", "T", "tonne", "tonnes", "ton", "tons")
-_add("co2", "1", "gCO2e", "gCO2", "geqCO2", "gCO2eq")
-_add("co2", "1000", "kgCO2e", "kgCO2", "kgeqCO2", "kgCO2eq", "kg.CO2e")
-_add("co2", "1000000", "tCO2e", "tCO2", "teqCO2", "tCO2eq", "t.CO2e")
+# Carbon is counted in mass of CO2 equivalent: "12 t" for an indicator in "kg CO2e" is 12 000.
+_add("mass", "1", "gCO2e", "gCO2", "geqCO2", "gCO2eq")
+_add("mass", "1000", "kgCO2e", "kgCO2", "kgeqCO2", "kgCO2eq", "kg.CO2e")
+_add("mass", "1000000", "tCO2e", "tCO2", "teqCO2", "tCO2eq", "t.CO2e")
 _add("money", "1", "€", "EUR", "eur", "euro", "euros")
 _add("money", "1000", "k€", "K€", "kEUR", "keur", "KEUR")
 _add("money", "1000000", "M€", "MEUR", "meur")
@@ -314,14 +327,19 @@ def _is_symbol(word: str) -> bool:
 
 def known_unit(name: str) -> tuple[str, Decimal] | None:
     """The dimension and factor of a unit Pilote knows, or None."""
-    found = _UNITS.get(name)
-    if found is None:
-        found = _FOLDED_UNITS.get(unicodedata.normalize("NFC", name).casefold())
-    return found
+    for candidate in (name, "".join(name.split())):
+        found = _UNITS.get(candidate) or _FOLDED_UNITS.get(unicodedata.normalize("NFC", candidate).casefold())
+        if found is not None:
+            return found
+    return None
 
 
 def _is_percent_sign(text: str) -> bool:
-    return text == "%"
+    return _fold_words(text) in PERCENT_WORDS
+
+
+def _fold_words(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _convert(amount: Decimal, typed_unit: str, unit: str, typed: str) -> Decimal | None:
@@ -357,15 +375,26 @@ def _strip_punctuation(word: str) -> str:
     return word.rstrip(TRAILING_PUNCTUATION) or word
 
 
-def _ratio_at(text: str, i: int) -> int | None:
-    """Where the denominator starts when a ratio mark (`/`, `sur`, `of`) stands at i, else None."""
+def _ratio_at(text: str, i: int, kind: Kind) -> int | None:
+    """Where the denominator starts when a ratio mark (`/`, `sur`, `of`; also `de`, `out of` for a
+    ratio) stands at i, else None. For a ratio, a mark with no number after it is a question."""
     if i < len(text) and text[i] == "/":
         return _skip_spaces(text, i + 1)
     word = _word_at(text, i)
-    if word.casefold() in RATIO_WORDS:
-        j = _skip_spaces(text, i + len(word))
-        if j > i + len(word) and scan_number(text, j) is not None:
-            return j
+    marks = RATIO_WORDS | RATIO_ONLY_WORDS if kind is Kind.RATIO else RATIO_WORDS
+    two = " ".join(text[i:].split()[:2]).casefold()
+    mark = two if two in marks else word.casefold() if word.casefold() in marks else ""
+    if not mark:
+        return None
+    j = i
+    for part in mark.split():
+        j = _skip_spaces(text, j)
+        j += len(part)
+    j = _skip_spaces(text, j)
+    if scan_number(text, j) is not None:
+        return j
+    if kind is Kind.RATIO and mark in RATIO_WORDS:
+        raise InvalidInput("error.missing_denominator", value=" ".join(text[:j].split()[-2:])[:40])
     return None
 
 
@@ -380,12 +409,28 @@ def _unit_at(text: str, i: int, unit: str) -> str:
             for w in candidate:
                 end = text.index(w, end) + len(w)
             return text[i:end].rstrip(TRAILING_PUNCTUATION) or text[i:end]
+    pair = text[i:].split()[:2]
+    if len(pair) == 2 and _is_percent_sign(" ".join([pair[0], _strip_punctuation(pair[1])])):  # "pour cent"
+        return text[i : text.index(pair[1], i + len(pair[0])) + len(_strip_punctuation(pair[1]))]
     word = _strip_punctuation(_word_at(text, i))
     if word and (
-        _is_percent_sign(word) or same_unit(word, unit) or known_unit(word) is not None or _is_symbol(word)
+        _is_percent_sign(word)
+        or same_unit(word, unit)
+        or known_unit(word) is not None
+        or _is_symbol(word)
+        or word.casefold() in SCALE_WORDS
     ):
-        return word
+        return _with_co2(text, i, word)
     return ""
+
+
+def _with_co2(text: str, i: int, word: str) -> str:
+    """The unit word, with the CO2 qualifier that follows it ("kg CO2e") when there is one."""
+    after = _skip_spaces(text, i + len(word))
+    qualifier = _strip_punctuation(_word_at(text, after))
+    if after > i + len(word) and qualifier.casefold() in CO2_WORDS and known_unit(word) is not None:
+        return text[i : after + len(qualifier)]
+    return word
 
 
 def _apply_unit(
@@ -433,7 +478,7 @@ def read_value(
         raise InvalidInput("error.not_a_number", value=_strip_punctuation(first)[:MAX_NUMBER_CHARS])
     amount = number_value(text[i:end], lang)
     after = _skip_spaces(text, end)
-    den_start = _ratio_at(text, after)
+    den_start = _ratio_at(text, after, kind)
     if den_start is not None:
         return _read_ratio(text, i, amount, den_start, kind=kind, lang=lang)
     glued = _strip_punctuation(_word_at(text, end)) if end < len(text) and not text[end].isspace() else ""
@@ -445,6 +490,11 @@ def read_value(
         typed_unit = _unit_at(text, after, unit) if after > end else ""
         stop = after + len(typed_unit) if typed_unit else end
     typed = " ".join(text[i:stop].split())
+    if typed_unit.casefold() in SCALE_WORDS:
+        raise InvalidInput("error.scale_word", value=typed, number=text[i:end])
+    if kind in (Kind.PERCENT, Kind.RATIO) and not typed_unit and 0 < abs(amount) < 1:
+        # 0,75 for a rate: 0,75 % or 75 %? Only the user knows.
+        raise InvalidInput("error.fraction_or_percent", value=typed, percent=_times_100(amount, lang))
     if glued and not _is_percent_sign(glued) and not same_unit(glued, unit) and known_unit(glued) is None:
         raise InvalidInput(
             "error.unknown_unit", value=typed[:MAX_NUMBER_CHARS], number=text[i:end], suffix=glued, unit=unit
@@ -465,6 +515,13 @@ def _read_ratio(
     if kind is not Kind.RATIO:
         raise InvalidInput("error.not_a_ratio", value=typed[:MAX_NUMBER_CHARS], kind=str(kind))
     denominator = number_value(text[den_start:den_end], lang)
+    # "45/60 %" or "45/60%": the sign says what a ratio already is.
+    if text.startswith("%", den_end):
+        den_end += 1
+    elif (after := _skip_spaces(text, den_end)) > den_end and _strip_punctuation(
+        _word_at(text, after)
+    ) == "%":
+        den_end = after + 1
     tail = _strip_punctuation(_word_at(text, den_end))
     if tail and tail[0] not in TRAILING_PUNCTUATION:
         raise InvalidInput("error.not_a_number", value=(typed + tail)[:MAX_NUMBER_CHARS])
@@ -475,6 +532,11 @@ def _read_ratio(
     value = _finite(float(numerator) / float(denominator) * 100, typed)
     warnings = ("percent_out_of_range",) if value > 100 else ()
     return ParsedValue(value, float(numerator), float(denominator), warnings=warnings), den_end
+
+
+def _times_100(amount: Decimal, lang: str) -> str:
+    shown = format((amount * 100).normalize(), "f")
+    return shown.replace(".", ",") if lang != "en" else shown
 
 
 def parse_value(kind: Kind, raw: str, *, unit: str = "", lang: str = "fr") -> ParsedValue:

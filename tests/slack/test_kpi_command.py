@@ -41,7 +41,9 @@ def test_new_record_list_undo(bed: SlackBed, services: Services) -> None:
     assert "75\u202f% (45/60)" in recorded.text
     assert count(services, Reading) == 1
     corrected = bed.command("frc 30/60")
-    assert "corrige la valeur du 20 nov. 2026" in corrected.text and "alerte" in corrected.text
+    assert (
+        "remplace 75\u202f% (45/60), saisie le 20 nov. 2026" in corrected.text and "alerte" in corrected.text
+    )
     listed = bed.command("list")
     assert "frc" in listed.text and "50\u202f% (30/60)" in listed.text
     undone = bed.command("undo")
@@ -222,9 +224,7 @@ def test_a_french_reading_is_stored_as_typed_and_echoed_as_stored(bed: SlackBed,
         and "mois en cours" not in first.text
     )
     again = bed.command("budget 1 250 @ 2026-10 relevé corrigé")
-    assert "corrige la valeur du 20 nov. 2026 (1\u202f300\u202f€, saisie par <@U0ALICE>)" in again.text, (
-        again.text
-    )
+    assert "remplace 1\u202f300\u202f€, saisie le 20 nov. 2026 par <@U0ALICE>" in again.text, again.text
     assert [r[0] for r in stored(services)] == [1234.5, 1300, 1250]
     assert [r[3] for r in stored(services)] == ["active", "superseded", "active"]
     converted = bed.command("budget 2 k€ @2026-09")
