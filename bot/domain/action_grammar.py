@@ -226,7 +226,19 @@ def parse_number(raw: str) -> int:
     return int(m.group(1))
 
 
-def _field(key: str, raw: str) -> tuple[str, object]:
+# The option names a French message shows (the grammar's keys are English); others as they are.
+SHOWN_ACTION_KEYS = {
+    "fr": {"level": "niveau", "status": "statut", "priority": "priorité", "difficulty": "difficulté",
+           "identified": "identifiée", "due": "échéance", "owner": "responsable", "domain": "domaine"},
+    "en": {},
+}  # fmt: skip
+
+
+def _shown(key: str, lang: str) -> str:
+    return SHOWN_ACTION_KEYS.get(lang, {}).get(key, key)
+
+
+def _field(key: str, raw: str, lang: str = "fr") -> tuple[str, object]:
     match key:
         case "label":
             return key, bounded("label", raw.strip(), MAX_LABEL_CHARS)
@@ -235,26 +247,32 @@ def _field(key: str, raw: str) -> tuple[str, object]:
         case "owner":
             return "owner_id", parse_owner(raw) or ""
         case "engagement":
-            return key, str(choice("level", raw, ENGAGEMENT_WORDS))
+            return key, str(
+                choice("level", raw, ENGAGEMENT_WORDS, lang=lang, shown_key=_shown("level", lang))
+            )
         case "status":
-            return key, str(choice("status", raw, STATUS_WORDS))
+            return key, str(choice("status", raw, STATUS_WORDS, lang=lang, shown_key=_shown("status", lang)))
         case "priority":
-            return key, str(choice("priority", raw, PRIORITY_WORDS))
+            return key, str(
+                choice("priority", raw, PRIORITY_WORDS, lang=lang, shown_key=_shown("priority", lang))
+            )
         case "difficulty":
-            return key, str(choice("difficulty", raw, DIFFICULTY_WORDS))
+            return key, str(
+                choice("difficulty", raw, DIFFICULTY_WORDS, lang=lang, shown_key=_shown("difficulty", lang))
+            )
         case "domain":
             return key, parse_domain(raw)
         case "progress":
             return key, parse_progress(raw)
         case "identified_on" | "due_on":
-            return key, parse_date(key.removesuffix("_on"), raw)
+            return key, parse_date(_shown(key.removesuffix("_on"), lang), raw)
         case "indicator_codes":
             codes = tuple(check_code(c) for c in re.split(r"[,;]", raw) if c.strip())
             return key, codes
     raise AssertionError(key)
 
 
-def _options(tokens: list[Token], *, allow_text: bool) -> tuple[ActionFields, list[Token]]:
+def _options(tokens: list[Token], *, allow_text: bool, lang: str = "fr") -> tuple[ActionFields, list[Token]]:
     """key=value tokens as fields; the other tokens are returned (label or note words)."""
     values: dict[str, object] = {}
     rest: list[Token] = []
@@ -268,7 +286,7 @@ def _options(tokens: list[Token], *, allow_text: bool) -> tuple[ActionFields, li
         key = _KEYS.get(word(m.group(1)))
         if key is None:
             raise InvalidInput("error.unknown_key", key=m.group(1)[:30], allowed=list(KNOWN_ACTION_KEYS))
-        name, value = _field(key, m.group(2))
+        name, value = _field(key, m.group(2), lang)
         if name in values:
             raise InvalidInput("error.duplicate_key", key=m.group(1)[:30])
         values[name] = value
@@ -279,10 +297,13 @@ def _note(text: str, tokens: list[Token]) -> str:
     return bounded("note", text[tokens[0].start :].strip(), MAX_NOTE_CHARS) if tokens else ""
 
 
-def _parse_new(text: str, tokens: list[Token]) -> NewAction | OpenNewActionModal:
+def _parse_new(text: str, tokens: list[Token], lang: str) -> NewAction | OpenNewActionModal:
     if not tokens:
         return OpenNewActionModal()
-    fields, words = _options(tokens, allow_text=False)
+    fields, words = _options(tokens, allow_text=False, lang=lang)
+    dated = next((t for t in words if _is_date_mark(t)), None)
+    if dated is not None:
+        raise InvalidInput("error.label_has_date", value=dated.text[:30])
     label = " ".join(t.text for t in words).strip()
     if fields.label is not None:
         if label:
@@ -295,7 +316,7 @@ def _parse_new(text: str, tokens: list[Token]) -> NewAction | OpenNewActionModal
     return NewAction(ActionFields(**given))  # type: ignore[arg-type]
 
 
-def _parse_numbered(text: str, tokens: list[Token]) -> UpdateStatus | UpdateAction:
+def _parse_numbered(text: str, tokens: list[Token], lang: str) -> UpdateStatus | UpdateAction:
     number = parse_number(tokens[0].text)
     rest = tokens[1:]
     if not rest:
@@ -304,12 +325,16 @@ def _parse_numbered(text: str, tokens: list[Token]) -> UpdateStatus | UpdateActi
     if status is not None:
         rest = rest[used:]
         progress, used = _progress_at(rest)
+        _check_update_note(rest[used:])
+        if status is ActionStatus.DONE and progress is not None and progress != 100:
+            raise InvalidInput("error.done_with_progress", number=number, progress=progress)
         return UpdateStatus(number, status, progress, _note(text, rest[used:]))
     progress, used = _progress_at(rest)
     if progress is not None:
         # `/action 2 50%`: the progress alone, the status as it is.
+        _check_update_note(rest[used:])
         return UpdateAction(number, ActionFields(progress=progress), _note(text, rest[used:]))
-    fields, words = _options(rest, allow_text=True)
+    fields, words = _options(rest, allow_text=True, lang=lang)
     if not fields.given():
         raise InvalidInput("error.missing_action_change", number=number)
     # The note is whatever follows the last key=value.
@@ -320,18 +345,37 @@ def _parse_numbered(text: str, tokens: list[Token]) -> UpdateStatus | UpdateActi
     return UpdateAction(number, fields, _note(text, note_tokens))
 
 
+def _is_date_mark(tok: Token) -> bool:
+    return tok.text.startswith("@") and not tok.quoted and not USER_MENTION.match(tok.text)
+
+
+def _check_update_note(tokens: list[Token]) -> None:
+    """An update's note must not start with a number (`en cours 40`: 40 %?) nor hold a date (`@…`)."""
+    if tokens and not tokens[0].quoted and tokens[0].text[:1].isdigit():
+        raise InvalidInput("error.progress_needs_percent", value=tokens[0].text[:20])
+    dated = next((t for t in tokens if _is_date_mark(t)), None)
+    if dated is not None:
+        raise InvalidInput("error.action_no_date_here", value=dated.text[:30])
+
+
 def _parse_meeting(text: str, tokens: list[Token]) -> RecordMeeting:
     held_on_raw = None
-    if tokens and tokens[0].text.startswith("@") and not tokens[0].quoted:
-        held_on_raw, tokens = tokens[0].text[1:], tokens[1:]
+    dates = [t for t in tokens if _is_date_mark(t)]
+    if len(dates) > 1:
+        raise InvalidInput("error.two_periods", first=dates[0].text[:30], second=dates[1].text[:30])
+    if dates:
+        held_on_raw = dates[0].text[1:] or "@"
+        tokens = [t for t in tokens if t is not dates[0]]
     attendees = []
     for tok in tokens:
         if m := USER_MENTION.match(tok.text):
             if m.group(1) not in attendees:
                 attendees.append(m.group(1))
+    if not attendees:
+        raise InvalidInput("error.copil_needs_attendees")
     others = [t for t in tokens if not USER_MENTION.match(t.text)]
-    decisions = bounded("decisions", text[others[0].start :].strip(), MAX_TEXT_CHARS) if others else ""
-    return RecordMeeting(held_on_raw, tuple(attendees), decisions)
+    decisions = " ".join(text[t.start : t.end] for t in others)
+    return RecordMeeting(held_on_raw, tuple(attendees), bounded("decisions", decisions, MAX_TEXT_CHARS))
 
 
 def _parse_plan(text: str, tokens: list[Token]) -> PlanMilestone | ShowPlan:
@@ -351,13 +395,18 @@ def parse_day(raw: str | None, *, today: dt.date, lang: str = "fr") -> dt.date:
     """A past or present day (`2026-11-20`, `20/11/2026`, `20 nov. 2026`, `hier`); today when not given."""
     if raw is None:
         return today
-    period = parse_period(raw, today=today, lang=lang)
+    try:
+        period = parse_period(raw, today=today, lang=lang)
+    except InvalidInput as err:
+        if err.key in ("error.future_period", "error.ambiguous_date", "error.no_such_date"):
+            raise
+        raise InvalidInput("error.bad_day", value=raw[:30]) from None
     if period.granularity is not Granularity.DAY:
-        raise InvalidInput("error.bad_date", key="date", value=raw[:30])
+        raise InvalidInput("error.bad_day", value=raw[:30])
     return period.start
 
 
-def parse_action(raw_text: str) -> ActionCommand:
+def parse_action(raw_text: str, lang: str = "fr") -> ActionCommand:
     """Parse the text of an /action command as Slack sends it."""
     text, tokens = prepare(raw_text)
     if not tokens:
@@ -369,13 +418,14 @@ def parse_action(raw_text: str) -> ActionCommand:
         case "help":
             return ActionHelp()
         case "new":
-            return _parse_new(text, rest)
+            return _parse_new(text, rest, lang)
         case "show":
             if not rest:
                 raise InvalidInput("error.missing_action_number")
             return ShowAction(parse_number(rest[0].text))
         case "list":
-            return ListActions(word(rest[0].text) if rest else "")
+            # `list en cours`, `list à faire`: a filter of several words is one filter.
+            return ListActions("-".join(word(t.text) for t in rest))
         case "delete":
             if not rest:
                 raise InvalidInput("error.missing_action_number")
@@ -385,5 +435,5 @@ def parse_action(raw_text: str) -> ActionCommand:
         case "plan":
             return _parse_plan(text, rest)
     if _NUMBER.match(first.text):
-        return _parse_numbered(text, tokens)
+        return _parse_numbered(text, tokens, lang)
     raise InvalidInput("error.unknown_action_subcommand", value=first.text[:30])

@@ -58,9 +58,11 @@ STATUS_WORDS: dict[str, ActionStatus] = {
     "en-cours": ActionStatus.DOING, "encours": ActionStatus.DOING,
     "en_cours": ActionStatus.DOING, "started": ActionStatus.DOING, "wip": ActionStatus.DOING,
     "done": ActionStatus.DONE, "fini": ActionStatus.DONE, "finie": ActionStatus.DONE,
+    "finies": ActionStatus.DONE, "finis": ActionStatus.DONE, "terminees": ActionStatus.DONE,
     "termine": ActionStatus.DONE, "terminee": ActionStatus.DONE, "fait": ActionStatus.DONE,
     "abandoned": ActionStatus.ABANDONED, "abandonne": ActionStatus.ABANDONED,
     "abandonnee": ActionStatus.ABANDONED, "abandon": ActionStatus.ABANDONED,
+    "abandonnees": ActionStatus.ABANDONED,
 }  # fmt: skip
 ENGAGEMENT_WORDS: dict[str, Engagement] = {
     "reflexion": Engagement.REFLEXION, "thinking": Engagement.REFLEXION,

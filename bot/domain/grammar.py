@@ -320,15 +320,22 @@ def with_numbers(text: str, tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _options(tokens: list[Token], lang: str) -> tuple[list[str], dict[str, str]]:
-    """The words before the options (a name), and the options by canonical key."""
+def _options(tokens: list[Token], lang: str, *, stray: str) -> tuple[list[str], dict[str, str]]:
+    """The words before the options (a name), and the options by canonical key; a word after an
+    option is refused with `stray` (its value may need quotes: `entité="Mairie de Lyon"`)."""
     words: list[str] = []
     options: dict[str, str] = {}
     for tok in tokens:
         m = None if tok.quoted else KEY_VALUE.match(tok.text)
         if m is None:
             if options:
-                raise InvalidInput("error.name_after_options", value=tok.text[:40])
+                last = list(options)[-1]
+                raise InvalidInput(
+                    stray,
+                    value=tok.text[:40],
+                    key=shown_key(last, lang),
+                    after=f"{options[last]} {tok.text}"[:60],
+                )
             words.append(tok.text)
             continue
         key = _KEYS.get(word(m.group(1)))
@@ -346,7 +353,7 @@ def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
     if not tokens:
         raise InvalidInput("error.missing_code.new")
     code = check_code(tokens[0].text)
-    name_parts, options = _options(tokens[1:], lang)
+    name_parts, options = _options(tokens[1:], lang, stray="error.name_after_options")
     name = " ".join(p for p in name_parts if p).strip() or options.get("name", "").strip()
     if not name:
         raise InvalidInput("error.missing_name", code=code)
@@ -370,7 +377,7 @@ def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
         name=bounded("name", name, MAX_NAME_CHARS),
         kind=kind,
         unit=bounded("unit", unit, MAX_UNIT_CHARS),
-        thresholds=Thresholds(**values).validate(),
+        thresholds=checked(Thresholds(**values), lang),
         owner_id=parsed.get("owner"),  # type: ignore[arg-type]
         cadence=parsed.get("every"),  # type: ignore[arg-type]
         entity=bounded("entity", options.get("entity", "").strip(), MAX_ENTITY_CHARS),
@@ -428,13 +435,13 @@ def _parse_edit(tokens: list[Token], lang: str) -> EditIndicator:
     if not tokens:
         raise InvalidInput("error.missing_code.edit")
     code = check_code(tokens[0].text)
-    words, options = _options(tokens[1:], lang)
+    words, options = _options(tokens[1:], lang, stray="error.word_after_options")
     if words:
         raise InvalidInput("error.edit_needs_keys", value=words[0][:40], code=code)
     if "kind" in options:
         raise InvalidInput("error.kind_is_fixed", code=code)
     if not options:
-        raise InvalidInput("error.edit_needs_keys", value="", code=code)
+        raise InvalidInput("error.edit_nothing", code=code)
     return EditIndicator(code, tuple((k, v.strip()) for k, v in options.items()), lang)
 
 
@@ -471,8 +478,17 @@ def edited_values(
         elif key == "target_date":
             cleared = word(raw) in CLEAR_WORDS
             values["target_date"] = None if cleared else parse_date(shown_key("target_date", lang), raw)
-    values.update(Thresholds(**thresholds).validate().__dict__)
+    values.update(checked(Thresholds(**thresholds), lang).__dict__)
     return values
+
+
+def checked(thresholds: Thresholds, lang: str) -> Thresholds:
+    """The thresholds, validated; a contradiction is told with the keywords of the user's language."""
+    try:
+        return thresholds.validate()
+    except InvalidInput as err:
+        names = {k: " / ".join(shown_key(p, lang) for p in str(v).split("|")) for k, v in err.params.items()}
+        raise InvalidInput(err.key, **names) from None
 
 
 def _missing_name() -> str:

@@ -37,7 +37,9 @@ class Thresholds:
         lows = [v for v in (wb, ab) if v is not None]
         highs = [v for v in (wa, aa) if v is not None]
         if lows and highs and max(lows) >= min(highs):
-            raise InvalidInput("error.threshold_order", low="*_below", high="*_above")
+            raise InvalidInput(
+                "error.threshold_order", low="warn_below|alert_below", high="warn_above|alert_above"
+            )
         return self
 
     @property

@@ -80,6 +80,11 @@ SHOWN_WORDS: dict[str, dict[str, str]] = {
         Level.OPERATIONAL: "opérationnel", Level.STRATEGIC: "stratégique",
         Cadence.WEEK: "hebdomadaire", Cadence.MONTH: "mensuelle", Cadence.QUARTER: "trimestrielle",
         Cadence.YEAR: "annuelle",
+        # the action plan's words (bot.domain.actions), by their stored value
+        "todo": "à-faire", "doing": "en-cours", "done": "finie", "abandoned": "abandonnée",
+        "reflexion": "réflexion", "experimentation": "expérimentation", "realisation": "réalisation",
+        "prioritaire": "prioritaire", "recommande": "recommandée",
+        "easy": "facile", "medium": "moyenne", "hard": "difficile",
     },
     "en": {
         Kind.NUMBER: "number", Kind.PERCENT: "percent", Kind.RATIO: "ratio", Kind.BOOL: "yes-no",

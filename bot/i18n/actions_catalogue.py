@@ -17,6 +17,12 @@ FR: dict[str, str] = {
     "error.nothing_changed": "L'action #{number} est déjà dans cet état : rien n'a changé.",
     "error.due_before_identified": "L'échéance ({due}) ne peut pas précéder la date d'identification ({identified}).",
     "error.see_action_help": "Tapez `/action help` pour l'aide.",
+    "error.bad_day": "« {value} » n'est pas un jour. Exemples : `@2026-11-20`, `@20/11/2026`, `@20 nov. 2026`, `@hier` (par défaut : aujourd'hui).",
+    "error.progress_needs_percent": "« {value} » : s'agit-il de l'avancement ? Tapez-le avec son signe, par exemple `{value} %` ; si c'est le début de la note, mettez la note entre guillemets.",
+    "error.done_with_progress": "Une action finie est à 100 % : tapez `/action {number} finie`, ou `/action {number} en cours {progress} %` si elle n'est pas terminée.",
+    "error.action_no_date_here": "« {value} » : une mise à jour est datée du jour où elle est saisie. Pour l'échéance, tapez `echeance=…` ; si la date fait partie de la note, mettez la note entre guillemets.",
+    "error.label_has_date": "« {value} » : pour l'échéance de l'action, tapez `echeance=…` après le libellé ; si la date fait partie du libellé, mettez le libellé entre guillemets.",
+    "error.copil_needs_attendees": "Mentionnez les participants du comité, par exemple `/action copil @2026-11-20 @prénom.nom @prénom.nom décisions…`.",
     "action.help.title": "Pilote — plan d'action",
     "action.help.body": (
         '*Créer* : `/action new "<libellé>" [responsable=@..] [niveau=réflexion|expérimentation|réalisation] '
@@ -116,6 +122,12 @@ EN: dict[str, str] = {
     "error.nothing_changed": "Action #{number} is already like that: nothing changed.",
     "error.due_before_identified": "The due date ({due}) cannot come before the identification date ({identified}).",
     "error.see_action_help": "Type `/action help` for help.",
+    "error.bad_day": "“{value}” is not a day. Examples: `@2026-11-20`, `@20 Nov 2026`, `@yesterday` (default: today).",
+    "error.progress_needs_percent": "“{value}”: is it the progress? Type it with its sign, for example `{value} %`; if it starts the note, put the note in quotes.",
+    "error.done_with_progress": "A finished action is at 100 %: type `/action {number} done`, or `/action {number} doing {progress} %` if it is not finished.",
+    "error.action_no_date_here": "“{value}”: an update is dated the day it is recorded. For the deadline, type `due=…`; if the date belongs to the note, put the note in quotes.",
+    "error.label_has_date": "“{value}”: for the action's deadline, type `due=…` after the label; if the date belongs to the label, put the label in quotes.",
+    "error.copil_needs_attendees": "Mention the committee's attendees, for example `/action copil @2026-11-20 @first.last @first.last decisions…`.",
     "action.help.title": "Pilote — action plan",
     "action.help.body": (
         '*Create*: `/action new "<label>" [owner=@..] [level=reflexion|experimentation|realisation] '

@@ -63,7 +63,10 @@ def test_changing_the_definition_is_refused_to_others(bed: SlackBed, fake_slack:
         ("abc", "ni une sous-commande"),
         ("1", "Que faut-il changer"),
         ("plan peut-être", "plan validé"),
-        ("copil @2031-01-01", "pas encore commencé"),
+        ("copil @2031-01-01 <@U0BOB|bob>", "pas encore commencé"),
+        ("copil", "Mentionnez les participants"),
+        ("copil bob alice budget voté", "Mentionnez les participants"),
+        ("copil <@U0BOB|bob> @2026-11 décisions", "n'est pas un jour"),
         ("show", "Il manque le numéro"),
     ],
 )
@@ -118,3 +121,33 @@ def test_progress_alone_keeps_the_status(bed: SlackBed) -> None:
     assert "point d'étape" in action(bed, "show 1")
     refused = action(bed, "1 40,5 %")
     assert ":x:" in refused and "40,5" in refused
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 en cours 40", "s'agit-il de l'avancement"),
+        ("1 40% 50%", "s'agit-il de l'avancement"),
+        ("1 finie 80 %", "Une action finie est à 100"),
+        ("1 finie @2026-11-15", "datée du jour où elle est saisie"),
+        ("1 50 % @hier", "datée du jour où elle est saisie"),
+        ('new "Audit 4" @2026-12-31', "echeance="),
+        ("new Audit statut=banane", "statut=banane"),
+    ],
+)
+def test_action_updates_that_would_lose_something_are_questions(
+    bed: SlackBed, text: str, expected: str
+) -> None:
+    action(bed, 'new "Atelier sobriété"')
+    before = action(bed, "show 1")
+    reply = action(bed, text)
+    assert ":x:" in reply and expected in reply, reply
+    assert action(bed, "show 1") == before
+
+
+def test_a_committee_dated_anywhere_and_filters_in_two_words(bed: SlackBed) -> None:
+    reply = action(bed, "copil <@U0BOB|bob> @2026-11-10 <@U0ALICE|alice> budget voté")
+    assert ":x:" not in reply and "10 nov. 2026" in reply, reply
+    action(bed, 'new "Atelier sobriété" status=en-cours')
+    assert "#1" in action(bed, "list en cours") and "#1" in action(bed, "list En-Cours")
+    assert "#1" not in action(bed, "list à faire")

@@ -104,7 +104,7 @@ def register(app: App, deps: SlackDeps) -> None:
         team_id, user_id = command["team_id"], command["user_id"]
         lang = services.workspaces.get(team_id=team_id).language
         try:
-            cmd = parse_action(command.get("text") or "")
+            cmd = parse_action(command.get("text") or "", lang)
             if isinstance(cmd, OpenNewActionModal):
                 ack()  # the form opens right after, in open_form
                 return
