@@ -63,7 +63,9 @@ class IndicatorService:
         return row
 
     def _write_retrying(self, work: Callable[[Session], T]) -> T:
-        # Two first commands of a new workspace race to create its row: the loser retries once.
+        # A reading can race an undo of its period (PostgreSQL): the undo brings back the reading it had
+        # corrected after this one read the period, and the unique active-period index refuses the
+        # insert. The retry reads the period again and corrects the reading brought back.
         for attempt in (1, 2):
             try:
                 with self._db.write() as session:
@@ -112,8 +114,9 @@ class IndicatorService:
             return indicator_view(row)
 
         try:
-            return self._write_retrying(work)
-        except IntegrityError:
+            with self._db.write() as session:
+                return work(session)
+        except IntegrityError:  # the same code defined at the same time: the other one won
             raise DuplicateIndicator(code=spec.code) from None
 
     def record(

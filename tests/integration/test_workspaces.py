@@ -10,11 +10,12 @@ from typing import TypeVar
 from sqlalchemy import func, select
 
 from bot.domain.action_grammar import NewAction, parse_action
+from bot.domain.errors import DuplicateIndicator
 from bot.domain.grammar import NewIndicator, parse_kpi
 from bot.domain.schedule import parse_schedule
 from bot.services import Defaults, Services
 from storage.db import Database
-from storage.models import Workspace
+from storage.models import Indicator, Workspace
 from tests.support.databases import FixedClock
 
 T = TypeVar("T")
@@ -78,3 +79,26 @@ def test_concurrent_first_contacts_of_new_workspaces(db: Database, clock: FixedC
 
     at_once(db, clock, work)
     assert count(db, Workspace) == ROUNDS * (THREADS + 1)
+
+
+def test_one_code_defined_at_once_is_created_once_the_others_told_it_exists(
+    db: Database, clock: FixedClock
+) -> None:
+    spec = parse_kpi('new frc "Résolution" kind=ratio')
+    assert isinstance(spec, NewIndicator)
+    # Half of the workspaces are new; in the others no workspace row makes the definitions queue.
+    primed = Services.build(db, defaults=Defaults(), clock=clock)
+    for i in range(1, ROUNDS, 2):
+        primed.workspaces.get(team_id=f"T0NEW{i:02d}")
+
+    def work(services: Services, n: int, i: int) -> str:
+        try:
+            services.indicators.define(team_id=f"T0NEW{i:02d}", user_id=f"U0W{n}", spec=spec)
+        except DuplicateIndicator:
+            return "duplicate"
+        return "created"
+
+    outcomes = at_once(db, clock, work)
+    for i in range(ROUNDS):
+        assert sorted(thread[i] for thread in outcomes) == ["created"] + ["duplicate"] * (THREADS - 1)
+    assert count(db, Workspace) == count(db, Indicator) == ROUNDS
