@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import DigestRun, DigestSubscription, Workspace
+from storage.repositories import insert_if_new
 
 POSTED = "posted"
 
@@ -60,14 +60,7 @@ def claim_period(session: Session, *, subscription_id: int, period_at: dt.dateti
         last_error="",
         created_at=now,
     )
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(DigestRun)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["subscription_id", "period_at"])
-    )
-    session.execute(stmt)
+    insert_if_new(session, model=DigestRun, keys=("subscription_id", "period_at"), values=values)
 
 
 def due_runs(

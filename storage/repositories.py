@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import CursorResult, Row, Table, bindparam, case, func, insert, literal_column, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Indicator, Reading, Workspace
@@ -27,13 +28,23 @@ _IS_ACTIVE = _READINGS.c.state == literal_column("'active'")
 def get_or_create_workspace(
     session: Session, *, team_id: str, timezone: str, language: str, now: dt.datetime
 ) -> Workspace:
-    """The workspace row, created with the given defaults on first use."""
+    """The workspace row, created with the given defaults on first use (also by racing first commands)."""
     ws = session.get(Workspace, team_id)
     if ws is None:
-        ws = Workspace(team_id=team_id, timezone=timezone, language=language, created_at=now)
-        session.add(ws)
-        session.flush()
+        # The first commands of a new workspace may come at once: whichever inserts first wins, the
+        # others insert nothing (PostgreSQL waits for the winner's commit) and read its row.
+        values = dict(team_id=team_id, timezone=timezone, language=language, created_at=now)
+        insert_if_new(session, model=Workspace, keys=("team_id",), values=values)
+        ws = session.get(Workspace, team_id)
+        assert ws is not None
     return ws
+
+
+def insert_if_new(session: Session, *, model: type[Any], keys: Sequence[str], values: dict[str, Any]) -> None:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING, in SQLite's or PostgreSQL's dialect."""
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(upsert(model).values(**values).on_conflict_do_nothing(index_elements=list(keys)))
 
 
 def get_workspace(session: Session, *, team_id: str) -> Workspace | None:

@@ -27,7 +27,7 @@ from bot.domain.actions import (
 )
 from bot.domain.errors import InvalidInput, NotAllowed, UnknownAction, UnknownIndicator
 from bot.domain.text import code_key
-from bot.services.common import Clock, Defaults, local_today, timezone_of
+from bot.services.common import Clock, Defaults, admin_unless_owner, local_today, timezone_of
 from storage import action_repositories as arepo
 from storage import repositories as repo
 from storage.db import Database
@@ -91,11 +91,19 @@ class ActionService:
         ws = session.get(Workspace, team_id)
         return ws.language if ws is not None else self._defaults.language
 
-    def _action(self, session: Session, team_id: str, number: int) -> Action:
-        row = arepo.find_action(session, team_id=team_id, number=number, lock=True)
+    def _action(self, session: Session, team_id: str, number: int, *, lock: bool = True) -> Action:
+        row = arepo.find_action(session, team_id=team_id, number=number, lock=lock)
         if row is None:
             raise UnknownAction(number=number)
         return row
+
+    def _admin(self, team_id: str, number: int, user_id: str, is_admin: IsAdmin) -> bool:
+        return admin_unless_owner(
+            self._db,
+            lambda s: self._action(s, team_id, number, lock=False).owner_id,
+            user_id=user_id,
+            is_admin=is_admin,
+        )
 
     def _indicator_ids(self, session: Session, team_id: str, codes: Sequence[str]) -> list[int]:
         ids = []
@@ -203,13 +211,15 @@ class ActionService:
         is_admin: IsAdmin,
     ) -> ActionView:
         """Change an action's fields; its definition and owner only by its owner or an admin."""
+        given = fields.given()
+        if "owner_id" in given and not given["owner_id"]:
+            given["owner_id"] = user_id
+        restricted = bool(set(given) - OPEN_FIELDS)
+        admin = restricted and self._admin(team_id, number, user_id, is_admin)
         with self._db.write() as session:
             row = self._action(session, team_id, number)
             today = self._today(session, team_id)
-            given = fields.given()
-            if "owner_id" in given and not given["owner_id"]:
-                given["owner_id"] = user_id
-            if set(given) - OPEN_FIELDS and row.owner_id != user_id and not is_admin():
+            if restricted and row.owner_id != user_id and not admin:
                 raise NotAllowed(what=f"#{number}", owner=row.owner_id or "")
             changes: dict[str, object] = {}
             if "status" in given:
@@ -245,9 +255,10 @@ class ActionService:
 
     def archive(self, *, team_id: str, user_id: str, number: int, is_admin: IsAdmin) -> ActionView:
         """Delete an action for users (its owner or an admin only); number and journal are kept."""
+        admin = self._admin(team_id, number, user_id, is_admin)
         with self._db.write() as session:
             row = self._action(session, team_id, number)
-            if row.owner_id != user_id and not is_admin():
+            if row.owner_id != user_id and not admin:
                 raise NotAllowed(what=f"#{number}", owner=row.owner_id or "")
             row.archived_at = self._clock()
             self._journal(session, row, user_id, {"archived": [None, "yes"]}, "")

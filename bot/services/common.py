@@ -14,6 +14,7 @@ from bot.domain.indicators import IndicatorView, ReadingView, WorkspaceView
 from bot.domain.periods import Granularity, Period
 from bot.domain.thresholds import Thresholds
 from bot.domain.values import Cadence, Kind, Level
+from storage.db import Database
 from storage.models import Indicator, Reading, Workspace
 
 Clock = Callable[[], dt.datetime]
@@ -43,6 +44,18 @@ def timezone_of(session: Session, *, team_id: str, default: str) -> str:
     """The workspace's time zone, or `default` for a workspace not seen yet."""
     ws = session.get(Workspace, team_id)
     return ws.timezone if ws is not None else default
+
+
+def admin_unless_owner(
+    db: Database, owner_of: Callable[[Session], str | None], *, user_id: str, is_admin: Callable[[], bool]
+) -> bool:
+    """Whether a user who does not own the row is an admin; False for its owner, who is not asked."""
+    # Slack is asked after a short read, never inside a transaction: on SQLite every writer of the
+    # process would wait behind users.info. The caller checks the owner again in its write
+    # transaction, where False refuses a user who no longer owns the row.
+    with db.read() as session:
+        owner = owner_of(session)
+    return owner != user_id and is_admin()
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

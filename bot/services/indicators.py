@@ -29,7 +29,7 @@ from bot.domain.thresholds import evaluate
 from bot.domain.trend import Forecast, Trend, direction_of, fit_trend, forecast
 from bot.domain.values import Cadence, Kind
 from bot.services.alerting import evaluate_reading
-from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_view
+from bot.services.common import Clock, Defaults, admin_unless_owner, indicator_view, local_today, reading_view
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Indicator, Reading, Workspace
@@ -64,7 +64,9 @@ class IndicatorService:
         return row
 
     def _write_retrying(self, work: Callable[[Session], T]) -> T:
-        # Two first commands of a new workspace race to create its row: the loser retries once.
+        # A reading can race an undo of its period (PostgreSQL): the undo brings back the reading it had
+        # corrected after this one read the period, and the unique active-period index refuses the
+        # insert. The retry reads the period again and corrects the reading brought back.
         for attempt in (1, 2):
             try:
                 with self._db.write() as session:
@@ -113,8 +115,9 @@ class IndicatorService:
             return indicator_view(row)
 
         try:
-            return self._write_retrying(work)
-        except IntegrityError:
+            with self._db.write() as session:
+                return work(session)
+        except IntegrityError:  # the same code defined at the same time: the other one won
             raise DuplicateIndicator(code=spec.code) from None
 
     def record(
@@ -203,16 +206,22 @@ class IndicatorService:
             assert ind is not None
             return UndoResult(indicator=indicator_view(ind), withdrawn=reading_view(row), restored=restored)
 
-    def _owned(self, session: Session, team_id: str, code: str, user_id: str, is_admin: IsAdmin) -> Indicator:
+    def _admin(self, team_id: str, code: str, user_id: str, is_admin: IsAdmin) -> bool:
+        return admin_unless_owner(
+            self._db, lambda s: self._indicator(s, team_id, code).owner_id, user_id=user_id, is_admin=is_admin
+        )
+
+    def _owned(self, session: Session, team_id: str, code: str, user_id: str, admin: bool) -> Indicator:
         row = self._indicator(session, team_id, code, lock=True)
-        if row.owner_id != user_id and not is_admin():
+        if row.owner_id != user_id and not admin:
             raise NotAllowed(what=row.code, owner=row.owner_id or "")
         return row
 
     def edit(self, *, team_id: str, user_id: str, command: EditIndicator, is_admin: IsAdmin) -> IndicatorView:
         """Change an indicator's definition, owner or thresholds: its owner or an admin only."""
+        admin = self._admin(team_id, command.code, user_id, is_admin)
         with self._db.write() as session:
-            row = self._owned(session, team_id, command.code, user_id, is_admin)
+            row = self._owned(session, team_id, command.code, user_id, admin)
             current = indicator_view(row)
             edits = edited_values(
                 current.kind, current.thresholds, command.changes, unit=current.unit, lang=command.lang
@@ -227,8 +236,9 @@ class IndicatorService:
 
     def archive(self, *, team_id: str, user_id: str, code: str, is_admin: IsAdmin) -> IndicatorView:
         """Delete an indicator for users (its owner or an admin only); its readings stay, archived."""
+        admin = self._admin(team_id, code, user_id, is_admin)
         with self._db.write() as session:
-            row = self._owned(session, team_id, code, user_id, is_admin)
+            row = self._owned(session, team_id, code, user_id, admin)
             row.archived_at = self._clock()
             row.code_key = f"{row.code_key}~{row.id}"  # frees the code for a new indicator
             session.flush()

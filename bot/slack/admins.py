@@ -50,5 +50,5 @@ class Admins:
         return answer
 
     def checker(self, user_id: str) -> Callable[[], bool]:
-        """A callable the services call only when the user is not the owner (no Slack call otherwise)."""
+        """A callable the services call outside any transaction, only when the user is not the owner."""
         return lambda: self.is_admin(user_id)

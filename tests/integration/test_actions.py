@@ -109,6 +109,29 @@ def test_admin_check_is_only_asked_when_needed(services: Services) -> None:
     assert asked == []
 
 
+@pytest.mark.parametrize("text", ["due=2027-01-31", "delete"])
+def test_slack_is_asked_outside_any_transaction_and_the_owner_checked_again(
+    services: Services, text: str
+) -> None:
+    new(services, '"Audit"')
+
+    def is_admin() -> bool:
+        assert services.db.engine.pool.checkedout() == 0, "a transaction is open while Slack is asked"
+        change(services, 1, "owner=<@U0CAROL|carol>", user=ALICE)  # meanwhile, its owner hands it over
+        return False
+
+    with pytest.raises(NotAllowed) as refused:
+        if text == "delete":
+            services.actions.archive(team_id=TEAM, user_id=BOB, number=1, is_admin=is_admin)
+        else:
+            cmd = parse_action(f"1 {text}")
+            assert isinstance(cmd, UpdateAction)
+            services.actions.update_fields(
+                team_id=TEAM, user_id=BOB, number=1, fields=cmd.fields, is_admin=is_admin
+            )
+    assert refused.value.params["owner"] == "U0CAROL"  # the write transaction read the owner again
+
+
 def test_list_filters_and_late_first(services: Services) -> None:
     new(services, '"A" due=2026-12-31')
     new(services, '"B" identified=2026-10-01 due=2026-11-01', user=BOB)

@@ -1,12 +1,13 @@
 import datetime as dt
 import threading
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.domain.errors import DuplicateIndicator, InvalidInput, NothingToUndo, UnknownIndicator
-from bot.domain.grammar import NewIndicator, RecordReading, parse_kpi
+from bot.domain.grammar import EditIndicator, NewIndicator, RecordReading, parse_kpi
 from bot.domain.periods import Granularity
 from bot.domain.thresholds import Status
 from bot.services import Services
@@ -176,6 +177,57 @@ def test_only_owner_or_admin_edit_or_delete(frc: Services) -> None:
         edit(frc, "frc warn_below=70 alert_below=90", user=BOB)  # an alert level above the warning one
     with pytest.raises(InvalidInput):
         edit(frc, "frc kind=number", user=BOB)
+
+
+@pytest.mark.parametrize("change", ["edit", "archive"])
+def test_slack_is_asked_outside_any_transaction_and_the_owner_checked_again(
+    frc: Services, change: str
+) -> None:
+    from bot.domain.errors import NotAllowed
+
+    def is_admin() -> bool:
+        assert frc.db.engine.pool.checkedout() == 0, "a transaction is open while Slack is asked"
+        edit(frc, "frc owner=<@U0CAROL|carol>", user=ALICE)  # meanwhile, its owner hands it over
+        return False
+
+    with pytest.raises(NotAllowed) as refused:
+        if change == "edit":
+            cmd = parse_kpi("edit frc target=80")
+            assert isinstance(cmd, EditIndicator)
+            frc.indicators.edit(team_id=TEAM, user_id=BOB, command=cmd, is_admin=is_admin)
+        else:
+            frc.indicators.archive(team_id=TEAM, user_id=BOB, code="frc", is_admin=is_admin)
+    assert refused.value.params["owner"] == "U0CAROL"  # the write transaction read the owner again
+
+
+def test_its_owner_is_never_asked_about(frc: Services) -> None:
+    def is_admin() -> bool:
+        raise AssertionError("users.info asked about the owner")
+
+    cmd = parse_kpi("edit frc target=80")
+    assert isinstance(cmd, EditIndicator)
+    frc.indicators.edit(team_id=TEAM, user_id=ALICE, command=cmd, is_admin=is_admin)
+    frc.indicators.archive(team_id=TEAM, user_id=ALICE, code="frc", is_admin=is_admin)
+
+
+def test_an_owner_who_handed_the_indicator_over_meanwhile_is_refused(
+    frc: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.domain.errors import NotAllowed
+    from bot.services import indicators
+
+    real = indicators.admin_unless_owner
+
+    def then_handed_over(*args: Any, **kwargs: Any) -> bool:
+        answer = real(*args, **kwargs)
+        monkeypatch.setattr(indicators, "admin_unless_owner", real)
+        edit(frc, "frc owner=<@U0BOB|bob>", user=ALICE)  # another of Alice's commands, in between
+        return answer
+
+    monkeypatch.setattr(indicators, "admin_unless_owner", then_handed_over)
+    with pytest.raises(NotAllowed):
+        edit(frc, "frc target=80", user=ALICE)  # Alice was not asked about: she owned it when read
+    assert edit(frc, "frc target=80", user=BOB).thresholds.target == 80
 
 
 def test_delete_archives_keeps_readings_and_frees_the_code(frc: Services) -> None:

@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from http.client import RemoteDisconnected
 from pathlib import Path
 from typing import Any
@@ -404,6 +405,20 @@ def test_wait_for_times_out_listing_what_arrived(fake_slack: FakeSlack) -> None:
         fake_slack.wait_for("chat.postMessage", timeout=0.2)
     with pytest.raises(AssertionError, match="expected 1 response_url post"):
         fake_slack.wait_for_responses(1, timeout=0.1)
+
+
+def test_held_method_is_recorded_on_arrival_and_answered_on_release(fake_slack: FakeSlack) -> None:
+    client = client_for(fake_slack)
+    fake_slack.hold("users.info")
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(client.users_info, user="U0ALICE")
+        (call,) = fake_slack.wait_for("users.info")
+        assert call.outcome == "pending" and not held.done()
+        assert client.auth_test()["ok"]  # other methods are answered meanwhile
+        assert not held.done()
+        fake_slack.release()
+        assert held.result(timeout=5)["user"]["id"] == "U0ALICE"
+    assert client.users_info(user="U0BOB")["ok"]  # released: no longer held
 
 
 def test_reset_forgets_everything(fake_slack: FakeSlack) -> None:

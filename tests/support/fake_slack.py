@@ -44,6 +44,8 @@ RESPONSE_URL_LIMIT = 5
 #: Pseudo-method names accepted by fail_next()/drop_after_accept() for the non-API endpoints.
 UPLOAD_ENDPOINT = "upload_url"
 RESPONSE_ENDPOINT = "response_url"
+#: A held call waits at most this long for release() before it is answered anyway (and is a problem).
+HOLD_TIMEOUT_SECONDS = 30.0
 
 BOT_USER_ID = "U0PILOTEBOT"
 BOT_ID = "B0PILOTE"
@@ -190,6 +192,7 @@ class FakeSlack:
         self.home_views: dict[str, dict[str, Any]] = {}
         self._cond = threading.Condition(threading.RLock())
         self._scripts: dict[str, deque[_Scripted]] = defaultdict(deque)
+        self._holds: dict[str, threading.Event] = {}
         self._response_urls: dict[str, int] = {}
         self._ts_seq = itertools.count(1)
         self._id_seq = itertools.count(1)
@@ -214,7 +217,8 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
-        """Stop the server and wait for its thread."""
+        """Stop the server (answering any held call first) and wait for its thread."""
+        self.release()
         server, thread = self._server, self._thread
         self._server = self._thread = None
         if server is not None:
@@ -282,6 +286,18 @@ class FakeSlack:
         with self._cond:
             for _ in range(times):
                 self._scripts[method].append(_Scripted(status, dict(headers), raw))
+
+    def hold(self, method: str) -> None:
+        """Record calls of `method` on arrival (wait_for sees them) but answer none until release()."""
+        with self._cond:
+            self._holds.setdefault(method, threading.Event())
+
+    def release(self) -> None:
+        """Answer every held call, and stop holding."""
+        with self._cond:
+            holds, self._holds = self._holds, {}
+        for gate in holds.values():
+            gate.set()
 
     def drop_after_accept(self, method: str, times: int = 1) -> None:
         """Process the next `times` calls of `method` normally, then close the connection unanswered."""
@@ -364,6 +380,13 @@ class FakeSlack:
         call = Call(method, args, headers)
         with self._cond:
             self.calls.append(call)
+            gate = self._holds.get(method)
+            self._cond.notify_all()
+        # Wait outside the lock: other calls, and wait_for(), go on while this one is held.
+        if gate is not None and not gate.wait(HOLD_TIMEOUT_SECONDS):
+            with self._cond:
+                self._problem(f"{method}: held for {HOLD_TIMEOUT_SECONDS:.0f} s, never released")
+        with self._cond:
             try:
                 return self._answer_api(call, parse_errors)
             finally:
