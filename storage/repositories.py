@@ -112,6 +112,12 @@ def latest_active_readings(session: Session, *, team_id: str) -> dict[int, Readi
     return {r.indicator_id: r for r in session.scalars(stmt)}
 
 
+def has_readings(session: Session, *, indicator_id: int) -> bool:
+    """Whether the indicator has any reading at all, withdrawn or corrected ones included."""
+    stmt = select(Reading.id).where(Reading.indicator_id == indicator_id).limit(1)
+    return session.scalars(stmt).first() is not None
+
+
 def last_reading_by(session: Session, *, team_id: str, user_id: str) -> Reading | None:
     """The user's most recently recorded reading that is still active."""
     stmt = (

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import i18n
-from bot.domain.errors import DuplicateIndicator, NotAllowed, NothingToUndo, UnknownIndicator
+from bot.domain.errors import DuplicateIndicator, InvalidInput, NotAllowed, NothingToUndo, UnknownIndicator
 from bot.domain.grammar import EditIndicator, NewIndicator, RecordReading, edited_values
 from bot.domain.indicators import (
     IndicatorHistory,
@@ -27,7 +27,7 @@ from bot.domain.readings import ReadingInput, read_form, read_reading
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
 from bot.domain.trend import Forecast, Trend, direction_of, fit_trend, forecast
-from bot.domain.values import Cadence, Kind
+from bot.domain.values import Cadence, Kind, same_unit
 from bot.services.alerting import evaluate_reading
 from bot.services.common import Clock, Defaults, admin_unless_owner, indicator_view, local_today, reading_view
 from storage import repositories as repo
@@ -226,6 +226,11 @@ class IndicatorService:
             edits = edited_values(
                 current.kind, current.thresholds, command.changes, unit=current.unit, lang=command.lang
             )
+            new_unit = str(edits.get("unit", current.unit))
+            if current.unit and not same_unit(new_unit, current.unit):
+                # Stored figures and thresholds are in the old unit: renaming it would change them all.
+                if repo.has_readings(session, indicator_id=row.id):
+                    raise InvalidInput("error.unit_is_fixed", code=row.code, unit=current.unit, new=new_unit)
             for name, value in edits.items():
                 if name == "owner_id" and not value:
                     value = user_id

@@ -264,3 +264,13 @@ def test_an_english_workspace_reads_english_numbers(bed: SlackBed, services: Ser
     assert ":x:" in refused.text and "`12.5`" in refused.text
     ambiguous = bed.command("calls 3 @6/1/2021")
     assert ":x:" in ambiguous.text and "2021-01-06" in ambiguous.text and "2021-06-01" in ambiguous.text
+
+
+def test_the_unit_of_stored_figures_cannot_be_renamed(bed: SlackBed, services: Services) -> None:
+    bed.command("new budget Budget unité=€ cible=50 000")
+    assert ":x:" not in bed.command("edit budget unité=euros").text  # the same unit, spelt otherwise
+    bed.command("budget 14 000 €")
+    refused = bed.command("edit budget unité=k€")
+    assert ":x:" in refused.text and "de euros à k€" in refused.text, refused.text
+    assert stored(services)[0][0] == 14000
+    assert "14\u202f000\u202feuros" in bed.command("list").text
