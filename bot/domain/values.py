@@ -563,4 +563,4 @@ def parse_threshold(kind: Kind, raw: str, *, lang: str = "fr", unit: str = "") -
 
 def parse_amount(raw: str, *, lang: str = "fr") -> float:
     """A plain amount for a setting (a margin, a percentage of change): a number, `%` allowed."""
-    return parse_value(Kind.PERCENT, raw, lang=lang).value
+    return parse_value(Kind.NUMBER, raw, unit="%", lang=lang).value

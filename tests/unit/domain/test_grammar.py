@@ -198,3 +198,11 @@ def test_grammar_only_raises_domain_errors(text: str) -> None:
         parse_kpi(text)
     except DomainError:
         pass
+
+
+def test_margins_and_changes_take_small_numbers() -> None:
+    cmd = parse_kpi("new x Nom marge=0,5 variation=20 %")
+    assert isinstance(cmd, NewIndicator) and cmd.hysteresis == 0.5 and cmd.change_alert_pct == 20
+    with pytest.raises(InvalidInput) as exc:
+        parse_kpi("new x Nom type=pourcentage cible=0,5")
+    assert exc.value.key == "error.fraction_or_percent"
