@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.domain.errors import InvalidInput
 from bot.domain.periods import Period, default_period, match_period, parse_period
 from bot.domain.text import MAX_NOTE_CHARS
-from bot.domain.values import Cadence, Kind, ParsedValue, parse_value, read_value, scan_number
+from bot.domain.values import RATIO_WORDS, Cadence, Kind, ParsedValue, parse_value, read_value, scan_number
 
 # Quotes that group a note; an apostrophe (' ’) is a letter.
 _QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
@@ -68,11 +68,13 @@ def _period_marks(text: str) -> list[int]:
     ]
 
 
-def cut_period(text: str, *, today: dt.date, lang: str) -> tuple[Period | None, str]:
-    """The @period found anywhere in the text (`@2026-10`, `@ T3 2026`), and the text without it."""
+def cut_period(text: str, *, today: dt.date, lang: str) -> tuple[Period | None, str, str]:
+    """The @period found anywhere in the text (`@2026-10`, `@ T3 2026`), and the text before and after it.
+
+    The period is a boundary: what stands on each side is never joined into one number."""
     marks = _period_marks(text)
     if not marks:
-        return None, text
+        return None, text, ""
     if len(marks) > 1:
         raise InvalidInput("error.two_periods", first=_after(text, marks[0]), second=_after(text, marks[1]))
     at = marks[0]
@@ -82,8 +84,7 @@ def cut_period(text: str, *, today: dt.date, lang: str) -> tuple[Period | None, 
     if start >= len(text):
         raise InvalidInput("error.missing_period")
     period, consumed = match_period(text[start:], today=today, lang=lang)
-    body = (text[:at].rstrip() + " " + text[start + consumed :].lstrip()).strip()
-    return period, body
+    return period, text[:at].strip(), text[start + consumed :].strip()
 
 
 def _after(text: str, at: int) -> str:
@@ -136,11 +137,18 @@ def read_reading(
     """`<value> [@period] [note]` in any order of period and note, as typed after the code."""
     if not text.strip():
         raise InvalidInput("error.missing_value_here")
-    period, body = cut_period(text, today=today, lang=lang)
+    period, before, after = cut_period(text, today=today, lang=lang)
+    # The value comes first: before the @period, or right after it when nothing stands before.
+    body, tail = (before, after) if before else (after, "")
     value, end = read_value(body, kind=kind, unit=unit, lang=lang)
-    note, quoted = _clean_note(body[end:])
+    rest = body[end:].strip()
+    note, quoted = _clean_note(" ".join(part for part in (rest, tail) if part))
     if note and not quoted:
-        _check_note_start(note, " ".join(body[:end].split()), value, kind=kind, today=today, lang=lang)
+        # Only what touches the value may continue it: not what follows the period ("99 % @S41 3 coupures").
+        touching = bool(rest) and not value.typed_unit
+        _check_note_start(
+            note, " ".join(body[:end].split()), value, kind=kind, today=today, lang=lang, touching=touching
+        )
     chosen = _in_cadence(period, cadence, lang) if period else default_period(cadence, today)
     return ReadingInput(value=value, period=chosen, period_given=period is not None, note=_note(note))
 
@@ -150,7 +158,7 @@ _PERIOD_LEADS = frozenset({"pour", "en", "du", "au", "de", "le", "for", "in", "o
 
 
 def _check_note_start(
-    note: str, value_text: str, value: ParsedValue, *, kind: Kind, today: dt.date, lang: str
+    note: str, value_text: str, value: ParsedValue, *, kind: Kind, today: dt.date, lang: str, touching: bool
 ) -> None:
     """Refuse a note that starts like something else: a period without its @, or a second number."""
     words = note.split()
@@ -165,7 +173,11 @@ def _check_note_start(
         shown = rest[:consumed].strip()
         if scan_number(shown) is None or skip or not shown.isdigit():
             raise InvalidInput("error.period_without_at", value=shown[:30], value_text=value_text)
-    if kind is not Kind.BOOL and value.numerator is None and scan_number(note) is not None:
+    first = words[0].casefold()
+    if kind is Kind.RATIO and value.numerator is None and (first in RATIO_WORDS or first.startswith("/")):
+        # "45 @2026-10 sur 60": the period cuts the ratio in two.
+        raise InvalidInput("error.period_inside_value", value=f"{value_text} … {' '.join(words[:2])}")
+    if touching and kind is not Kind.BOOL and value.numerator is None and scan_number(note) is not None:
         # "12 5", "12 34 appels": a second number right after the value is a typo as often as a note.
         raise InvalidInput("error.value_then_number", value=value_text, rest=words[0][:20])
 

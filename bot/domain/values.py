@@ -130,6 +130,7 @@ class ParsedValue:
     denominator: float | None = None
     typed: str = ""
     warnings: tuple[str, ...] = ()
+    typed_unit: str = ""  # the unit or % written after the number, if any
 
 
 # --- numbers ---------------------------------------------------------------------------------------
@@ -507,7 +508,7 @@ def read_value(
     stored, converted = _apply_unit(amount, typed_unit, kind=kind, unit=unit, typed=typed, number=text[i:end])
     value = _finite(float(stored), typed)
     warnings = ("percent_out_of_range",) if kind is not Kind.NUMBER and not 0 <= value <= 100 else ()
-    return ParsedValue(value, typed=converted, warnings=warnings), stop
+    return ParsedValue(value, typed=converted, warnings=warnings, typed_unit=typed_unit), stop
 
 
 def _read_ratio(
