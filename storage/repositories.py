@@ -118,14 +118,18 @@ def has_readings(session: Session, *, indicator_id: int) -> bool:
     return session.scalars(stmt).first() is not None
 
 
-def last_reading_by(session: Session, *, team_id: str, user_id: str) -> Reading | None:
-    """The user's most recently recorded reading that is still active."""
+def last_reading_by(
+    session: Session, *, team_id: str, user_id: str, indicator_id: int | None = None
+) -> Reading | None:
+    """The user's most recently recorded reading that is still active (of one indicator, if given)."""
     stmt = (
         select(Reading)
         .where(Reading.team_id == team_id, Reading.recorded_by == user_id, _IS_ACTIVE)
         .order_by(Reading.recorded_at.desc(), Reading.id.desc())
         .limit(1)
     )
+    if indicator_id is not None:
+        stmt = stmt.where(Reading.indicator_id == indicator_id)
     return session.scalars(stmt).one_or_none()
 
 

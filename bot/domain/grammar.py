@@ -93,7 +93,9 @@ class ShowIndicator:
 
 @dataclass(frozen=True)
 class Undo:
-    """`/kpi undo`: withdraw the user's own last reading."""
+    """`/kpi undo [code]`: withdraw the user's own last reading (of that indicator, when named)."""
+
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -539,7 +541,9 @@ def parse_kpi(raw_text: str, lang: str = "fr") -> KpiCommand:
     if sub == "list":
         return ListIndicators()
     if sub == "undo":
-        return Undo()
+        if len(rest) > 1:
+            raise InvalidInput("error.undo_one_code", value=" ".join(t.text for t in rest)[:40])
+        return Undo(check_code(rest[0].text) if rest else None)
     if sub == "new":
         return _parse_new(rest, lang)
     if sub == "edit":

@@ -27,6 +27,7 @@ FR: dict[str, str] = {
     "error.period_not_cadence.quarter": "Cet indicateur est trimestriel : indiquez un trimestre, par exemple `@{suggestion}` (au lieu de `@{value}`).",
     "error.period_not_cadence.year": "Cet indicateur est annuel : indiquez une année, par exemple `@{suggestion}` (au lieu de `@{value}`).",
     "error.unit_is_fixed": "L'unité de « {code} » ne peut plus passer de {unit} à {new} : ses valeurs et ses seuils sont enregistrés en {unit}, ils changeraient tous de sens. Créez un nouvel indicateur en {new}, ou gardez {unit}.",
+    "error.undo_one_code": "« {value} » : `/kpi undo` retire votre dernière saisie, ou votre dernière saisie d'un indicateur : `/kpi undo <code>`.",
     # The echo
     "kpi.period.default.day": "Période : aujourd'hui ({period}). Pour une autre date, ajoutez par exemple `@{example}`.",
     "kpi.period.default.week": "Période : la semaine en cours ({period}), l'indicateur étant hebdomadaire. Pour une autre semaine, ajoutez par exemple `@{example}`.",
@@ -64,6 +65,7 @@ EN: dict[str, str] = {
     "error.period_not_cadence.quarter": "This indicator is quarterly: give a quarter, for example `@{suggestion}` (instead of `@{value}`).",
     "error.period_not_cadence.year": "This indicator is yearly: give a year, for example `@{suggestion}` (instead of `@{value}`).",
     "error.unit_is_fixed": "The unit of “{code}” can no longer change from {unit} to {new}: its values and thresholds are stored in {unit} and would all change meaning. Create a new indicator in {new}, or keep {unit}.",
+    "error.undo_one_code": "“{value}”: `/kpi undo` withdraws your last reading, or your last reading of one indicator: `/kpi undo <code>`.",
     "kpi.period.default.day": "Period: today ({period}). For another day, add for example `@{example}`.",
     "kpi.period.default.week": "Period: the current week ({period}), as the indicator is weekly. For another week, add for example `@{example}`.",
     "kpi.period.default.month": "Period: the current month ({period}), as the indicator is monthly. For another month, add for example `@{example}`.",

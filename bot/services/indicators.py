@@ -185,12 +185,14 @@ class IndicatorService:
 
         return self._write_retrying(work)
 
-    def undo_last(self, *, team_id: str, user_id: str) -> UndoResult:
-        """Withdraw the user's own last active reading, bringing back the one it had corrected."""
+    def undo_last(self, *, team_id: str, user_id: str, code: str | None = None) -> UndoResult:
+        """Withdraw the user's own last active reading (of the indicator `code`, when given), bringing
+        back the one it had corrected."""
         with self._db.write() as session:
-            row = repo.last_reading_by(session, team_id=team_id, user_id=user_id)
+            indicator_id = self._indicator(session, team_id, code).id if code else None
+            row = repo.last_reading_by(session, team_id=team_id, user_id=user_id, indicator_id=indicator_id)
             if row is None:
-                raise NothingToUndo()
+                raise NothingToUndo(code=code or "")
             row.state = repo.WITHDRAWN
             row.withdrawn_at = self._clock()
             row.withdrawn_by = user_id

@@ -274,3 +274,16 @@ def test_the_unit_of_stored_figures_cannot_be_renamed(bed: SlackBed, services: S
     assert ":x:" in refused.text and "de euros à k€" in refused.text, refused.text
     assert stored(services)[0][0] == 14000
     assert "14\u202f000\u202feuros" in bed.command("list").text
+
+
+def test_undo_of_one_indicator_withdraws_its_reading_only(bed: SlackBed, services: Services) -> None:
+    bed.command("new budget Budget unité=€")
+    bed.command("new copil Comités")
+    bed.command("budget 12 000 €")
+    bed.command("copil 2")
+    undone = bed.command("undo budget")
+    assert "budget" in undone.text and "12\u202f000\u202f€" in undone.text, undone.text
+    assert [r[3] for r in stored(services)] == ["withdrawn", "active"]
+    assert ":x:" in bed.command("undo budget").text  # nothing left of budget: copil stays
+    assert [r[3] for r in stored(services)] == ["withdrawn", "active"]
+    assert ":x:" in bed.command("undo budget copil").text

@@ -50,7 +50,7 @@ def register(app: App, deps: SlackDeps) -> None:
                 return kpi_blocks.list_message(lang, services.indicators.summaries(team_id=team_id))
             case Undo():
                 return kpi_blocks.undone_message(
-                    lang, services.indicators.undo_last(team_id=team_id, user_id=user_id)
+                    lang, services.indicators.undo_last(team_id=team_id, user_id=user_id, code=cmd.code)
                 )
             case EditIndicator():
                 view = services.indicators.edit(
