@@ -118,6 +118,12 @@ def has_readings(session: Session, *, indicator_id: int) -> bool:
     return session.scalars(stmt).first() is not None
 
 
+def reading_kinds(session: Session, *, indicator_id: int) -> set[str]:
+    """The period kinds (day, week, month…) of the indicator's active readings."""
+    stmt = select(Reading.period_kind).where(Reading.indicator_id == indicator_id, _IS_ACTIVE).distinct()
+    return set(session.scalars(stmt))
+
+
 def last_reading_by(
     session: Session, *, team_id: str, user_id: str, indicator_id: int | None = None
 ) -> Reading | None:

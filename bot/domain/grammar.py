@@ -36,7 +36,7 @@ MAX_CODE_CHARS = 32
 # Double quotes and « » group words; an apostrophe (' ’) is a letter: "l'équipe", "Taux d'appels".
 _QUOTES = {'"': '"', "“": "”", "”": "”", "«": "»", "„": "“"}
 _CODE = re.compile(r"^[^\W\d_][\w.\-]*$")
-KEY_VALUE = re.compile(r"^([A-Za-z_àâçéèêëîïôûùüÿœæ]+)=(.*)$", re.DOTALL)
+KEY_VALUE = re.compile(r"^([^\W\d][\w]*)=(.*)$", re.DOTALL)  # any letters: `Échéance=`, `unité=`
 
 
 @dataclass(frozen=True)
@@ -247,6 +247,13 @@ def shown_key(key: str, lang: str) -> str:
 E = TypeVar("E")
 
 
+def unquoted(text: str) -> str:
+    """A name typed between single quotes ('Délai moyen'), without them: here they quote, not elide."""
+    if len(text) > 2 and text[0] in "'‘’" and text[-1] in "'’" and text.count("'") + text.count("’") == 2:
+        return text[1:-1].strip()
+    return text
+
+
 def word(raw: str) -> str:
     """A keyword as compared: case- and accent-insensitive."""
     return code_key(raw.strip())
@@ -356,11 +363,13 @@ def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
         raise InvalidInput("error.missing_code.new")
     code = check_code(tokens[0].text)
     name_parts, options = _options(tokens[1:], lang, stray="error.name_after_options")
-    name = " ".join(p for p in name_parts if p).strip() or options.get("name", "").strip()
+    name = unquoted(" ".join(p for p in name_parts if p).strip() or options.get("name", "").strip())
     if not name:
         raise InvalidInput("error.missing_name", code=code)
     kind = _choice("kind", options["kind"], KIND_WORDS, lang) if "kind" in options else Kind.NUMBER
     unit = options.get("unit", "%" if kind in (Kind.PERCENT, Kind.RATIO) else "").strip()
+    if kind in (Kind.PERCENT, Kind.RATIO) and unit not in ("", "%"):
+        raise InvalidInput("error.rate_unit", value=unit[:MAX_UNIT_CHARS])
     values: dict[str, float | None] = {}
     for key in ("target", "warn_below", "alert_below", "warn_above", "alert_above"):
         values[key] = parse_threshold(kind, options[key], lang=lang, unit=unit) if key in options else None

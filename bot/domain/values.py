@@ -327,8 +327,8 @@ def same_unit(typed: str, unit: str) -> bool:
 
 
 def _is_symbol(word: str) -> bool:
-    # "$", "£", "¥": a currency or other sign after a number is a unit, never the start of a note.
-    return bool(word) and all(unicodedata.category(c).startswith("S") for c in word)
+    # "$", "£", "°F": a word that starts with a currency or other sign is a unit, never the start of a note.
+    return bool(word) and unicodedata.category(word[0]).startswith("S")
 
 
 def known_unit(name: str) -> tuple[str, Decimal] | None:
@@ -337,6 +337,11 @@ def known_unit(name: str) -> tuple[str, Decimal] | None:
         found = _UNITS.get(candidate) or _FOLDED_UNITS.get(unicodedata.normalize("NFC", candidate).casefold())
         if found is not None:
             return found
+    words = name.split()
+    if len(words) == 2 and words[1].casefold() in CO2_WORDS:
+        # "tonnes CO2e", "kg éqCO2": a mass of CO2 equivalent.
+        base = known_unit(words[0])
+        return base if base is not None and base[0] == "mass" else None
     return None
 
 
@@ -558,8 +563,7 @@ def parse_threshold(kind: Kind, raw: str, *, lang: str = "fr", unit: str = "") -
     """A target or threshold: a number (with `%` or the indicator's unit), or oui/non for yes/no ones."""
     if kind is Kind.BOOL:
         return parse_value(kind, raw, lang=lang).value
-    as_kind = Kind.PERCENT if kind is Kind.RATIO else kind
-    return parse_value(as_kind, raw, unit=unit if kind is Kind.NUMBER else "%", lang=lang).value
+    return parse_value(kind, raw, unit=unit if kind is Kind.NUMBER else "%", lang=lang).value
 
 
 def parse_amount(raw: str, *, lang: str = "fr") -> float:

@@ -28,6 +28,8 @@ FR: dict[str, str] = {
     "error.period_not_cadence.year": "Cet indicateur est annuel : indiquez une année, par exemple `@{suggestion}` (au lieu de `@{value}`).",
     "error.unit_is_fixed": "L'unité de « {code} » ne peut plus passer de {unit} à {new} : ses valeurs et ses seuils sont enregistrés en {unit}, ils changeraient tous de sens. Créez un nouvel indicateur en {new}, ou gardez {unit}.",
     "error.undo_one_code": "« {value} » : `/kpi undo` retire votre dernière saisie, ou votre dernière saisie d'un indicateur : `/kpi undo <code>`.",
+    "error.rate_unit": "Un pourcentage ou un ratio se mesure en % : retirez unité={value}, ou choisissez `type=nombre` pour compter des {value}.",
+    "error.cadence_is_fixed": "La cadence de « {code} » ne peut plus changer : ses valeurs enregistrées portent sur des périodes d'une autre durée, et la série mélangerait les deux. Créez un nouvel indicateur avec la nouvelle cadence.",
     # The echo
     "kpi.period.default.day": "Période : aujourd'hui ({period}). Pour une autre date, ajoutez par exemple `@{example}`.",
     "kpi.period.default.week": "Période : la semaine en cours ({period}), l'indicateur étant hebdomadaire. Pour une autre semaine, ajoutez par exemple `@{example}`.",
@@ -66,6 +68,8 @@ EN: dict[str, str] = {
     "error.period_not_cadence.year": "This indicator is yearly: give a year, for example `@{suggestion}` (instead of `@{value}`).",
     "error.unit_is_fixed": "The unit of “{code}” can no longer change from {unit} to {new}: its values and thresholds are stored in {unit} and would all change meaning. Create a new indicator in {new}, or keep {unit}.",
     "error.undo_one_code": "“{value}”: `/kpi undo` withdraws your last reading, or your last reading of one indicator: `/kpi undo <code>`.",
+    "error.rate_unit": "A percentage or a ratio is measured in %: remove unit={value}, or choose `kind=number` to count {value}.",
+    "error.cadence_is_fixed": "The cadence of “{code}” can no longer change: its stored values are for periods of another length, and the series would mix both. Create a new indicator with the new cadence.",
     "kpi.period.default.day": "Period: today ({period}). For another day, add for example `@{example}`.",
     "kpi.period.default.week": "Period: the current week ({period}), as the indicator is weekly. For another week, add for example `@{example}`.",
     "kpi.period.default.month": "Period: the current month ({period}), as the indicator is monthly. For another month, add for example `@{example}`.",

@@ -22,7 +22,7 @@ from bot.domain.indicators import (
     RecordResult,
     UndoResult,
 )
-from bot.domain.periods import Granularity, Period
+from bot.domain.periods import Granularity, Period, granularity_of
 from bot.domain.readings import ReadingInput, read_form, read_reading
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
@@ -233,6 +233,11 @@ class IndicatorService:
                 # Stored figures and thresholds are in the old unit: renaming it would change them all.
                 if repo.has_readings(session, indicator_id=row.id):
                     raise InvalidInput("error.unit_is_fixed", code=row.code, unit=current.unit, new=new_unit)
+            if "cadence" in edits and edits["cadence"] != current.cadence:
+                # Readings of another period length would sit beside the new ones in one series.
+                kept = str(granularity_of(edits["cadence"]))  # type: ignore[arg-type]
+                if repo.reading_kinds(session, indicator_id=row.id) - {kept}:
+                    raise InvalidInput("error.cadence_is_fixed", code=row.code)
             for name, value in edits.items():
                 if name == "owner_id" and not value:
                     value = user_id

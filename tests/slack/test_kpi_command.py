@@ -287,3 +287,42 @@ def test_undo_of_one_indicator_withdraws_its_reading_only(bed: SlackBed, service
     assert ":x:" in bed.command("undo budget").text  # nothing left of budget: copil stays
     assert [r[3] for r in stored(services)] == ["withdrawn", "active"]
     assert ":x:" in bed.command("undo budget copil").text
+
+
+def test_the_cadence_of_stored_figures_cannot_change(bed: SlackBed, services: Services) -> None:
+    bed.command("new énergie Énergie unité=kWh")
+    assert ":x:" not in bed.command("edit énergie cadence=mensuelle").text  # no figures yet
+    bed.command("énergie 600")
+    refused = bed.command("edit énergie cadence=trimestrielle")
+    assert ":x:" in refused.text and "cadence" in refused.text, refused.text
+    assert stored(services)[0][1] == "2026-11-01/month"
+    assert ":x:" not in bed.command("edit énergie cadence=mois").text  # the same cadence again
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("new t1 Temp unité=°C", None),
+        ("new r1 Taux type=ratio unité=appels", "se mesure en %"),
+        ("new e6 'Délai moyen' unité=j", None),
+        ("new e7 Délai Échéance=31/12/2027", None),
+        ("new r2 Résolution type=ratio cible=3/4", None),
+    ],
+)
+def test_new_indicators_as_people_define_them(bed: SlackBed, text: str, expected: str | None) -> None:
+    reply = bed.command(text)
+    if expected:
+        assert ":x:" in reply.text and expected in reply.text, reply.text
+    else:
+        assert ":x:" not in reply.text, reply.text
+    if "'Délai moyen'" in text:
+        assert "Délai moyen" in reply.text and "'Délai" not in reply.text
+    if "3/4" in text:
+        assert "cible 75\u202f%" in reply.text
+
+
+def test_a_foreign_sign_after_a_value_is_a_unit(bed: SlackBed, services: Services) -> None:
+    bed.command("new temp Température unité=°C")
+    reply = bed.command("temp 70 °F")
+    assert ":x:" in reply.text and "°C" in reply.text and stored(services) == []
+    assert ":x:" not in bed.command("temp 21,5 °C").text
