@@ -26,7 +26,7 @@ from bot.domain.grammar import (
     prepare,
     word,
 )
-from bot.domain.periods import Granularity, parse_period
+from bot.domain.periods import Granularity, match_period, parse_period
 from bot.domain.text import MAX_NOTE_CHARS, USER_MENTION
 
 MAX_LABEL_CHARS = 200
@@ -265,7 +265,7 @@ def _field(key: str, raw: str, lang: str = "fr") -> tuple[str, object]:
         case "progress":
             return key, parse_progress(raw)
         case "identified_on" | "due_on":
-            return key, parse_date(_shown(key.removesuffix("_on"), lang), raw)
+            return key, parse_date(_shown(key.removesuffix("_on"), lang), raw, lang)
         case "indicator_codes":
             codes = tuple(check_code(c) for c in re.split(r"[,;]", raw) if c.strip())
             return key, codes
@@ -276,6 +276,7 @@ def _options(tokens: list[Token], *, allow_text: bool, lang: str = "fr") -> tupl
     """key=value tokens as fields; the other tokens are returned (label or note words)."""
     values: dict[str, object] = {}
     rest: list[Token] = []
+    tokens = _with_dates(tokens, lang)
     for tok in tokens:
         m = None if tok.quoted else KEY_VALUE.match(tok.text)
         if m is None:
@@ -291,6 +292,49 @@ def _options(tokens: list[Token], *, allow_text: bool, lang: str = "fr") -> tupl
             raise InvalidInput("error.duplicate_key", key=m.group(1)[:30])
         values[name] = value
     return ActionFields(**values), rest  # type: ignore[arg-type]
+
+
+def _with_dates(tokens: list[Token], lang: str) -> list[Token]:
+    """A date option written in words (`echeance=31 déc. 2026`) made one token, as long as it reads."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok, i = tokens[i], i + 1
+        m = None if tok.quoted else KEY_VALUE.match(tok.text)
+        if m and _KEYS.get(word(m.group(1))) in ("due_on", "identified_on"):
+            for extra in (2, 1):
+                words = tokens[i : i + extra]
+                if len(words) == extra and not any(KEY_VALUE.match(w.text) for w in words):
+                    joined = " ".join([m.group(2)] + [w.text for w in words])
+                    try:
+                        parse_date("date", joined, lang)
+                    except InvalidInput:
+                        continue
+                    tok = Token(f"{m.group(1)}={joined}", tok.start, words[-1].end)
+                    i += extra
+                    break
+        out.append(tok)
+    return out
+
+
+def _date_mark_at(text: str, tokens: list[Token], index: int) -> tuple[str, list[Token]]:
+    """The day written after the @ of tokens[index] (`@20 nov. 2026`: three words), and the other tokens."""
+    tok = tokens[index]
+    raw = tok.text[1:]
+    start = tok.start + 1
+    try:
+        _, consumed = match_period(text[start:], today=_ANY_DAY)
+        raw = text[start : start + consumed].strip() or raw
+    except InvalidInput:
+        pass  # parse_day says what is wrong with it
+    end = start + len(text[start:]) - len(text[start:].lstrip()) + len(raw)
+    return raw, [t for i, t in enumerate(tokens) if i != index and not (tok.start <= t.start < end)]
+
+
+def _refuse_date_without_at(tokens: list[Token], lang: str) -> None:
+    day = _date_at_start([t for t in tokens if not USER_MENTION.match(t.text)], lang)
+    if day is not None:
+        raise InvalidInput("error.day_without_at", value=day[:30])
 
 
 def _note(text: str, tokens: list[Token]) -> str:
@@ -317,55 +361,93 @@ def _parse_new(text: str, tokens: list[Token], lang: str) -> NewAction | OpenNew
 
 
 def _parse_numbered(text: str, tokens: list[Token], lang: str) -> UpdateStatus | UpdateAction:
+    """`<N> [status] [p %] [key=value…] [note]`, the status and progress also right after the options."""
     number = parse_number(tokens[0].text)
     rest = tokens[1:]
     if not rest:
         raise InvalidInput("error.missing_action_change", number=number)
     status, used = _status_at(rest)
-    if status is not None:
-        rest = rest[used:]
-        progress, used = _progress_at(rest)
-        _check_update_note(rest[used:])
-        if status is ActionStatus.DONE and progress is not None and progress != 100:
-            raise InvalidInput("error.done_with_progress", number=number, progress=progress)
-        return UpdateStatus(number, status, progress, _note(text, rest[used:]))
-    progress, used = _progress_at(rest)
-    if progress is not None:
-        # `/action 2 50%`: the progress alone, the status as it is.
-        _check_update_note(rest[used:])
-        return UpdateAction(number, ActionFields(progress=progress), _note(text, rest[used:]))
-    fields, words = _options(rest, allow_text=True, lang=lang)
-    if not fields.given():
-        raise InvalidInput("error.missing_action_change", number=number)
+    progress, more = _progress_at(rest[used:])
+    fields, words = _options(rest[used + more :], allow_text=True, lang=lang)
     # The note is whatever follows the last key=value.
-    last_option = max((t.end for t in rest if t not in words), default=rest[0].start)
-    note_tokens = [t for t in words if t.start > last_option]
+    options = [t for t in rest[used + more :] if t not in words]
+    note_tokens = [t for t in words if not options or t.start > options[-1].end]
     if len(note_tokens) != len(words):
         raise InvalidInput("error.action_text_before_options", value=words[0].text[:40])
-    return UpdateAction(number, fields, _note(text, note_tokens))
+    if status is None and progress is None and options:
+        # `/action 1 echeance=2026-12-31 en cours 60 %`: the status may follow the options too.
+        status, used = _status_at(note_tokens)
+        progress, more = _progress_at(note_tokens[used:])
+        note_tokens = note_tokens[used + more :]
+    _check_update_note(note_tokens, lang)
+    if status is ActionStatus.DONE and progress is not None and progress != 100:
+        raise InvalidInput("error.done_with_progress", number=number, progress=progress)
+    note = _note(text, note_tokens)
+    if fields.given():
+        extra = {"status": str(status)} if status is not None else {}
+        if progress is not None:
+            extra["progress"] = progress  # type: ignore[assignment]
+        return UpdateAction(number, ActionFields(**fields.given(), **extra), note)  # type: ignore[arg-type]
+    if status is not None:
+        return UpdateStatus(number, status, progress, note)
+    if progress is not None:
+        # `/action 2 50%`: the progress alone, the status as it is.
+        return UpdateAction(number, ActionFields(progress=progress), note)
+    raise InvalidInput("error.missing_action_change", number=number)
 
 
 def _is_date_mark(tok: Token) -> bool:
     return tok.text.startswith("@") and not tok.quoted and not USER_MENTION.match(tok.text)
 
 
-def _check_update_note(tokens: list[Token]) -> None:
+# Far enough ahead that any written day parses (due dates are in the future; only the form matters).
+_ANY_DAY = dt.date(9000, 1, 1)
+_DATE_LEADS = frozenset({"le", "du", "au", "depuis", "on", "since"})
+
+
+def _date_at_start(tokens: list[Token], lang: str) -> str | None:
+    """The day a note starts with (`le 15/11`, `hier`, `18/11/2026`), written without its @; or None."""
+    words = [t.text for t in tokens if not t.quoted][:4]
+    for skip in (0, 1, 2):
+        if skip and (len(words) < skip or word(words[skip - 1]) not in _DATE_LEADS):
+            break
+        text = " ".join(words[skip:])
+        if not text:
+            break
+        try:
+            _, consumed = match_period(text, today=_ANY_DAY, lang=lang)
+        except InvalidInput as err:
+            if err.key == "error.period_needs_year":  # "le 15/11": a day all the same
+                return " ".join(words[: skip + 1])
+            continue
+        shown = text[:consumed].strip()
+        if not shown.isdigit():  # a bare year ("2026 a été…") reads as words here
+            return shown
+    return None
+
+
+def _check_update_note(tokens: list[Token], lang: str = "fr") -> None:
     """An update's note must not start with a number (`en cours 40`: 40 %?) nor hold a date (`@…`)."""
-    if tokens and not tokens[0].quoted and tokens[0].text[:1].isdigit():
-        raise InvalidInput("error.progress_needs_percent", value=tokens[0].text[:20])
+    if tokens and not tokens[0].quoted and tokens[0].text[:1].isdigit() and not _date_at_start(tokens, lang):
+        raise InvalidInput("error.progress_needs_percent", value=tokens[0].text.rstrip("%")[:20])
     dated = next((t for t in tokens if _is_date_mark(t)), None)
     if dated is not None:
         raise InvalidInput("error.action_no_date_here", value=dated.text[:30])
+    day = _date_at_start(tokens, lang)
+    if day is not None:
+        raise InvalidInput("error.action_no_date_here", value=day[:30])
 
 
-def _parse_meeting(text: str, tokens: list[Token]) -> RecordMeeting:
+def _parse_meeting(text: str, tokens: list[Token], lang: str) -> RecordMeeting:
     held_on_raw = None
-    dates = [t for t in tokens if _is_date_mark(t)]
-    if len(dates) > 1:
-        raise InvalidInput("error.two_periods", first=dates[0].text[:30], second=dates[1].text[:30])
+    dates = [i for i, t in enumerate(tokens) if _is_date_mark(t)]
     if dates:
-        held_on_raw = dates[0].text[1:] or "@"
-        tokens = [t for t in tokens if t is not dates[0]]
+        held_on_raw, tokens = _date_mark_at(text, tokens, dates[0])
+        held_on_raw = held_on_raw or "@"
+        if any(_is_date_mark(t) for t in tokens):
+            raise InvalidInput("error.two_periods", first="@" + held_on_raw[:30], second="@…")
+    else:
+        _refuse_date_without_at(tokens, lang)
     attendees = []
     for tok in tokens:
         if m := USER_MENTION.match(tok.text):
@@ -378,7 +460,7 @@ def _parse_meeting(text: str, tokens: list[Token]) -> RecordMeeting:
     return RecordMeeting(held_on_raw, tuple(attendees), bounded("decisions", decisions, MAX_TEXT_CHARS))
 
 
-def _parse_plan(text: str, tokens: list[Token]) -> PlanMilestone | ShowPlan:
+def _parse_plan(text: str, tokens: list[Token], lang: str) -> PlanMilestone | ShowPlan:
     if not tokens:
         return ShowPlan()
     kind = _MILESTONES.get(word(tokens[0].text))
@@ -386,8 +468,10 @@ def _parse_plan(text: str, tokens: list[Token]) -> PlanMilestone | ShowPlan:
         raise InvalidInput("error.bad_plan_word", value=tokens[0].text[:30])
     on_raw = None
     rest = tokens[1:]
-    if rest and rest[0].text.startswith("@") and not rest[0].quoted:
-        on_raw, rest = rest[0].text[1:], rest[1:]
+    if rest and _is_date_mark(rest[0]):
+        on_raw, rest = _date_mark_at(text, rest, 0)
+    else:
+        _refuse_date_without_at(rest, lang)
     return PlanMilestone(kind, on_raw, _note(text, rest))
 
 
@@ -431,9 +515,9 @@ def parse_action(raw_text: str, lang: str = "fr") -> ActionCommand:
                 raise InvalidInput("error.missing_action_number")
             return DeleteAction(parse_number(rest[0].text))
         case "copil":
-            return _parse_meeting(text, rest)
+            return _parse_meeting(text, rest, lang)
         case "plan":
-            return _parse_plan(text, rest)
+            return _parse_plan(text, rest, lang)
     if _NUMBER.match(first.text):
         return _parse_numbered(text, tokens, lang)
     raise InvalidInput("error.unknown_action_subcommand", value=first.text[:30])

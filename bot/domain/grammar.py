@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bot.domain.errors import InvalidInput
+from bot.domain.periods import Granularity, parse_period
 from bot.domain.text import USER_MENTION, code_key, unescape
 from bot.domain.thresholds import Thresholds
 from bot.domain.values import (
@@ -380,7 +381,7 @@ def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
         "hysteresis": lambda raw: parse_hysteresis(raw, lang),
         "warn_dm": parse_yes_no,
         "change_alert": lambda raw: parse_change_alert(raw, lang),
-        "target_date": lambda raw: parse_date(shown_key("target_date", lang), raw),
+        "target_date": lambda raw: parse_date(shown_key("target_date", lang), raw, lang),
     }
     parsed = {k: fn(options[k]) for k, fn in optional.items() if k in options}
     return NewIndicator(
@@ -400,15 +401,23 @@ def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
     )
 
 
-def parse_date(key: str, raw: str) -> dt.date:
-    """`2026-12-31` or `31/12/2026`."""
+# Far enough ahead that any written day parses: deadlines are in the future.
+_ANY_DAY = dt.date(9000, 1, 1)
+
+
+def parse_date(key: str, raw: str, lang: str = "fr") -> dt.date:
+    """A day, past or future, as the period parser reads it: `2026-12-31`, `31/12/2026`, `31 déc. 2026`
+    (in English, `12/31/2026`; a day/month order that reads two ways is a question)."""
     text = raw.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput("error.bad_date", key=key, value=text[:30])
+    try:
+        period = parse_period(text, today=_ANY_DAY, lang=lang)
+    except InvalidInput as err:
+        if err.key == "error.ambiguous_date":
+            raise
+        raise InvalidInput("error.bad_date", key=key, value=text[:30]) from None
+    if period.granularity is not Granularity.DAY:
+        raise InvalidInput("error.bad_date", key=key, value=text[:30])
+    return period.start
 
 
 def _choice(key: str, raw: str, words: dict[str, E], lang: str) -> E:
@@ -488,7 +497,7 @@ def edited_values(
             values["change_alert_pct"] = None if word(raw) in CLEAR_WORDS else parse_change_alert(raw, lang)
         elif key == "target_date":
             cleared = word(raw) in CLEAR_WORDS
-            values["target_date"] = None if cleared else parse_date(shown_key("target_date", lang), raw)
+            values["target_date"] = None if cleared else parse_date(shown_key("target_date", lang), raw, lang)
     values.update(checked(Thresholds(**thresholds), lang).__dict__)
     return values
 

@@ -22,6 +22,7 @@ FR: dict[str, str] = {
     "error.done_with_progress": "Une action finie est à 100 % : tapez `/action {number} finie`, ou `/action {number} en cours {progress} %` si elle n'est pas terminée.",
     "error.action_no_date_here": "« {value} » : une mise à jour est datée du jour où elle est saisie. Pour l'échéance, tapez `echeance=…` ; si la date fait partie de la note, mettez la note entre guillemets.",
     "error.label_has_date": "« {value} » : pour l'échéance de l'action, tapez `echeance=…` après le libellé ; si la date fait partie du libellé, mettez le libellé entre guillemets.",
+    "error.day_without_at": "« {value} » : s'agit-il de la date ? Écrivez-la avec @, par exemple `@{value}` ; si elle fait partie du texte, mettez celui-ci entre guillemets.",
     "error.copil_needs_attendees": "Mentionnez les participants du comité, par exemple `/action copil @2026-11-20 @prénom.nom @prénom.nom décisions…`.",
     "action.help.title": "Pilote — plan d'action",
     "action.help.body": (
@@ -127,6 +128,7 @@ EN: dict[str, str] = {
     "error.done_with_progress": "A finished action is at 100 %: type `/action {number} done`, or `/action {number} doing {progress} %` if it is not finished.",
     "error.action_no_date_here": "“{value}”: an update is dated the day it is recorded. For the deadline, type `due=…`; if the date belongs to the note, put the note in quotes.",
     "error.label_has_date": "“{value}”: for the action's deadline, type `due=…` after the label; if the date belongs to the label, put the label in quotes.",
+    "error.day_without_at": "“{value}”: is it the date? Write it with @, for example `@{value}`; if it belongs to the text, put the text in quotes.",
     "error.copil_needs_attendees": "Mention the committee's attendees, for example `/action copil @2026-11-20 @first.last @first.last decisions…`.",
     "action.help.title": "Pilote — action plan",
     "action.help.body": (

@@ -151,3 +151,53 @@ def test_a_committee_dated_anywhere_and_filters_in_two_words(bed: SlackBed) -> N
     action(bed, 'new "Atelier sobriété" status=en-cours')
     assert "#1" in action(bed, "list en cours") and "#1" in action(bed, "list En-Cours")
     assert "#1" not in action(bed, "list à faire")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("copil <@U0BOB|bob> @20 nov. 2026 arbitrages budgétaires", "20 nov. 2026"),
+        ("copil @18 novembre 2026 <@U0BOB|bob> arbitrages", "18 nov. 2026"),
+        ("plan validé @1er octobre 2026 délibération", "1 oct. 2026"),
+    ],
+)
+def test_governance_dates_in_words(bed: SlackBed, text: str, expected: str) -> None:
+    reply = action(bed, text)
+    assert ":x:" not in reply and expected in reply, reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "copil 18/11/2026 <@U0BOB|bob> arbitrages",
+        "plan validé le 01/10/2026",
+        "1 finie le 15/11",
+        "1 finie hier",
+        "1 en cours 40 % depuis le 12/11/2026",
+    ],
+)
+def test_a_date_without_its_at_is_a_question(bed: SlackBed, text: str) -> None:
+    action(bed, 'new "Atelier sobriété"')
+    reply = action(bed, text)
+    assert ":x:" in reply and ("@" in reply or "datée du jour" in reply), reply
+
+
+def test_status_progress_and_options_together(bed: SlackBed) -> None:
+    action(bed, 'new "Atelier sobriété"')
+    both = action(bed, "1 en cours 40 % niveau=réalisation point d'étape")
+    assert ":x:" not in both and "en cours" in both and "40 %" in both and "réalisation" in both, both
+    after = action(bed, "1 echeance=31 déc. 2026 finie bilan")
+    assert ":x:" not in after and "finie" in after or "fini" in after, after
+    assert "31 déc. 2026" in action(bed, "show 1")
+    assert ":x:" in action(bed, "1 40")
+
+
+def test_english_due_dates_that_read_two_ways_are_questions(bed: SlackBed, services: Services) -> None:
+    from storage.models import Workspace
+    from tests.support.fixtures import FIXED_NOW
+
+    with services.db.write() as s:
+        s.add(Workspace(team_id="T0PILOTE", timezone="Europe/London", language="en", created_at=FIXED_NOW))
+    reply = action(bed, 'new "Audit" due=6/1/2027')
+    assert ":x:" in reply and "2027-01-06" in reply and "2027-06-01" in reply, reply
+    assert ":x:" not in action(bed, 'new "Audit" due=12/31/2026')
