@@ -335,16 +335,22 @@ def _options(tokens: list[Token], lang: str, *, stray: str) -> tuple[list[str], 
     option is refused with `stray` (its value may need quotes: `entité="Mairie de Lyon"`)."""
     words: list[str] = []
     options: dict[str, str] = {}
-    for tok in tokens:
+    for index, tok in enumerate(tokens):
         m = None if tok.quoted else KEY_VALUE.match(tok.text)
         if m is None:
             if options:
                 last = list(options)[-1]
+                # The whole value as it may have been meant: up to the next option.
+                more = []
+                for following in tokens[index:]:
+                    if not following.quoted and KEY_VALUE.match(following.text):
+                        break
+                    more.append(following.text)
                 raise InvalidInput(
                     stray,
                     value=tok.text[:40],
                     key=shown_key(last, lang),
-                    after=f"{options[last]} {tok.text}"[:60],
+                    after=" ".join([options[last], *more])[:60],
                 )
             words.append(tok.text)
             continue
