@@ -118,8 +118,10 @@ def recorded_message(lang: str, result: RecordResult, *, timezone: str = "UTC") 
         f"{STATUS_ICONS[result.status]} "
         + t(lang, "kpi.status_line", status=t(lang, f"status.{result.status}"))
     )
-    if result.previous is not None and result.previous.id != (
-        result.replaced.id if result.replaced else None
+    if (
+        result.previous is not None
+        and result.previous.id != (result.replaced.id if result.replaced else None)
+        and result.previous.period.start < r.period.start  # a backfill has no "previous" later period
     ):
         prev = result.previous
         lines.append(
