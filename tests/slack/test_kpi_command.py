@@ -326,3 +326,12 @@ def test_a_foreign_sign_after_a_value_is_a_unit(bed: SlackBed, services: Service
     reply = bed.command("temp 70 °F")
     assert ":x:" in reply.text and "°C" in reply.text and stored(services) == []
     assert ":x:" not in bed.command("temp 21,5 °C").text
+
+
+def test_a_backfill_is_not_compared_with_a_later_period(bed: SlackBed) -> None:
+    bed.command("new budget Budget unité=€ cadence=mensuelle")
+    bed.command("budget 12 000 € @2026-10")
+    later = bed.command("budget 13 000 €")
+    assert "Précédente : 12\u202f000\u202f€ (octobre 2026)" in later.text, later.text
+    backfill = bed.command("budget 11 000 € @2026-09")
+    assert "Précédente" not in backfill.text and "septembre 2026" in backfill.text
