@@ -10,7 +10,6 @@ from bot.services import Services
 from bot.slack.delivery import OutboxSender
 from bot.slack.digests import DigestSender
 
-OUTBOX_SECONDS = 2
 REMINDER_MINUTES = 5
 DIGEST_SECONDS = 30  # how late a digest may be: the claim in the database decides who posts it
 
@@ -18,18 +17,12 @@ DIGEST_SECONDS = 30  # how late a digest may be: the claim in the database decid
 def start_jobs(
     *, sender: OutboxSender, digests: DigestSender, services: Services, timezone: str
 ) -> BackgroundScheduler:
-    """Start the scheduler: the outbox is drained at once (a restart resumes its sends), then every 2 s;
-    digests are looked for at once too (a restart posts the one catch-up), then every 30 s."""
+    """Start the outbox sender's thread (it drains at once, so a restart resumes its sends, then each
+    time a message is queued or falls due) and the scheduler: digests are looked for at once too (a
+    restart posts the one catch-up), then every 30 s."""
+    # One sender thread: one drain at a time in this process; other processes are kept out by the lease.
+    sender.start()
     scheduler = BackgroundScheduler(timezone=timezone)
-    scheduler.add_job(
-        sender.drain,
-        "interval",
-        seconds=OUTBOX_SECONDS,
-        id="outbox",
-        max_instances=1,  # one drain at a time in this process; other processes are kept out by the lease
-        coalesce=True,
-        next_run_time=dt.datetime.now(dt.UTC),
-    )
     # Digests: every subscription's latest period is claimed in the database (one process wins it), then
     # drawn and posted here, in the scheduler's thread pool: Slack commands never wait behind a render.
     scheduler.add_job(
@@ -41,7 +34,7 @@ def start_jobs(
         coalesce=True,
         next_run_time=dt.datetime.now(dt.UTC),
     )
-    # Unacknowledged alerts: queue their reminder, then their escalation (the outbox job sends them).
+    # Unacknowledged alerts: queue their reminder, then their escalation (the outbox sender sends them).
     scheduler.add_job(
         services.alerts.remind_due,
         "interval",

@@ -13,6 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 _READ_ONLY = "pilote_read_only"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Every SQLite connection's settings (bench/bare_app.py's durable floor uses the same).
+SQLITE_PRAGMAS = (
+    f"busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
+    "journal_mode = WAL",
+    "synchronous = NORMAL",
+    "foreign_keys = ON",
+)
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -29,10 +36,8 @@ def _tune_sqlite(engine: Engine) -> None:
         # Let SQLAlchemy's "begin" event below own transaction starts, not the sqlite3 module.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = NORMAL")
-        cur.execute("PRAGMA foreign_keys = ON")
+        for pragma in SQLITE_PRAGMAS:
+            cur.execute(f"PRAGMA {pragma}")
         cur.close()
 
     @event.listens_for(engine, "begin")

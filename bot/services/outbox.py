@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from bot.services.common import Clock
@@ -17,6 +18,46 @@ from storage.models import OutboxMessage
 LEASE = dt.timedelta(seconds=60)  # a claimed message is another worker's again after this
 MAX_ATTEMPTS = 12
 BACKOFF_CAP = dt.timedelta(minutes=30)
+_RINGS = "pilote.outbox_rings"  # in Session.info: this transaction's commit rings the doorbell
+
+
+class Doorbell:
+    """Rung after each commit that queued a message in this process, so that a sender looks at once
+    instead of polling. One per process (DOORBELL): a ring wakes every sender of the process."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._rings = 0
+        self._waiting = 0
+
+    def ring(self) -> None:
+        """Wake whoever waits."""
+        with self._cond:
+            self._rings += 1
+            self._cond.notify_all()
+
+    def rings(self) -> int:
+        """How many times it was rung: pass it to wait() so that no ring in between is missed."""
+        with self._cond:
+            return self._rings
+
+    def wait(self, *, after: int, timeout: float | None) -> int:
+        """Block until it has been rung more than `after` times, or for `timeout` s; the count now."""
+        with self._cond:
+            self._waiting += 1
+            try:
+                self._cond.wait_for(lambda: self._rings != after, timeout)
+            finally:
+                self._waiting -= 1
+            return self._rings
+
+    def waiting(self) -> int:
+        """How many threads wait for it now (tests: a sender is parked)."""
+        with self._cond:
+            return self._waiting
+
+
+DOORBELL = Doorbell()
 
 
 @dataclass(frozen=True)
@@ -52,7 +93,11 @@ def enqueue(
     payload: dict[str, Any],
     now: dt.datetime,
 ) -> None:
-    """Add a message to the outbox, in the caller's transaction: it is sent only if that commits."""
+    """Add a message to the outbox, in the caller's transaction: it is sent only if that commits,
+    and then at once (the commit rings DOORBELL)."""
+    if not session.info.get(_RINGS):
+        session.info[_RINGS] = True
+        event.listen(session, "after_commit", lambda _: DOORBELL.ring(), once=True)
     session.add(
         OutboxMessage(
             team_id=team_id,
@@ -141,6 +186,15 @@ class OutboxService:
             if row is None or row.channel is None or row.ts is None:
                 return None
             return SentMessage(row.channel, row.ts, json.loads(row.payload))
+
+    def due_in(self) -> float | None:
+        """Seconds until the first pending message is due (0 or less: due now); None when none is
+        pending. One read, on the index of due messages: what an idle sender pays to look."""
+        with self._db.read() as session:
+            first = session.scalar(
+                select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
+            )
+        return None if first is None else (first - self._clock()).total_seconds()
 
     def pending(self) -> int:
         """How many messages wait to be sent (tests, health)."""

@@ -15,7 +15,7 @@ from bot.slack import listeners
 from bot.slack.admins import Admins
 from bot.slack.blocks.common import internal_error_message, internal_error_modal
 from bot.slack.deps import SlackDeps
-from bot.slack.home_refresher import MIN_INTERVAL_SECONDS, HomeRefresher
+from bot.slack.home_refresher import MIN_INTERVAL_SECONDS, QUIET_SECONDS, HomeRefresher
 from bot.slack.listeners.home import publish_home
 from bot.slack.notifier import Notifier
 
@@ -48,6 +48,7 @@ def build_app(
     verify_requests: bool = False,
     admin_ids: frozenset[str] = frozenset(),
     home_interval: float = MIN_INTERVAL_SECONDS,
+    home_quiet: float = QUIET_SECONDS,
 ) -> tuple[App, SlackDeps]:
     """The Bolt app of Pilote with every listener registered, and what its listeners share.
 
@@ -64,6 +65,7 @@ def build_app(
     home = HomeRefresher(
         lambda team_id, user_id: publish_home(client, services, team_id=team_id, user_id=user_id),
         min_interval=home_interval,
+        quiet=home_quiet,
     )
     deps = SlackDeps(
         services=services, notifier=Notifier(client), admins=Admins(client, configured=admin_ids), home=home

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import socket
+import threading
 import urllib.error
 from http.client import HTTPException
 from typing import Any
@@ -13,13 +14,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
-from bot.services.outbox import OutboxItem
+from bot.services.outbox import DOORBELL, OutboxItem
 from bot.slack.blocks.alerts import alert_message, closed_alert_message, reminder_message
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pilote_outbox"
 REMINDERS = frozenset({"checkin", "actions", "digest_failed"})
 HISTORY_LOOKBACK = 200  # messages searched for a tag after an ambiguous failure
+# A message queued by this process rings the doorbell and is sent at once; a retry is sent when it
+# falls due. The outbox is also looked at every SAFETY_POLL_SECONDS for what other processes (the CLI,
+# a second server) queued, and RETRY_SECONDS after the database itself failed.
+SAFETY_POLL_SECONDS = 10.0
+RETRY_SECONDS = 5.0
+CONTENDED_SECONDS = 1.0
 # A connection that broke, or a timeout: the message may or may not have reached Slack.
 AMBIGUOUS = (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, socket.timeout)
 
@@ -48,13 +55,43 @@ class OutboxSender:
     def __init__(self, client: WebClient, services: Services) -> None:
         self._client, self._services = client, services
         self._dm: dict[str, str] = {}
+        self._stopping = threading.Event()
 
     def drain(self) -> int:
         """Send what is due now; return how many were settled as sent."""
-        sent = 0
-        for item in self._services.outbox.claim():
-            sent += self._deliver(item)
-        return sent
+        return sum(self._deliver(item) for item in self._services.outbox.claim())
+
+    def start(self, *, safety_poll: float = SAFETY_POLL_SECONDS) -> threading.Thread:
+        """Send in a daemon thread: what is due at once (a restart resumes its sends), then as run() says."""
+        thread = threading.Thread(target=self.run, kwargs={"safety_poll": safety_poll}, name="pilote-outbox")
+        thread.daemon = True
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        """Make run() return (at its next wake-up, which this causes)."""
+        self._stopping.set()
+        DOORBELL.ring()
+
+    def run(self, *, safety_poll: float = SAFETY_POLL_SECONDS) -> None:
+        """Until stop(): drain when a message is due, then sleep until the doorbell rings, the next
+        retry falls due or `safety_poll` seconds pass. Idle, it costs one indexed read a wake-up."""
+        seen = DOORBELL.rings()
+        while not self._stopping.is_set():
+            try:
+                due_in = self._services.outbox.due_in()
+                if due_in is not None and due_in <= 0:
+                    items = self._services.outbox.claim()
+                    for item in items:
+                        self._deliver(item)
+                    if items:
+                        continue
+                    due_in = CONTENDED_SECONDS  # another process claimed them meanwhile
+            except Exception:  # the database or Slack failed in a way drain() does not settle: try again
+                log.exception("outbox not drained, next try in %s s", RETRY_SECONDS)
+                due_in = RETRY_SECONDS
+            timeout = safety_poll if due_in is None else min(due_in, safety_poll)
+            seen = DOORBELL.wait(after=seen, timeout=timeout)
 
     def _dm_channel(self, user_id: str) -> str:
         if user_id not in self._dm:

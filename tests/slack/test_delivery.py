@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pytest
 
 from bot.services import Services
+from bot.services.outbox import DOORBELL, enqueue
 from bot.slack.delivery import EVENT_TYPE, OutboxSender, sender_client
 from tests.support.data import kpi
 from tests.support.databases import FixedClock
 from tests.support.fake_slack import FakeSlack
+from tests.support.fixtures import FIXED_NOW
 
 
 def sender(services: Services, fake: FakeSlack) -> OutboxSender:
@@ -17,6 +22,14 @@ def sender(services: Services, fake: FakeSlack) -> OutboxSender:
 
 def dms(fake: FakeSlack) -> list[dict]:
     return [m for msgs in fake.messages.values() for m in msgs]
+
+
+def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for another thread to reach a state (not for time to pass)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the sender thread never got there"
+        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -209,3 +222,56 @@ def test_reminder_messages(services: Services, fake_slack: FakeSlack, clock: Fix
     assert sender(services, fake_slack).drain() == 2
     texts = " ".join(m["text"] for m in dms(fake_slack))
     assert "attend sa valeur" in texts and "31 oct. 2026" in texts and "Vos actions" in texts
+
+
+def test_the_doorbell_rings_after_a_commit_that_queued_a_message_and_only_then(services: Services) -> None:
+    kpi(services, 'new frc "Résolution" kind=ratio alert_below=60 owner=<@U0BOB|bob>')
+    before = DOORBELL.rings()
+    kpi(services, "frc 45/60 @2026-09")  # above the threshold: nothing queued
+    assert DOORBELL.rings() == before
+    with pytest.raises(RuntimeError), services.db.write() as session:
+        enqueue(
+            session, team_id="T0PILOTE", key="k", kind="alert", recipient="U0BOB", payload={}, now=FIXED_NOW
+        )
+        raise RuntimeError("rolled back: nothing to send")
+    assert DOORBELL.rings() == before
+    kpi(services, "frc 30/60 @2026-10")  # an alert, in the reading's transaction
+    assert DOORBELL.rings() == before + 1
+    assert services.outbox.pending() == 1
+
+
+def test_a_running_sender_sends_an_alert_once_its_reading_commits(
+    services: Services, fake_slack: FakeSlack
+) -> None:
+    kpi(services, 'new frc "Résolution" kind=ratio alert_below=60 owner=<@U0BOB|bob>')
+    s = sender(services, fake_slack)
+    parked = DOORBELL.waiting()
+    s.start(safety_poll=3600)  # no polling to speak of: only the doorbell can wake it in time
+    try:
+        until(lambda: DOORBELL.waiting() > parked)  # it looked (nothing due) and sleeps
+        kpi(services, "frc 30/60 @2026-10")
+        (call,) = fake_slack.wait_for("chat.postMessage", 1, timeout=10)
+        assert "Alerte" in call.args["text"]
+        until(lambda: services.outbox.pending() == 0)
+    finally:
+        s.stop()
+
+
+def test_a_running_sender_resumes_at_start_and_retries_when_due(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    # Retry-After: 1 s. The sender sleeps until then by the real clock, then looks at the fixed one.
+    fake_slack.fail_next("chat.postMessage", status=429, headers={"Retry-After": "1"})
+    s = sender(alerting, fake_slack)
+    parked = DOORBELL.waiting()
+    s.start(safety_poll=3600)
+    try:
+        fake_slack.wait_for("chat.postMessage", 1, timeout=10)  # queued before the start: tried at once
+        until(lambda: DOORBELL.waiting() > parked)  # failed, and asleep until the retry is due
+        assert dms(fake_slack) == []
+        clock.advance(seconds=2)  # no ring: the sender wakes by itself when the retry falls due
+        fake_slack.wait_for("chat.postMessage", 2, timeout=10)
+        until(lambda: alerting.outbox.pending() == 0)
+        assert len(dms(fake_slack)) == 1
+    finally:
+        s.stop()

@@ -186,6 +186,17 @@ def test_the_tab_is_republished_after_the_users_own_reading(bed: SlackBed, servi
     assert "75\u202f% (45/60) (octobre 2026)" in text and "à saisir" not in text
 
 
+def test_opening_the_tab_brings_forward_a_refresh_waiting_for_a_quiet_moment(
+    services: Services, fake_slack: FakeSlack
+) -> None:
+    bed = SlackBed(services, fake_slack, home_quiet=3600.0)  # a change alone would wait an hour
+    kpi(services, 'new frc "Résolution" kind=ratio every=month')
+    bed.command("frc 45/60 @2026-10")
+    open_home(bed)
+    assert "75\u202f% (45/60) (octobre 2026)" in text_of(published(bed))
+    assert len(fake_slack.calls_to("views.publish")) == 1  # the reading's refresh and the opening: one
+
+
 def test_300_indicators_and_300_actions_stay_within_the_limit_and_show_more(
     bed: SlackBed, services: Services, fake_slack: FakeSlack
 ) -> None:

@@ -44,11 +44,15 @@ class Reply:
 class SlackBed:
     """Pilote's WSGI app wired to a FakeSlack; every ack body is checked against the Block Kit schema."""
 
-    def __init__(self, services: Services, fake: FakeSlack) -> None:
+    def __init__(self, services: Services, fake: FakeSlack, *, home_quiet: float = 0.0) -> None:
         self.fake = fake
         client = make_client(token=fake.token, base_url=fake.api_url)
         self.app, self.deps = build_app(
-            client=client, signing_secret=SIGNING_SECRET, services=services, home_interval=0.0
+            client=client,
+            signing_secret=SIGNING_SECRET,
+            services=services,
+            home_interval=0.0,
+            home_quiet=home_quiet,
         )
         self.wsgi = PiloteWSGI(self.app, signing_secret=SIGNING_SECRET, health=services.db.ping)
 

@@ -46,8 +46,9 @@ def register(app: App, deps: SlackDeps) -> None:
             log.warning("app_home_opened without a team or a user: ignored")
             return
         # This app answers Slack after its listeners ran (process_before_response): the publication
-        # goes to the refresher's thread, so the event is acknowledged at once.
-        deps.home.request(team_id=str(team_id), user_id=str(event["user"]))
+        # goes to the refresher's thread, so the event is acknowledged at once. The user is looking
+        # at the tab: no waiting for a quiet moment.
+        deps.home.request(team_id=str(team_id), user_id=str(event["user"]), at_once=True)
 
     def ack_click(ack: Ack) -> None:
         ack()
