@@ -161,6 +161,15 @@ _TRAILING = ",;:"  # punctuation that may follow a period in a command: `@2026-1
 _FIRST_WORDS = re.compile(r"\S+")  # any Unicode space separates words (U+00A0, U+202F included)
 
 
+_PERIOD_START = re.compile(r"\d|[tqsw]\d", re.ASCII)
+
+
+def may_start_period(word: str) -> bool:
+    """Whether a period can begin with this word: a cheap test before the full reading of a note."""
+    folded = _normalise(word).rstrip(".,;:")
+    return bool(_PERIOD_START.match(folded)) or folded in _MONTHS or folded in _RELATIVE
+
+
 def _normalise(text: str) -> str:
     folded = code_key(text.replace("\u2019", "'"))
     return " ".join(folded.split())

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.domain.errors import InvalidInput
-from bot.domain.periods import Period, default_period, match_period, parse_period
+from bot.domain.periods import Period, default_period, match_period, may_start_period, parse_period
 from bot.domain.text import MAX_NOTE_CHARS
 from bot.domain.values import RATIO_WORDS, Cadence, Kind, ParsedValue, parse_value, read_value, scan_number
 
@@ -166,6 +166,8 @@ def _check_note_start(
         if skip and words[skip - 1].casefold() not in _PERIOD_LEADS:
             break
         rest = " ".join(words[skip:])
+        if not rest or not may_start_period(words[skip]):
+            continue
         try:
             _, consumed = match_period(rest, today=today, lang=lang)
         except InvalidInput:
