@@ -71,9 +71,15 @@ def test_bad_input_gets_an_ephemeral_answer_and_stores_nothing(
     bed: SlackBed, services: Services, text: str, expected: str
 ) -> None:
     bed.command('new frc "Résolution" kind=ratio')
+    assert_refused(bed, services, text, expected)
+
+
+def assert_refused(bed: SlackBed, services: Services, text: str, expected: str) -> None:
+    """The command gets an ephemeral error that says `expected` and names /kpi only; nothing stored."""
     reply = bed.command(text)
     assert reply.json["response_type"] == "ephemeral"
-    assert expected in reply.text, reply.text
+    assert ":x:" in reply.text and expected in reply.text, reply.text
+    assert "`/kpi " in reply.text and "/action" not in reply.text
     assert count(services, Reading) == 0
 
 
@@ -246,11 +252,7 @@ def test_what_could_be_read_two_ways_is_a_question(
     bed: SlackBed, services: Services, text: str, expected: str
 ) -> None:
     bed.command("new budget Budget unité=€ cadence=mensuelle")
-    reply = bed.command(text)
-    assert reply.json["response_type"] == "ephemeral"
-    assert ":x:" in reply.text and expected in reply.text, reply.text
-    assert "/kpi help" in reply.text and "/action" not in reply.text
-    assert stored(services) == []
+    assert_refused(bed, services, text, expected)
 
 
 def test_an_english_workspace_reads_english_numbers(bed: SlackBed, services: Services) -> None:
