@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import CursorResult, Row, Table, bindparam, case, func, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
 
 from storage.models import Indicator, Reading, Workspace
 
@@ -170,9 +171,17 @@ _SET_STATE = (
 _INSERT_READING = insert(_READINGS)
 
 
+def _run(session: Session, stmt: Executable, params: dict[str, Any]) -> CursorResult[Any]:
+    """A hot-path Core statement, run on the session's connection: Session.execute's ORM machinery
+    cost more than the statement itself (about 40 µs of CPU each)."""
+    if session.autoflush:
+        session.flush()  # pending ORM changes first, as Session.execute would (a no-op when none)
+    return session.connection().execute(stmt, params)
+
+
 def indicator_for_reading(session: Session, *, team_id: str, code_key: str) -> Row[Any] | None:
     """The indicator row with its workspace's time zone and language, locked until commit (PostgreSQL)."""
-    return session.execute(_INDICATOR_FOR_READING, {"team_id": team_id, "code_key": code_key}).one_or_none()
+    return _run(session, _INDICATOR_FOR_READING, {"team_id": team_id, "code_key": code_key}).one_or_none()
 
 
 def period_and_latest_rows(
@@ -180,19 +189,19 @@ def period_and_latest_rows(
 ) -> tuple[Row[Any] | None, Row[Any] | None]:
     """(the active reading of that period, the active reading with the latest period), two index seeks."""
     params = {"indicator_id": indicator_id, "period_start": period_start, "period_kind": period_kind}
-    same = session.execute(_ACTIVE_FOR_PERIOD, params).one_or_none()
-    latest = session.execute(_LATEST_ACTIVE, {"indicator_id": indicator_id}).first()
+    same = _run(session, _ACTIVE_FOR_PERIOD, params).one_or_none()
+    latest = _run(session, _LATEST_ACTIVE, {"indicator_id": indicator_id}).first()
     return same, latest
 
 
 def set_reading_state(session: Session, *, reading_id: int, state: str) -> None:
     """Mark a reading superseded, withdrawn or active again."""
-    session.execute(_SET_STATE, {"reading_id": reading_id, "state": state})
+    _run(session, _SET_STATE, {"reading_id": reading_id, "state": state})
 
 
 def insert_reading(session: Session, **values: Any) -> int:
     """Insert a reading; return its id."""
-    result: CursorResult[Any] = session.execute(_INSERT_READING, values)  # type: ignore[assignment]
+    result = _run(session, _INSERT_READING, values)
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
