@@ -163,7 +163,7 @@ def _check_note_start(
     """Refuse a note that starts like something else: a period without its @, or a second number."""
     words = note.split()
     for skip in (0, 1, 2):
-        if skip and words[skip - 1].casefold() not in _PERIOD_LEADS:
+        if skip and (len(words) <= skip or words[skip - 1].casefold() not in _PERIOD_LEADS):
             break
         rest = " ".join(words[skip:])
         if not rest or not may_start_period(words[skip]):

@@ -223,6 +223,8 @@ CORPUS: list[tuple[str, Ind, str, Got | str]] = [
     ("fr", NUM, "1 200 2026-08", "error.period_without_at"),
     ("fr", NUM, "3 hier soir", "error.period_without_at"),
     ("fr", NUM, "3 en cours de validation", Got(3, note="en cours de validation")),
+    ("fr", NUM, "12 de", Got(12, note="de")),
+    ("fr", NUM, "12 pour le", Got(12, note="pour le")),
     # the period is a boundary: the figures on each side are never joined
     ("fr", NUM, "12 @2026-11-19 345", Got(12, "2026-11-19", "345")),
     ("fr", NUM, "2 @T1 2026 100 participants", Got(2, "2026-T1", "100 participants")),
