@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Any
 
 from babel import Locale
@@ -41,8 +41,10 @@ LANGUAGES = tuple(CATALOGUES)
 # Parsed once: Babel would otherwise parse the locale and the pattern on every number it formats.
 _LOCALES = {"fr": Locale.parse("fr_FR"), "en": Locale.parse("en_GB")}
 _ROUNDED = parse_pattern("#,##0.##")
-# One pattern per count of decimals, so that a stored value is shown with all its digits.
-_EXACT = [parse_pattern("#,##0" + ("." + "#" * n if n else "")) for n in range(21)]
+_SYMBOLS = {
+    lang: (symbols["group"], symbols["decimal"], symbols["minusSign"])
+    for lang, symbols in ((k, loc.number_symbols["latn"]) for k, loc in _LOCALES.items())
+}
 NNBSP = "\u202f"  # French typography: narrow no-break space before % and between thousands
 
 
@@ -68,11 +70,15 @@ def number(lang: str, value: float, *, exact: bool = True) -> str:
     locale = _LOCALES.get(lang, _LOCALES["fr"])
     if not exact:
         return _ROUNDED.apply(value, locale)
-    amount = Decimal(repr(float(value)))
-    decimals = min(max(0, -int(amount.as_tuple().exponent)), len(_EXACT) - 1)
-    with localcontext() as context:
-        context.prec = 60  # room for 1e15 with twenty decimals: Babel quantizes in this context
-        return _EXACT[decimals].apply(amount, locale)
+    # Every reply echoes a value: the shortest exact digits of the double, grouped with the locale's
+    # own symbols, without Babel's pattern machinery (a tenth of a millisecond a number).
+    group, mark, minus = _SYMBOLS.get(lang, _SYMBOLS["fr"])
+    digits = format(Decimal(repr(float(value))), "f")
+    sign, digits = (minus if value else "", digits[1:]) if digits.startswith("-") else ("", digits)
+    whole, _, frac = digits.partition(".")
+    frac = frac.rstrip("0")
+    grouped = whole if len(whole) <= 3 else f"{int(whole):,}".replace(",", group)
+    return f"{sign}{grouped}{mark + frac if frac else ''}"
 
 
 def value(
