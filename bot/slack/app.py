@@ -14,7 +14,7 @@ from bot.services import Services
 from bot.slack import listeners
 from bot.slack.admins import Admins
 from bot.slack.blocks.common import internal_error_message, internal_error_modal
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import AfterAck, SlackDeps
 from bot.slack.home_refresher import MIN_INTERVAL_SECONDS, QUIET_SECONDS, HomeRefresher
 from bot.slack.listeners.home import publish_home
 from bot.slack.notifier import Notifier
@@ -68,7 +68,11 @@ def build_app(
         quiet=home_quiet,
     )
     deps = SlackDeps(
-        services=services, notifier=Notifier(client), admins=Admins(client, configured=admin_ids), home=home
+        services=services,
+        notifier=Notifier(client),
+        admins=Admins(client, configured=admin_ids),
+        home=home,
+        later=AfterAck(),
     )
     listeners.register(app, deps)
 

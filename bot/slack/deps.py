@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from bot.services import Services
 from bot.slack.admins import Admins
 from bot.slack.home_refresher import HomeRefresher
 from bot.slack.notifier import Notifier
 
+log = logging.getLogger(__name__)
+
+
+class AfterAck:
+    """Slow work that a listener starts before it returns (a chart, an upload) and that runs after
+    Slack has its ack, in a few worker threads. A failure is logged with its traceback."""
+
+    def __init__(self, *, workers: int = 4) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pilote-after-ack")
+
+    def submit(self, fn: Callable[..., None], /, *args: Any) -> Future[None]:
+        """Run fn(*args) in a worker thread."""
+        return self._pool.submit(self._logged, fn, *args)
+
+    @staticmethod
+    def _logged(fn: Callable[..., None], *args: Any) -> None:
+        try:
+            fn(*args)
+        except Exception:  # nobody waits for this work: say what failed, with the traceback
+            log.exception("work after the ack failed: %s", getattr(fn, "__qualname__", fn))
+
 
 @dataclass(frozen=True)
 class SlackDeps:
-    """Services, the Web API notifier, the admin check and the Home tab refresher."""
+    """Services, the Web API notifier, the admin check, the Home tab refresher and the after-ack workers."""
 
     services: Services
     notifier: Notifier
     admins: Admins
     home: HomeRefresher
+    later: AfterAck
