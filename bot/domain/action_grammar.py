@@ -16,6 +16,7 @@ from bot.domain.actions import (
 )
 from bot.domain.errors import InvalidInput
 from bot.domain.grammar import (
+    ANY_DAY,
     KEY_VALUE,
     Token,
     bounded,
@@ -323,7 +324,7 @@ def _date_mark_at(text: str, tokens: list[Token], index: int) -> tuple[str, list
     raw = tok.text[1:]
     start = tok.start + 1
     try:
-        _, consumed = match_period(text[start:], today=_ANY_DAY)
+        _, consumed = match_period(text[start:], today=ANY_DAY)
         raw = text[start : start + consumed].strip() or raw
     except InvalidInput:
         pass  # parse_day says what is wrong with it
@@ -400,8 +401,6 @@ def _is_date_mark(tok: Token) -> bool:
     return tok.text.startswith("@") and not tok.quoted and not USER_MENTION.match(tok.text)
 
 
-# Far enough ahead that any written day parses (due dates are in the future; only the form matters).
-_ANY_DAY = dt.date(9000, 1, 1)
 _DATE_LEADS = frozenset({"le", "du", "au", "depuis", "on", "since"})
 
 
@@ -415,7 +414,7 @@ def _date_at_start(tokens: list[Token], lang: str) -> str | None:
         if not text:
             break
         try:
-            _, consumed = match_period(text, today=_ANY_DAY, lang=lang)
+            _, consumed = match_period(text, today=ANY_DAY, lang=lang)
         except InvalidInput as err:
             if err.key == "error.period_needs_year":  # "le 15/11": a day all the same
                 return " ".join(words[: skip + 1])

@@ -407,8 +407,8 @@ def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
     )
 
 
-# Far enough ahead that any written day parses: deadlines are in the future.
-_ANY_DAY = dt.date(9000, 1, 1)
+# Far enough ahead that any written day parses (deadlines are in the future; only the form matters).
+ANY_DAY = dt.date(9000, 1, 1)
 
 
 def parse_date(key: str, raw: str, lang: str = "fr") -> dt.date:
@@ -416,7 +416,7 @@ def parse_date(key: str, raw: str, lang: str = "fr") -> dt.date:
     (in English, `12/31/2026`; a day/month order that reads two ways is a question)."""
     text = raw.strip()
     try:
-        period = parse_period(text, today=_ANY_DAY, lang=lang)
+        period = parse_period(text, today=ANY_DAY, lang=lang)
     except InvalidInput as err:
         if err.key == "error.ambiguous_date":
             raise
