@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.fake_slack import FakeSlack
+from tests.support.slackbed import SlackBed
 from tests.support.specs import expected_specs_location, manifest_bot_scopes, specs_dir
 
 # Database, clock and services fixtures (tests/support/fixtures.py).
@@ -38,8 +39,10 @@ def slack_specs() -> Path:
 
 @pytest.fixture
 def fake_slack(slack_specs: Path) -> Iterator[FakeSlack]:
-    """A started FakeSlack granting manifest.yml's bot scopes; teardown fails on any Slack API mistake."""
+    """A started FakeSlack granting manifest.yml's bot scopes; teardown stops the workers of the test's
+    Slack beds while this fake still answers them, and fails on any Slack API mistake."""
     with FakeSlack(scopes=manifest_bot_scopes()) as fake:
         yield fake
+        SlackBed.close_all()
         problems = list(fake.problems)
     assert problems == [], "Slack API problems:\n  " + "\n  ".join(problems)

@@ -27,6 +27,10 @@ class AfterAck:
         """Run fn(*args) in a worker thread."""
         return self._pool.submit(self._logged, fn, *args)
 
+    def close(self) -> None:
+        """Wait for the work already started; accept no more."""
+        self._pool.shutdown(wait=True)
+
     @staticmethod
     def _logged(fn: Callable[..., None], *args: Any) -> None:
         try:
@@ -44,3 +48,8 @@ class SlackDeps:
     admins: Admins
     home: HomeRefresher
     later: AfterAck
+
+    def close(self) -> bool:
+        """Let the after-ack work end, then stop the Home tab worker; False if it would not stop."""
+        self.later.close()
+        return self.home.close()

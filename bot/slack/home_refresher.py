@@ -34,6 +34,12 @@ class HomeSchedule:
     def __bool__(self) -> bool:
         return bool(self._due)
 
+    def clear(self) -> None:
+        """Forget every pending publication."""
+        self._due.clear()
+        self._first.clear()
+        self._soon.clear()
+
     def add(self, key: Key, *, now: float, at_once: bool = False) -> bool:
         """Ask for the key's publication; True when it is due sooner than before (wake the worker)."""
         first = self._first.setdefault(key, now)
@@ -84,11 +90,14 @@ class HomeRefresher:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._busy = False
+        self._closed = False
 
     def request(self, *, team_id: str, user_id: str, at_once: bool = False) -> None:
         """Ask for the user's Home tab to be republished: after their burst of changes, or `at_once`
         (they are looking at it) as soon as the minimum interval allows. Never blocks on Slack."""
         with self._cond:
+            if self._closed:  # shutting down: the tab is published again when its user next opens it
+                return
             sooner = self._schedule.add((team_id, user_id), now=self._monotonic(), at_once=at_once)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="pilote-home", daemon=True)
@@ -101,18 +110,32 @@ class HomeRefresher:
         with self._cond:
             return self._cond.wait_for(lambda: not self._schedule and not self._busy, timeout)
 
-    def _next(self) -> Key:
+    def close(self, timeout: float = 10.0) -> bool:
+        """Stop the worker once its publication in progress ends; pending ones are dropped (each user's
+        tab is published again when they open it). False if the worker was still busy at the timeout."""
         with self._cond:
-            while True:
+            self._closed = True
+            self._schedule.clear()
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def _next(self) -> Key | None:
+        with self._cond:
+            while not self._closed:
                 taken = self._schedule.take(now=self._monotonic())
                 if isinstance(taken, tuple):
                     self._busy = True
                     return taken
                 self._cond.wait(taken)
+            return None
 
     def _run(self) -> None:
-        while True:
-            team_id, user_id = key = self._next()
+        while (key := self._next()) is not None:
+            team_id, user_id = key
             try:
                 self._publish(team_id, user_id)
             except Exception:  # one user's failed refresh must not stop the others': logged, then next

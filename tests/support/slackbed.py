@@ -44,7 +44,12 @@ class Reply:
 class SlackBed:
     """Pilote's WSGI app wired to a FakeSlack; every ack body is checked against the Block Kit schema."""
 
+    # Every bed built in a test: conftest closes them when it ends, for their worker threads share
+    # the suite's one database, and a Home tab still pending would run into the next test's.
+    opened: list[SlackBed] = []
+
     def __init__(self, services: Services, fake: FakeSlack, *, home_quiet: float = 0.0) -> None:
+        SlackBed.opened.append(self)
         self.fake = fake
         client = make_client(token=fake.token, base_url=fake.api_url)
         self.app, self.deps = build_app(
@@ -55,6 +60,13 @@ class SlackBed:
             home_quiet=home_quiet,
         )
         self.wsgi = PiloteWSGI(self.app, signing_secret=SIGNING_SECRET, health=services.db.ping)
+
+    @classmethod
+    def close_all(cls) -> None:
+        """Stop the worker threads of every bed opened since the last call; fail if one will not stop."""
+        beds, cls.opened = cls.opened, []
+        stuck = [bed for bed in beds if not bed.deps.close()]
+        assert not stuck, f"{len(stuck)} Slack bed(s) kept a Home tab worker running"
 
     def request(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None

@@ -68,6 +68,30 @@ def test_the_default_refresher_waits_for_the_user_to_be_quiet() -> None:
     assert sorted(published) == [("U1", 101.0), ("U2", 101.0)]
 
 
+def test_close_lets_the_publication_in_progress_end_and_drops_the_rest() -> None:
+    started, gate = threading.Event(), threading.Event()
+    published: list[str] = []
+
+    def publish(team_id: str, user_id: str) -> None:
+        started.set()
+        gate.wait(5)
+        published.append(user_id)
+
+    now = [100.0]
+    refresher = HomeRefresher(publish, min_interval=0.0, quiet=1.0, monotonic=lambda: now[0])
+    refresher.request(team_id="T", user_id="U1", at_once=True)
+    assert started.wait(5)
+    refresher.request(team_id="T", user_id="U2")  # pending: due when U2 is quiet, which never comes
+    closed: list[bool] = []
+    closing = threading.Thread(target=lambda: closed.append(refresher.close(5)))
+    closing.start()
+    gate.set()
+    closing.join(5)
+    assert closed == [True] and published == ["U1"]
+    refresher.request(team_id="T", user_id="U3", at_once=True)  # after close: ignored
+    assert refresher.wait_idle(5) and published == ["U1"]
+
+
 def schedule() -> HomeSchedule:
     return HomeSchedule(min_interval=2.0, quiet=1.0, max_delay=10.0)
 
