@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bot.domain.errors import InvalidInput
+from bot.domain.keys import N_
 from bot.domain.periods import Granularity, parse_period
 from bot.domain.text import USER_MENTION, code_key, unescape
 from bot.domain.thresholds import Thresholds
@@ -369,7 +370,7 @@ def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
     if not tokens:
         raise InvalidInput("error.missing_code.new")
     code = check_code(tokens[0].text)
-    name_parts, options = _options(tokens[1:], lang, stray="error.name_after_options")
+    name_parts, options = _options(tokens[1:], lang, stray=N_("error.name_after_options"))
     name = unquoted(" ".join(p for p in name_parts if p).strip() or options.get("name", "").strip())
     if not name:
         raise InvalidInput("error.missing_name", code=code)
@@ -461,7 +462,7 @@ def _parse_edit(tokens: list[Token], lang: str) -> EditIndicator:
     if not tokens:
         raise InvalidInput("error.missing_code.edit")
     code = check_code(tokens[0].text)
-    words, options = _options(tokens[1:], lang, stray="error.word_after_options")
+    words, options = _options(tokens[1:], lang, stray=N_("error.word_after_options"))
     if words:
         raise InvalidInput("error.edit_needs_keys", value=words[0][:40], code=code)
     if "kind" in options:
@@ -566,7 +567,8 @@ def parse_kpi(raw_text: str, lang: str = "fr") -> KpiCommand:
         return ListIndicators()
     if sub == "undo":
         if len(rest) > 1:
-            raise InvalidInput("error.undo_one_code", value=" ".join(t.text for t in rest)[:40])
+            codes = " ".join(token.text for token in rest)[:40]
+            raise InvalidInput("error.undo_one_code", value=codes)
         return Undo(check_code(rest[0].text) if rest else None)
     if sub == "new":
         return _parse_new(rest, lang)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bot.domain.errors import InvalidInput
+from bot.domain.keys import N_
 
 # Anything larger is a typo, and it keeps every value well inside a double's exact range.
 MAX_ABS_VALUE = 1e15
@@ -190,7 +191,8 @@ def number_value(raw: str, lang: str) -> Decimal:
     shown = text[:MAX_NUMBER_CHARS]
     if not text or len(text) > MAX_NUMBER_CHARS:
         too_many_digits = sum(c.isdigit() for c in text) > MAX_NUMBER_CHARS // 2
-        raise InvalidInput("error.number_too_large" if too_many_digits else "error.not_a_number", value=shown)
+        key = N_("error.number_too_large") if too_many_digits else N_("error.not_a_number")
+        raise InvalidInput(key, value=shown)
     sign = "-" if text[0] in "-\u2212" else ""
     body = text[1:] if text[0] in SIGNS else text
     spaced_parts = _SPACE_SPLIT.split(body)

@@ -3,40 +3,56 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
 from babel.numbers import parse_pattern
 
+from bot.domain.keys import N_ as N_  # re-exported for the Slack layer
 from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
-from bot.i18n import (
-    actions_catalogue,
-    alerts_catalogue,
-    dashboard_catalogue,
-    en,
-    fr,
-    home_catalogue,
-    modals_catalogue,
-    readings_catalogue,
-)
 
-# One catalogue per language, assembled from the core one and one module per surface (each with FR
-# and EN dicts), so that surfaces can grow their messages without touching each other's files.
-_PARTS = (
-    actions_catalogue,
-    alerts_catalogue,
-    dashboard_catalogue,
-    home_catalogue,
-    modals_catalogue,
-    readings_catalogue,
-)
-CATALOGUES: dict[str, dict[str, str]] = {
-    "fr": {**fr.MESSAGES, **{k: v for part in _PARTS for k, v in part.FR.items()}},
-    "en": {**en.MESSAGES, **{k: v for part in _PARTS for k, v in part.EN.items()}},
-}
+# The catalogues are gettext files, bot/i18n/locales/<lang>/LC_MESSAGES/pilote.po, read once at
+# start (no compiled .mo to build or to forget). Their msgids are stable keys ("kpi.recorded"), the
+# English catalogue being the source text that translators see next to each key. A message that
+# takes a count has plural forms (msgid_plural = the same key), chosen by the file's Plural-Forms.
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "pilote"
+Forms = tuple[str, ...]
+
+
+def po_path(lang: str) -> Path:
+    """Where the catalogue of `lang` lives."""
+    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalogue(lang: str) -> Catalog:
+    """The .po of `lang` as Babel reads it."""
+    with po_path(lang).open("rb") as f:
+        return read_po(f, locale=lang, domain=DOMAIN)
+
+
+def _load(lang: str) -> tuple[dict[str, str | Forms], Callable[[int], int]]:
+    catalogue = read_catalogue(lang)
+    messages: dict[str, str | Forms] = {}
+    for message in catalogue:
+        if not message.id or message.fuzzy:  # the header; a fuzzy entry is not a translation yet
+            continue
+        key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        messages[key] = tuple(message.string) if message.pluralizable else message.string
+    return messages, gettext.c2py(catalogue.plural_expr)
+
+
+_LOADED = {lang: _load(lang) for lang in ("fr", "en")}
+CATALOGUES: dict[str, dict[str, str | Forms]] = {lang: loaded[0] for lang, loaded in _LOADED.items()}
+_PLURAL: dict[str, Callable[[int], int]] = {lang: loaded[1] for lang, loaded in _LOADED.items()}
 LANGUAGES = tuple(CATALOGUES)
 # Parsed once: Babel would otherwise parse the locale and the pattern on every number it formats.
 _LOCALES = {"fr": Locale.parse("fr_FR"), "en": Locale.parse("en_GB")}
@@ -57,11 +73,28 @@ def language_of(lang: str | None, fallback: str = "fr") -> str:
     return fallback if fallback in CATALOGUES else "fr"
 
 
+def _entry(lang: str, key: str) -> str | Forms:
+    catalogue = CATALOGUES.get(lang, CATALOGUES["fr"])
+    return catalogue.get(key) or CATALOGUES["fr"][key]
+
+
 def t(lang: str, key: str, /, **params: Any) -> str:
     """The message `key` in `lang`, filled with `params` (a missing key falls back to French)."""
-    catalogue = CATALOGUES.get(lang, CATALOGUES["fr"])
-    template = catalogue.get(key) or CATALOGUES["fr"][key]
+    template = _entry(lang, key)
+    if isinstance(template, tuple):
+        raise TypeError(f"{key} takes a count: use tn()")
     return template.format(**params) if params else template
+
+
+def tn(lang: str, key: str, count: int, /, **params: Any) -> str:
+    """The form of the message `key` that agrees with `count` (fr: 0 and 1 singular), filled with
+    `params` and with `count` written as a number of the language unless given."""
+    forms = _entry(lang, key)
+    if not isinstance(forms, tuple):
+        raise TypeError(f"{key} has no plural forms: use t()")
+    rule = _PLURAL.get(lang, _PLURAL["fr"])
+    params.setdefault("count", number(lang, count))
+    return forms[min(rule(count), len(forms) - 1)].format(**params)
 
 
 def number(lang: str, value: float, *, exact: bool = True) -> str:
@@ -91,7 +124,7 @@ def value(
 ) -> str:
     """A reading as shown to users: `12,5 %`, `75 % (45/60)`, `oui`, `3 200 €`."""
     if kind is Kind.BOOL:
-        return t(lang, "bool.true" if amount >= 0.5 else "bool.false")
+        return t(lang, "bool.true") if amount >= 0.5 else t(lang, "bool.false")
     if kind in (Kind.PERCENT, Kind.RATIO):
         sep = NNBSP if lang == "fr" else ""
         # A ratio's percentage is derived from two typed figures (45/60): two decimals say it, and

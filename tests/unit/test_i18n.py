@@ -1,5 +1,3 @@
-import re
-import string
 from pathlib import Path
 
 from bot import i18n
@@ -7,31 +5,6 @@ from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def fields(template: str) -> set[str]:
-    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
-
-
-def test_catalogues_have_the_same_keys_and_placeholders() -> None:
-    fr, en = i18n.CATALOGUES["fr"], i18n.CATALOGUES["en"]
-    assert fr.keys() == en.keys()
-    for key in fr:
-        assert fields(fr[key]) == fields(en[key]), key
-
-
-def test_every_message_key_used_in_code_exists() -> None:
-    used: set[str] = set()
-    for path in list((ROOT / "bot").rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        used |= set(
-            re.findall(
-                r'["\']((?:error|kpi|help|status|chart|action|plan|home|modal|alert|reminder|dashboard|schedule|forecast)\.[a-z_.]+)["\']',
-                text,
-            )
-        )
-    missing = {k for k in used if k not in i18n.CATALOGUES["fr"]}
-    assert not missing
 
 
 def test_french_and_english_formats() -> None:

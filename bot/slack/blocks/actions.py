@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bot.domain.actions import ActionCard, ActionStatus, ActionView, PlanSummary
-from bot.i18n import CATALOGUES, day, t
+from bot.i18n import CATALOGUES, N_, day, t
 from bot.slack import ids
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
@@ -66,9 +66,9 @@ def action_buttons(lang: str, action: ActionView) -> Block:
     value = str(action.number)
     elements: list[dict[str, Any]] = []
     if action.status not in (ActionStatus.DONE, ActionStatus.ABANDONED):
-        elements.append(_button(lang, "action.button.done", ids.ACTION_MARK_DONE, value, primary=True))
-    elements.append(_button(lang, "action.button.progress", ids.ACTION_UPDATE_PROGRESS, value))
-    elements.append(_button(lang, "action.button.journal", ids.ACTION_OPEN_JOURNAL, value))
+        elements.append(_button(lang, N_("action.button.done"), ids.ACTION_MARK_DONE, value, primary=True))
+    elements.append(_button(lang, N_("action.button.progress"), ids.ACTION_UPDATE_PROGRESS, value))
+    elements.append(_button(lang, N_("action.button.journal"), ids.ACTION_OPEN_JOURNAL, value))
     return {"type": "actions", "block_id": f"pilote.action.{value}", "elements": elements}
 
 

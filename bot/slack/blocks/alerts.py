@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
-from bot.i18n import day, number, period, t, value
+from bot.i18n import N_, day, number, period, t, value
 from bot.slack import ids
 from bot.slack.blocks.common import Block, Message, context, esc, message, section
 
@@ -74,13 +74,13 @@ def alert_message(lang: str, kind: str, p: dict[str, Any], *, key: str = "") -> 
     """The message of an outbox item: alert, warning, resolved (to the owner), repeat, escalation."""
     params = _params(lang, p)
     if kind == "resolved":
-        rkey = "alert.resolved_to_warning" if p["after"] == "warning" else "alert.resolved"
+        rkey = N_("alert.resolved_to_warning") if p["after"] == "warning" else N_("alert.resolved")
         text = t(lang, rkey, crossed=_crossed(lang, p, "warning"), **params)
     elif kind == "change":
         pct = p["change_pct"]
         text = t(
             lang,
-            "alert.change.up" if pct > 0 else "alert.change.down",
+            N_("alert.change.up") if pct > 0 else N_("alert.change.down"),
             previous=_shown(lang, p, p["previous_value"]),
             pct=number(lang, abs(round(pct, 1))),
             limit=number(lang, p["limit_pct"]),

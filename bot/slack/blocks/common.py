@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.domain.errors import DomainError, NotAllowed, UnknownIndicator
 from bot.domain.text import plain
-from bot.i18n import t
+from bot.i18n import N_, t
 
 Block = dict[str, Any]
 Message = dict[str, Any]
@@ -73,7 +73,7 @@ def _param(value: Any) -> str:
     return esc(str(value))
 
 
-def error_message(lang: str, error: DomainError, *, help_key: str = "error.see_help") -> Message:
+def error_message(lang: str, error: DomainError, *, help_key: str = N_("error.see_help")) -> Message:
     """An ephemeral reply that says what was wrong and what to type."""
     params = {k: _param(v) for k, v in error.params.items()}
     if isinstance(error, NotAllowed):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.dashboard import DashboardIndicator, DashboardSnapshot
 from bot.domain.schedule import Schedule
 from bot.domain.thresholds import Status
-from bot.i18n import day, t, value
+from bot.i18n import N_, day, t, value
 from bot.services.dashboards import ChartImage, scope_label
 from bot.services.digests import SubscriptionView
 from bot.slack.blocks.common import (
@@ -93,9 +93,8 @@ def _value(lang: str, item: DashboardIndicator) -> str:
 def _trend(lang: str, item: DashboardIndicator) -> str:
     if not item.has_previous:
         return ""
-    return t(
-        lang, {1: "dashboard.trend.up", -1: "dashboard.trend.down", 0: "dashboard.trend.flat"}[item.direction]
-    )
+    keys = {1: N_("dashboard.trend.up"), -1: N_("dashboard.trend.down"), 0: N_("dashboard.trend.flat")}
+    return t(lang, keys[item.direction])
 
 
 def value_line(lang: str, item: DashboardIndicator) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain.actions import ActionView
 from bot.domain.home import HomeData, HomeIndicator
 from bot.domain.values import Kind
-from bot.i18n import day, period, t, value
+from bot.i18n import N_, day, period, t, value
 from bot.slack import ids
 from bot.slack.blocks.actions import STATUS_ICONS as ACTION_ICONS
 from bot.slack.blocks.actions import due_text, plan_lines
@@ -146,7 +146,7 @@ def _indicators(lang: str, data: HomeData, today: dt.date, expanded: bool) -> li
     if not data.indicators:
         return [*blocks, section(t(lang, "home.indicators.empty"))]
     rows = [_indicator_row(lang, item, today) for item in data.indicators]
-    return blocks + _listing(lang, INDICATORS, rows, expanded=expanded, rest_key="home.indicators.rest")
+    return blocks + _listing(lang, INDICATORS, rows, expanded=expanded, rest_key=N_("home.indicators.rest"))
 
 
 def _actions(lang: str, data: HomeData, today: dt.date, expanded: bool) -> list[Block]:
@@ -155,7 +155,7 @@ def _actions(lang: str, data: HomeData, today: dt.date, expanded: bool) -> list[
         blocks.append(section(t(lang, "home.actions.empty")))
     else:
         rows = [_action_row(lang, a, today) for a in data.actions]
-        blocks += _listing(lang, ACTIONS, rows, expanded=expanded, rest_key="home.actions.rest")
+        blocks += _listing(lang, ACTIONS, rows, expanded=expanded, rest_key=N_("home.actions.rest"))
     if data.done_actions or data.abandoned_actions:
         blocks.append(
             context(t(lang, "home.actions.closed", done=data.done_actions, abandoned=data.abandoned_actions))

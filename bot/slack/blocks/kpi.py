@@ -16,7 +16,7 @@ from bot.domain.indicators import (
 from bot.domain.periods import Period, default_period
 from bot.domain.readings import input_form
 from bot.domain.thresholds import Status
-from bot.i18n import day, period, t, value
+from bot.i18n import N_, day, period, t, value
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
     Message,
@@ -51,7 +51,7 @@ def help_message(lang: str) -> Message:
     return message(t(lang, "help.fallback"), [header(t(lang, "help.title")), section(t(lang, "help.body"))])
 
 
-def created_message(lang: str, ind: IndicatorView, *, title_key: str = "kpi.created") -> Message:
+def created_message(lang: str, ind: IndicatorView, *, title_key: str = N_("kpi.created")) -> Message:
     """Confirmation of a new (or changed) indicator, with its definition."""
     extra = []
     if ind.thresholds.target is not None:
@@ -76,7 +76,7 @@ def created_message(lang: str, ind: IndicatorView, *, title_key: str = "kpi.crea
 
 def edited_message(lang: str, ind: IndicatorView) -> Message:
     """Confirmation of a changed indicator."""
-    return created_message(lang, ind, title_key="kpi.edited")
+    return created_message(lang, ind, title_key=N_("kpi.edited"))
 
 
 def _default_period_line(lang: str, ind: IndicatorView, r: ReadingView) -> str:

@@ -12,7 +12,7 @@ from bot.domain.action_grammar import MAX_DOMAIN_CHARS, MAX_LABEL_CHARS, MAX_TEX
 from bot.domain.actions import GUIDE_DOMAINS, ActionStatus, ActionView, Difficulty, Engagement, Priority
 from bot.domain.text import MAX_NOTE_CHARS
 from bot.domain.values import MAX_NUMBER_CHARS
-from bot.i18n import t
+from bot.i18n import N_, t
 from bot.slack import ids
 from bot.slack.blocks.common import Block, Message, clip, context, esc, section
 
@@ -139,7 +139,7 @@ def _modal(lang: str, callback_id: str, title: str, blocks: list[Block], *, subm
         "type": "modal",
         "callback_id": callback_id,
         "title": _plain(title, MODAL_TITLE_MAX),
-        "close": _plain(t(lang, "modal.cancel" if submit_key else "modal.close"), MODAL_TITLE_MAX),
+        "close": _plain((t(lang, "modal.cancel") if submit_key else t(lang, "modal.close")), MODAL_TITLE_MAX),
         "blocks": blocks[:MODAL_BLOCKS_MAX],
     }
     if submit_key:
@@ -177,30 +177,31 @@ def new_action_modal(
     priority_opts = [_option(t(lang, f"action.priority.{p.value}"), p.value) for p in Priority]
     difficulty_opts = [_option(t(lang, f"action.difficulty.{d.value}"), d.value) for d in Difficulty]
     blocks: list[Block] = [
-        _input(lang, NEW_LABEL, "modal.new.label",
+        _input(lang, NEW_LABEL, N_("modal.new.label"),
                _text_input(t(lang, "modal.new.label.placeholder"), max_length=MAX_LABEL_CHARS)),
-        _input(lang, NEW_DESCRIPTION, "modal.new.description",
+        _input(lang, NEW_DESCRIPTION, N_("modal.new.description"),
                _text_input(max_length=MAX_TEXT_CHARS, multiline=True), optional=True),
-        _input(lang, NEW_OWNER, "modal.new.owner",
+        _input(lang, NEW_OWNER, N_("modal.new.owner"),
                {"type": "users_select", "placeholder": _plain(t(lang, "modal.choose_person"), 150)},
                optional=True, hint=t(lang, "modal.new.owner.hint")),
-        _input(lang, NEW_LEVEL, "modal.new.level", _select(lang, level_opts, level_opts[0])),
-        _input(lang, NEW_STATUS, "modal.new.status", _select(lang, status_opts, status_opts[0])),
-        _input(lang, NEW_DOMAIN, "modal.new.domain", _select(lang, domain_options(lang)),
+        _input(lang, NEW_LEVEL, N_("modal.new.level"), _select(lang, level_opts, level_opts[0])),
+        _input(lang, NEW_STATUS, N_("modal.new.status"), _select(lang, status_opts, status_opts[0])),
+        _input(lang, NEW_DOMAIN, N_("modal.new.domain"), _select(lang, domain_options(lang)),
                optional=True, hint=t(lang, "modal.new.domain.hint")),
-        _input(lang, NEW_OTHER_DOMAIN, "modal.new.other_domain",
+        _input(lang, NEW_OTHER_DOMAIN, N_("modal.new.other_domain"),
                _text_input(t(lang, "modal.new.other_domain.placeholder"), max_length=MAX_DOMAIN_CHARS),
                optional=True, hint=t(lang, "modal.new.other_domain.hint")),
-        _input(lang, NEW_PRIORITY, "modal.new.priority", _select(lang, priority_opts), optional=True),
-        _input(lang, NEW_DIFFICULTY, "modal.new.difficulty", _select(lang, difficulty_opts), optional=True),
-        _input(lang, NEW_PROGRESS, "modal.new.progress", _progress_input(), optional=True,
+        _input(lang, NEW_PRIORITY, N_("modal.new.priority"), _select(lang, priority_opts), optional=True),
+        _input(lang, NEW_DIFFICULTY, N_("modal.new.difficulty"), _select(lang, difficulty_opts),
+               optional=True),
+        _input(lang, NEW_PROGRESS, N_("modal.new.progress"), _progress_input(), optional=True,
                hint=t(lang, "modal.progress.hint")),
-        _input(lang, NEW_IDENTIFIED, "modal.new.identified",
+        _input(lang, NEW_IDENTIFIED, N_("modal.new.identified"),
                {"type": "datepicker", "initial_date": today.isoformat()}, optional=True),
-        _input(lang, NEW_DUE, "modal.new.due",
+        _input(lang, NEW_DUE, N_("modal.new.due"),
                {"type": "datepicker", "placeholder": _plain(t(lang, "modal.choose_date"), 150)},
                optional=True),
-        _input(lang, NEW_OBJECTIVE, "modal.new.objective",
+        _input(lang, NEW_OBJECTIVE, N_("modal.new.objective"),
                _text_input(t(lang, "modal.new.objective.placeholder"), max_length=MAX_TEXT_CHARS,
                            multiline=True), optional=True),
     ]  # fmt: skip
@@ -213,9 +214,11 @@ def new_action_modal(
             "options": indicator_options(indicators),
             "placeholder": _plain(t(lang, "modal.choose"), 150),
         }
-        blocks.append(_input(lang, NEW_INDICATORS, "modal.new.indicators", element, optional=True, hint=hint))
+        blocks.append(
+            _input(lang, NEW_INDICATORS, N_("modal.new.indicators"), element, optional=True, hint=hint)
+        )
     return _modal(lang, ids.NEW_ACTION_MODAL, t(lang, "modal.new.title"), blocks,
-                  submit_key="modal.create", metadata=_metadata(channel_id=channel_id))  # fmt: skip
+                  submit_key=N_("modal.create"), metadata=_metadata(channel_id=channel_id))  # fmt: skip
 
 
 def progress_modal(lang: str, action: ActionView, *, channel_id: str | None = None) -> View:
@@ -224,16 +227,16 @@ def progress_modal(lang: str, action: ActionView, *, channel_id: str | None = No
     current = next(o for o in status_opts if o["value"] == action.status.value)
     blocks: list[Block] = [
         section(t(lang, "action.line", number=action.number, label=esc(action.label))),
-        _input(lang, PROGRESS_STATUS, "modal.progress.status", _select(lang, status_opts, current)),
-        _input(lang, PROGRESS_PROGRESS, "modal.progress.progress", _progress_input(action.progress),
+        _input(lang, PROGRESS_STATUS, N_("modal.progress.status"), _select(lang, status_opts, current)),
+        _input(lang, PROGRESS_PROGRESS, N_("modal.progress.progress"), _progress_input(action.progress),
                optional=True, hint=t(lang, "modal.progress.hint")),
-        _input(lang, PROGRESS_NOTE, "modal.progress.note",
+        _input(lang, PROGRESS_NOTE, N_("modal.progress.note"),
                _text_input(t(lang, "modal.progress.note.placeholder"), max_length=MAX_NOTE_CHARS,
                            multiline=True), optional=True),
     ]  # fmt: skip
     return _modal(
         lang, ids.PROGRESS_MODAL, t(lang, "modal.progress.title", number=action.number), blocks,
-        submit_key="modal.save", metadata=_metadata(number=action.number, channel_id=channel_id),
+        submit_key=N_("modal.save"), metadata=_metadata(number=action.number, channel_id=channel_id),
     )  # fmt: skip
 
 
@@ -258,16 +261,17 @@ def record_reading_modal(
         else None
     )
     blocks: list[Block] = [
-        _input(lang, RECORD_INDICATOR, "modal.record.indicator", _select(lang, options, initial), hint=hint),
-        _input(lang, RECORD_VALUE, "modal.record.value",
+        _input(lang, RECORD_INDICATOR, N_("modal.record.indicator"), _select(lang, options, initial),
+               hint=hint),
+        _input(lang, RECORD_VALUE, N_("modal.record.value"),
                _text_input(t(lang, "modal.record.value.placeholder"), max_length=RAW_VALUE_MAX),
                hint=t(lang, "modal.record.value.hint")),
-        _input(lang, RECORD_PERIOD, "modal.record.period", _text_input(max_length=RAW_PERIOD_MAX),
+        _input(lang, RECORD_PERIOD, N_("modal.record.period"), _text_input(max_length=RAW_PERIOD_MAX),
                optional=True, hint=t(lang, "modal.record.period.hint")),
-        _input(lang, RECORD_NOTE, "modal.record.note",
+        _input(lang, RECORD_NOTE, N_("modal.record.note"),
                _text_input(max_length=MAX_NOTE_CHARS, multiline=True), optional=True),
     ]  # fmt: skip
-    return _modal(lang, ids.RECORD_MODAL, title, blocks, submit_key="modal.save")
+    return _modal(lang, ids.RECORD_MODAL, title, blocks, submit_key=N_("modal.save"))
 
 
 def card_modal(lang: str, card: Message, *, number: int) -> View:

@@ -24,7 +24,7 @@ from bot.domain.action_grammar import (
     parse_action,
 )
 from bot.domain.errors import DomainError
-from bot.i18n import day, t
+from bot.i18n import N_, day, t
 from bot.slack.blocks import actions as blocks
 from bot.slack.blocks.common import Message, error_message
 from bot.slack.blocks.modals import new_action_modal
@@ -45,7 +45,7 @@ def register(app: App, deps: SlackDeps) -> None:
                 return blocks.help_message(lang)
             case NewAction():
                 view = services.actions.create(team_id=team_id, user_id=user_id, fields=cmd.fields)
-                return blocks.action_message(lang, view, today=today, title_key="action.created")
+                return blocks.action_message(lang, view, today=today, title_key=N_("action.created"))
             case UpdateStatus():
                 view = services.actions.update_status(
                     team_id=team_id,
@@ -55,7 +55,7 @@ def register(app: App, deps: SlackDeps) -> None:
                     progress=cmd.progress,
                     note=cmd.note,
                 )
-                return blocks.action_message(lang, view, today=today, title_key="action.updated")
+                return blocks.action_message(lang, view, today=today, title_key=N_("action.updated"))
             case UpdateAction():
                 view = services.actions.update_fields(
                     team_id=team_id,
@@ -65,7 +65,7 @@ def register(app: App, deps: SlackDeps) -> None:
                     note=cmd.note,
                     is_admin=deps.admins.checker(user_id),
                 )
-                return blocks.action_message(lang, view, today=today, title_key="action.updated")
+                return blocks.action_message(lang, view, today=today, title_key=N_("action.updated"))
             case ShowAction():
                 return blocks.card_message(
                     lang, services.actions.card(team_id=team_id, number=cmd.number), today=today
@@ -77,7 +77,7 @@ def register(app: App, deps: SlackDeps) -> None:
                 view = services.actions.archive(
                     team_id=team_id, user_id=user_id, number=cmd.number, is_admin=deps.admins.checker(user_id)
                 )
-                return blocks.notice(lang, "action.archived", number=view.number, label=view.label)
+                return blocks.notice(lang, N_("action.archived"), number=view.number, label=view.label)
             case ShowPlan():
                 return blocks.plan_message(lang, services.actions.summary(team_id=team_id))
             case PlanMilestone():
@@ -110,7 +110,7 @@ def register(app: App, deps: SlackDeps) -> None:
                 return
             answer = reply(team_id, user_id, lang, cmd)
         except DomainError as err:
-            answer = error_message(lang, err, help_key="error.see_action_help")
+            answer = error_message(lang, err, help_key=N_("error.see_action_help"))
         else:
             if isinstance(cmd, NewAction | UpdateStatus | UpdateAction | DeleteAction):
                 deps.home.request(team_id=team_id, user_id=user_id)

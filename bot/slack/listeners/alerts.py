@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.domain.errors import DomainError
-from bot.i18n import day
+from bot.i18n import N_, day
 from bot.slack.blocks.common import error_message, esc, notice_message
 from bot.slack.deps import SlackDeps
 
@@ -31,7 +31,7 @@ def register(app: App, deps: SlackDeps) -> None:
         team_id, user_id, key, lang = clicked(body)
         try:
             code = services.alerts.acknowledge(team_id=team_id, user_id=user_id, key=key)
-            reply = notice_message(lang, "alert.acknowledged", code=esc(code))
+            reply = notice_message(lang, N_("alert.acknowledged"), code=esc(code))
         except DomainError as err:
             reply = error_message(lang, err)
         respond(response_type="ephemeral", replace_original=False, **reply)
@@ -43,10 +43,10 @@ def register(app: App, deps: SlackDeps) -> None:
         try:
             code, until_at = services.alerts.snooze(team_id=team_id, user_id=user_id, key=key, until=until)
             if until_at is None:
-                reply = notice_message(lang, "alert.snoozed_next", code=esc(code))
+                reply = notice_message(lang, N_("alert.snoozed_next"), code=esc(code))
             else:
                 reply = notice_message(
-                    lang, "alert.snoozed", code=esc(code), until=day(lang, until_at.date())
+                    lang, N_("alert.snoozed"), code=esc(code), until=day(lang, until_at.date())
                 )
         except DomainError as err:
             reply = error_message(lang, err)

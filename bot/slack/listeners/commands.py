@@ -21,6 +21,7 @@ from bot.domain.grammar import (
     Undo,
     parse_kpi,
 )
+from bot.i18n import N_
 from bot.slack.blocks import kpi as kpi_blocks
 from bot.slack.blocks.common import Message, error_message, esc, notice_message
 from bot.slack.deps import SlackDeps
@@ -60,7 +61,7 @@ def register(app: App, deps: SlackDeps) -> None:
                 view = services.indicators.archive(
                     team_id=team_id, user_id=user_id, code=cmd.code, is_admin=deps.admins.checker(user_id)
                 )
-                return notice_message(lang, "kpi.archived", code=esc(view.code))
+                return notice_message(lang, N_("kpi.archived"), code=esc(view.code))
             case ShowIndicator():
                 # Fail fast on an unknown code; the chart itself is drawn after the ack.
                 services.indicators.history(team_id=team_id, code=cmd.code, limit=1)
@@ -103,11 +104,11 @@ def register(app: App, deps: SlackDeps) -> None:
             code = str(err.response.get("error", "")) if err.response is not None else ""
             log.warning("chart upload failed: %s", code or err)
             if code in _CHANNEL_ERRORS:
-                respond(response_type="ephemeral", **notice_message(lang, "kpi.show.not_in_channel"))
+                respond(response_type="ephemeral", **notice_message(lang, N_("kpi.show.not_in_channel")))
             else:
                 respond(
                     response_type="ephemeral",
-                    **notice_message(lang, "kpi.show.upload_failed", error=code or "?"),
+                    **notice_message(lang, N_("kpi.show.upload_failed"), error=code or "?"),
                 )
 
     # One listener: only `/kpi show` has work left after the ack, and it hands it to deps.later

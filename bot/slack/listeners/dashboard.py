@@ -18,6 +18,7 @@ from bot.domain.dashboard_grammar import (
     parse_dashboard,
 )
 from bot.domain.errors import DomainError
+from bot.i18n import N_
 from bot.slack.blocks import dashboard as blocks
 from bot.slack.blocks.common import Message, error_message, notice_message
 from bot.slack.delivery import AMBIGUOUS, sender_client
@@ -54,17 +55,17 @@ def register(app: App, deps: SlackDeps) -> None:
                     scope=cmd.scope,
                     skip_empty=cmd.skip_empty,
                 )
-                return blocks.subscription_message(lang, "dashboard.subscribed", view)
+                return blocks.subscription_message(lang, N_("dashboard.subscribed"), view)
             case Unsubscribe():
                 gone = services.digests.unsubscribe(team_id=team_id, channel_id=channel_id)
                 if gone is None:
-                    return notice_message(lang, "dashboard.not_subscribed")
-                return blocks.subscription_message(lang, "dashboard.unsubscribed", gone)
+                    return notice_message(lang, N_("dashboard.not_subscribed"))
+                return blocks.subscription_message(lang, N_("dashboard.unsubscribed"), gone)
             case ShowSubscription():
                 current = services.digests.subscription(team_id=team_id, channel_id=channel_id)
                 if current is None:
-                    return notice_message(lang, "dashboard.not_subscribed")
-                return blocks.subscription_message(lang, "dashboard.status", current)
+                    return notice_message(lang, N_("dashboard.not_subscribed"))
+                return blocks.subscription_message(lang, N_("dashboard.status"), current)
         raise AssertionError(f"unhandled command {cmd!r}")
 
     def on_dashboard(ack: Ack, command: dict[str, Any]) -> None:
@@ -72,7 +73,7 @@ def register(app: App, deps: SlackDeps) -> None:
         try:
             answer = reply(command, lang, parse_dashboard(command.get("text") or ""))
         except DomainError as err:
-            answer = error_message(lang, err, help_key="dashboard.see_help")
+            answer = error_message(lang, err, help_key=N_("dashboard.see_help"))
         ack(response_type="ephemeral", **answer)
 
     def wants_snapshot(body: dict[str, Any]) -> bool:
@@ -103,13 +104,13 @@ def register(app: App, deps: SlackDeps) -> None:
         except SlackApiError as err:
             code = str(err.response.get("error", "")) if err.response is not None else ""
             log.warning("dashboard upload failed: %s", code or err)
-            key = "dashboard.not_in_channel" if code in PERMANENT else "dashboard.upload_failed"
+            key = N_("dashboard.not_in_channel") if code in PERMANENT else N_("dashboard.upload_failed")
             respond(response_type="ephemeral", **notice_message(lang, key, error=code or "?"))
         except (*AMBIGUOUS, UploadFailed) as err:
             log.warning("dashboard upload failed: %r", err)
             respond(
                 response_type="ephemeral",
-                **notice_message(lang, "dashboard.upload_failed", error=repr(err)[:80]),
+                **notice_message(lang, N_("dashboard.upload_failed"), error=repr(err)[:80]),
             )
 
     # Only the snapshot has work left after the ack; subscriptions are answered in the ack itself.

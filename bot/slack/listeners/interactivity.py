@@ -21,6 +21,7 @@ from bot.domain.action_grammar import parse_number
 from bot.domain.actions import ActionStatus, ActionView
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.indicators import RecordResult
+from bot.i18n import N_
 from bot.slack import ids
 from bot.slack.blocks import actions as action_blocks
 from bot.slack.blocks import kpi as kpi_blocks
@@ -103,7 +104,10 @@ def open_view(
         # Most often the trigger expired (3 s): say so rather than leave the click unanswered.
         log.warning("modal %s did not open: %s", view.get("callback_id"), _slack_error(err) or err)
         answer(
-            body, respond, client, notice_message(lang, "modal.open_failed", error=_slack_error(err) or "?")
+            body,
+            respond,
+            client,
+            notice_message(lang, N_("modal.open_failed"), error=_slack_error(err) or "?"),
         )
 
 
@@ -196,7 +200,9 @@ def register(app: App, deps: SlackDeps) -> None:
         if not isinstance(action, ActionView):
             return  # the modal showed errors: nothing to confirm
         team_id, user_id = who(body)
-        title_key = "action.created" if view.get("callback_id") == ids.NEW_ACTION_MODAL else "action.updated"
+        title_key = (
+            N_("action.created") if view.get("callback_id") == ids.NEW_ACTION_MODAL else N_("action.updated")
+        )
         reply = action_blocks.action_message(
             lang_of(team_id), action, today=services.workspaces.today(team_id=team_id), title_key=title_key
         )
@@ -229,7 +235,7 @@ def register(app: App, deps: SlackDeps) -> None:
     def action_error(
         body: dict[str, Any], respond: Respond, client: WebClient, lang: str, err: DomainError
     ) -> None:
-        answer(body, respond, client, error_message(lang, err, help_key="error.see_action_help"))
+        answer(body, respond, client, error_message(lang, err, help_key=N_("error.see_action_help")))
 
     @_logged
     def mark_done(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -244,7 +250,7 @@ def register(app: App, deps: SlackDeps) -> None:
             return
         deps.home.request(team_id=team_id, user_id=user_id)  # their Home tab shows it
         today = services.workspaces.today(team_id=team_id)
-        reply = action_blocks.action_message(lang, action, today=today, title_key="action.updated")
+        reply = action_blocks.action_message(lang, action, today=today, title_key=N_("action.updated"))
         answer(body, respond, client, reply)
 
     @_logged
