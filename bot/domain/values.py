@@ -322,6 +322,7 @@ def same_unit(typed: str, unit: str) -> bool:
     another name of it (`euros` for `€`)."""
     if not unit:
         return False
+    typed, unit = (_PLURAL_MARK.sub(r"\g<stem>", name.strip()) for name in (typed, unit))  # réunion(s)
     if _singular(_fold(typed)) == _singular(_fold(unit)):
         return True
     known = known_unit(typed)
@@ -331,6 +332,20 @@ def same_unit(typed: str, unit: str) -> bool:
 def _is_symbol(word: str) -> bool:
     # "$", "£", "°F": a word that starts with a currency or other sign is a unit, never the start of a note.
     return bool(word) and unicodedata.category(word[0]).startswith("S")
+
+
+_PLURAL_MARK = re.compile(r"^(?P<stem>.*\w)\((?P<mark>s|x|es)\)$")
+
+
+def agreeing_unit(unit: str, amount: float, lang: str) -> str:
+    """A unit written with its plural mark, `réunion(s)`, agrees with the amount it follows: French
+    makes plural from 2 on (0,5 réunion, 1 réunion, 3 réunions), English all but 1 (1 meeting,
+    0.5 meetings). Any other unit is shown as typed, for an abbreviation (kWh, t, €) never agrees."""
+    match = _PLURAL_MARK.match(unit.strip())
+    if match is None:
+        return unit
+    plural = abs(amount) >= 2 if lang == "fr" else abs(amount) != 1
+    return match["stem"] + (match["mark"] if plural else "")
 
 
 def known_unit(name: str) -> tuple[str, Decimal] | None:

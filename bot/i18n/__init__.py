@@ -15,9 +15,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.numbers import parse_pattern
 
-from bot.domain.keys import N_ as N_  # re-exported for the Slack layer
+from bot.domain.keys import N_ as N_
+from bot.domain.keys import NN_ as NN_  # re-exported for the Slack layer
 from bot.domain.periods import Granularity, Period
-from bot.domain.values import Kind
+from bot.domain.values import Kind, agreeing_unit
 
 # The catalogues are gettext files, bot/i18n/locales/<lang>/LC_MESSAGES/pilote.po, read once at
 # start (no compiled .mo to build or to forget). Their msgids are stable keys ("kpi.recorded"), the
@@ -134,7 +135,9 @@ def value(
         if numerator is not None and denominator is not None:
             return f"{share}{sep}% ({number(lang, numerator)}/{number(lang, denominator)})"
         return f"{share}{sep}%"
-    return f"{number(lang, amount)}{NNBSP if lang == 'fr' else ' '}{unit}" if unit else number(lang, amount)
+    if not unit:
+        return number(lang, amount)
+    return f"{number(lang, amount)}{NNBSP if lang == 'fr' else ' '}{agreeing_unit(unit, amount, lang)}"
 
 
 def period(lang: str, p: Period) -> str:

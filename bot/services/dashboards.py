@@ -262,7 +262,7 @@ def _plan_chart_data(lang: str, snapshot: DashboardSnapshot):  # type: ignore[no
         levels=tuple(i18n.t(lang, f"action.engagement.{lv.value}") for lv in levels),  # type: ignore[arg-type]
         statuses=tuple(i18n.t(lang, f"action.status.{st.value}") for st in statuses),  # type: ignore[arg-type]
         progress=i18n.t(lang, "plan.chart_progress", pct=i18n.number(lang, round(snapshot.progress))),
-        late=i18n.t(lang, "plan.chart_late", count=len(snapshot.late_actions)),
+        late=i18n.tn(lang, "plan.chart_late", len(snapshot.late_actions)),
         empty=i18n.t(lang, "plan.chart_empty"),
     )
     return data, labels

@@ -27,7 +27,7 @@ from bot.domain.readings import ReadingInput, read_form, read_reading
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
 from bot.domain.trend import Forecast, Trend, direction_of, fit_trend, forecast
-from bot.domain.values import Cadence, Kind, same_unit
+from bot.domain.values import Cadence, Kind, agreeing_unit, same_unit
 from bot.services.alerting import evaluate_reading
 from bot.services.common import Clock, Defaults, admin_unless_owner, indicator_view, local_today, reading_view
 from storage import repositories as repo
@@ -304,7 +304,7 @@ class IndicatorService:
             charts.Thresholds(th.target, th.warn_below, th.alert_below, th.warn_above, th.alert_above),
             charts.HistoryLabels(
                 title=f"{ind.code} — {ind.name}",
-                unit=ind.unit,
+                unit=agreeing_unit(ind.unit, 2, language),  # the axis and the labels: plural
                 target=i18n.t(language, "chart.target"),
                 warning=i18n.t(language, "chart.warning"),
                 alert=i18n.t(language, "chart.alert"),

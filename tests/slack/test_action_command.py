@@ -89,9 +89,9 @@ def test_governance(bed: SlackBed) -> None:
     validated = action(bed, "plan validé @2026-10-01")
     assert "Plan validé le 1 oct. 2026" in validated
     meeting = action(bed, "copil <@U0ALICE|alice> <@U0BOB|bob> Budget 2027 voté")
-    assert "2 participant(s)" in meeting and "Comités de pilotage sur 12 mois : *1*" in meeting
+    assert "(2 participants)" in meeting and "Comités de pilotage sur 12 mois : *1*" in meeting
     plan = action(bed, "plan")
-    assert "1 actions" in plan and "pas encore communiqué" in plan
+    assert "1 action : " in plan and "pas encore communiqué" in plan
 
 
 @pytest.mark.parametrize(

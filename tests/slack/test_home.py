@@ -139,11 +139,11 @@ def test_opening_the_home_tab_publishes_the_users_indicators_and_actions(
     assert "83,33\u202f% (50/60) (octobre 2026)" in text and "prochaine saisie le 30 nov. 2026" in text
     # The late action first; the done one counted, not shown.
     assert text.index("Audit du parc") < text.index("Remplacer les écrans") and "Déjà faite" not in text
-    assert "en retard" in text and "1 finie(s), 0 abandonnée(s)" in text
+    assert "en retard" in text and "1 finie, 0 abandonnée" in text
     assert "Celle de Bob" not in text
     # The plan at a glance and the workspace's count.
-    assert "4 actions : 3 à faire" in text and "25 %" in text and "Plan pas encore validé" in text
-    assert "3 indicateur(s) dans l'espace de travail" in text
+    assert "4 actions : 3 à faire" in text and "25\u202f%" in text and "Plan pas encore validé" in text
+    assert "3 indicateurs dans l'espace de travail" in text
     # User text is escaped: no channel ping, no raw ampersand.
     assert "<!channel>" not in text and "&amp; co" in text
     assert find_button(view, row_action_id(ids.HOME_RECORD_READING, "frc"))[1]["value"] == "frc"

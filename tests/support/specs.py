@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -161,6 +162,23 @@ def _raise_if_problems(what: str, problems: Sequence[str]) -> None:
     raise AssertionError(f"{what} is invalid:\n  " + "\n  ".join(shown))
 
 
+# "1 action(s)": a count that did not go through a plural form (tn() and the catalogue's plural
+# forms). Text between backticks is what the user types, and is left alone.
+_PLURAL_MARK = re.compile(r"\w\((?:s|e|es|x)\)")
+_CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+def wording_problems(value: Any, path: str = "$") -> list[str]:
+    """Return the texts of blocks or a view that write a count with "(s)" instead of agreeing."""
+    if isinstance(value, Mapping):
+        return [p for key, item in value.items() for p in wording_problems(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in wording_problems(item, f"{path}[{i}]")]
+    if isinstance(value, str) and path.endswith(".text") and _PLURAL_MARK.search(_CODE_SPAN.sub("", value)):
+        return [f"{path}: a plural written with (s) instead of agreeing with its count: {value[:120]!r}"]
+    return []
+
+
 def blocks_problems(blocks: Any, *, surface: Surface = "message") -> list[str]:
     """Return the readable problems of a block list for a surface (empty when valid)."""
     if surface not in SURFACE_BLOCK_LIMITS:
@@ -171,7 +189,7 @@ def blocks_problems(blocks: Any, *, surface: Surface = "message") -> list[str]:
     limit = SURFACE_BLOCK_LIMITS[surface]
     if len(blocks) > limit:
         problems.insert(0, f"$: {len(blocks)} blocks exceed Slack's limit of {limit} per {surface}")
-    return problems
+    return problems + wording_problems(blocks)
 
 
 def validate_blocks(blocks: Any, *, surface: Surface = "message") -> None:
@@ -189,7 +207,7 @@ def view_problems(view: Any) -> list[str]:
     if kind not in ("modal", "home"):
         return [f"$.type: view type must be 'modal' or 'home', got {kind!r}"]
     validator = _blockkit_validator(str(require_specs_dir()), f"/$defs/{kind}_view")
-    return schema_problems(validator, dict(view))
+    return schema_problems(validator, dict(view)) + wording_problems(view)
 
 
 def validate_view(view: Any) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bot.domain.actions import ActionCard, ActionStatus, ActionView, PlanSummary
-from bot.i18n import CATALOGUES, N_, day, t
+from bot.i18n import CATALOGUES, N_, day, number, t, tn
 from bot.slack import ids
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
@@ -152,7 +152,7 @@ def card_message(lang: str, card: ActionCard, *, today: dt.date) -> Message:
             line += "\n" + t(lang, "action.journal.note", note=esc(entry.note))
         blocks.append(context(line))
     if len(card.journal) > JOURNAL_ENTRIES:
-        blocks.append(context(t(lang, "action.journal.more", count=len(card.journal) - JOURNAL_ENTRIES)))
+        blocks.append(context(tn(lang, "action.journal.more", len(card.journal) - JOURNAL_ENTRIES)))
     return message(title, blocks)
 
 
@@ -166,15 +166,18 @@ def list_message(lang: str, actions: list[ActionView], *, today: dt.date) -> Mes
     shown = actions if len(actions) <= room + 1 else actions[:room]
     blocks = [header(title)] + [section(action_line(lang, a, today)) for a in shown]
     if len(shown) < len(actions):
-        blocks.append(context(t(lang, "action.list.more", count=len(actions) - len(shown))))
+        blocks.append(context(tn(lang, "action.list.more", len(actions) - len(shown))))
     return message(title, blocks)
 
 
 def plan_lines(lang: str, s: PlanSummary) -> list[str]:
     """The plan at a glance, as lines of text (also used by the Home tab and digests)."""
     pct = f"{s.percent_done:.1f}".replace(".", ",") if lang == "fr" else f"{s.percent_done:.1f}"
-    counts = t(lang, "plan.counts", total=s.total, percent=pct.removesuffix(",0").removesuffix(".0"),
-               late=s.late, **s.by_status)  # fmt: skip
+    by = {status: number(lang, n) for status, n in s.by_status.items()}
+    counts = t(lang, "plan.counts", actions=tn(lang, "count.actions", s.total),
+               percent=pct.removesuffix(",0").removesuffix(".0"), late=number(lang, s.late),
+               **{**by, "done": tn(lang, "count.actions.done", s.by_status["done"]),
+                  "abandoned": tn(lang, "count.actions.abandoned", s.by_status["abandoned"])})  # fmt: skip
     levels = t(lang, "plan.levels", **s.by_engagement)
     validated = (
         t(lang, "plan.validated", date=day(lang, s.validated_on))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.dashboard import DashboardIndicator, DashboardSnapshot
 from bot.domain.schedule import Schedule
 from bot.domain.thresholds import Status
-from bot.i18n import N_, day, t, value
+from bot.i18n import N_, day, number, t, tn, value
 from bot.services.dashboards import ChartImage, scope_label
 from bot.services.digests import SubscriptionView
 from bot.slack.blocks.common import (
@@ -160,11 +160,11 @@ def summary_blocks(
     count_line = t(
         lang,
         "dashboard.counts",
-        total=len(snap.indicators),
-        alert=counts[Status.ALERT],
-        warning=counts[Status.WARNING],
-        ok=counts[Status.OK],
-        none=counts[Status.NONE],
+        indicators=tn(lang, "count.indicators", len(snap.indicators)),
+        alert=number(lang, counts[Status.ALERT]),
+        warning=number(lang, counts[Status.WARNING]),
+        ok=tn(lang, "count.indicators.ok", counts[Status.OK]),
+        none=number(lang, counts[Status.NONE]),
     )
     blocks: list[Block] = [header(title)]
     if note:
@@ -233,14 +233,12 @@ def summary_blocks(
     return blocks[:MESSAGE_BLOCKS_MAX]
 
 
-def _plan_counts(snap: DashboardSnapshot) -> dict[str, int]:
+def _plan_counts(lang: str, snap: DashboardSnapshot) -> dict[str, str]:
     """The plan's figures, as the plan line and the plan chart's alt text say them."""
     by = {s: sum(a.status.value == s for a in snap.actions) for s in ("todo", "doing", "done")}
-    return {
-        "total": len(snap.actions),
-        "progress": round(snap.progress),
-        "late": len(snap.late_actions),
-        **by,
+    figures = {"progress": round(snap.progress), "late": len(snap.late_actions), **by}
+    return {"actions": tn(lang, "count.actions", len(snap.actions))} | {
+        name: number(lang, n) for name, n in figures.items()
     }
 
 
@@ -248,19 +246,19 @@ def plan_line(lang: str, snap: DashboardSnapshot) -> str:
     """The plan in one line."""
     if not snap.actions:
         return t(lang, "dashboard.plan_empty")
-    return t(lang, "dashboard.plan", **_plan_counts(snap))
+    return t(lang, "dashboard.plan", **_plan_counts(lang, snap))
 
 
 def alt_text(lang: str, snap: DashboardSnapshot, image: ChartImage) -> str:
     """The image's alt text: what it shows, in words and numbers (within Slack's 1,000 characters)."""
     if image.kind == "plan":
-        text = t(lang, "dashboard.alt.plan", **_plan_counts(snap))
+        text = t(lang, "dashboard.alt.plan", **_plan_counts(lang, snap))
     else:
         lines = "; ".join(
             f"{i.indicator.code} {_value(lang, i)} ({t(lang, f'status.{i.status.value}')})"
             for i in snap.indicators[: image.shown]
         )
-        text = t(lang, "dashboard.alt.dashboard", count=image.shown, lines=lines)
+        text = tn(lang, "dashboard.alt.dashboard", image.shown, lines=lines)
     return clip(text, ALT_TEXT_MAX)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain.actions import ActionView
 from bot.domain.home import HomeData, HomeIndicator
 from bot.domain.values import Kind
-from bot.i18n import N_, day, period, t, value
+from bot.i18n import NN_, day, period, t, tn, value
 from bot.slack import ids
 from bot.slack.blocks.actions import STATUS_ICONS as ACTION_ICONS
 from bot.slack.blocks.actions import due_text, plan_lines
@@ -129,8 +129,8 @@ def _listing(lang: str, name: str, rows: list[Block], *, expanded: bool, rest_ke
         return rows
     shown, hidden = rows[:limit], len(rows) - limit
     if expanded:
-        return [*shown, context(t(lang, rest_key, count=hidden))]
-    more = _button(t(lang, "home.button.more", count=hidden), row_action_id(ids.HOME_SHOW_MORE, name), name)
+        return [*shown, context(tn(lang, rest_key, hidden))]
+    more = _button(tn(lang, "home.button.more", hidden), row_action_id(ids.HOME_SHOW_MORE, name), name)
     return [*shown, {"type": "actions", "block_id": f"pilote.home.more.{name}", "elements": [more]}]
 
 
@@ -146,7 +146,7 @@ def _indicators(lang: str, data: HomeData, today: dt.date, expanded: bool) -> li
     if not data.indicators:
         return [*blocks, section(t(lang, "home.indicators.empty"))]
     rows = [_indicator_row(lang, item, today) for item in data.indicators]
-    return blocks + _listing(lang, INDICATORS, rows, expanded=expanded, rest_key=N_("home.indicators.rest"))
+    return blocks + _listing(lang, INDICATORS, rows, expanded=expanded, rest_key=NN_("home.indicators.rest"))
 
 
 def _actions(lang: str, data: HomeData, today: dt.date, expanded: bool) -> list[Block]:
@@ -155,10 +155,17 @@ def _actions(lang: str, data: HomeData, today: dt.date, expanded: bool) -> list[
         blocks.append(section(t(lang, "home.actions.empty")))
     else:
         rows = [_action_row(lang, a, today) for a in data.actions]
-        blocks += _listing(lang, ACTIONS, rows, expanded=expanded, rest_key=N_("home.actions.rest"))
+        blocks += _listing(lang, ACTIONS, rows, expanded=expanded, rest_key=NN_("home.actions.rest"))
     if data.done_actions or data.abandoned_actions:
         blocks.append(
-            context(t(lang, "home.actions.closed", done=data.done_actions, abandoned=data.abandoned_actions))
+            context(
+                t(
+                    lang,
+                    "home.actions.closed",
+                    done=tn(lang, "count.actions.done", data.done_actions),
+                    abandoned=tn(lang, "count.actions.abandoned", data.abandoned_actions),
+                )
+            )
         )
     return blocks
 
@@ -193,7 +200,7 @@ def home_view(
         _plan(lang, data),
         _indicators(lang, data, today, INDICATORS in expanded),
         _actions(lang, data, today, ACTIONS in expanded),
-        [context(t(lang, "home.footer", count=data.workspace_indicators))],
+        [context(tn(lang, "home.footer", data.workspace_indicators))],
     )
     return {
         "type": "home",

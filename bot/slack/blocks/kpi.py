@@ -16,7 +16,7 @@ from bot.domain.indicators import (
 from bot.domain.periods import Period, default_period
 from bot.domain.readings import input_form
 from bot.domain.thresholds import Status
-from bot.i18n import N_, day, period, t, value
+from bot.i18n import N_, day, period, t, tn, value
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
     Message,
@@ -179,7 +179,7 @@ def list_message(lang: str, summaries: list[IndicatorSummary]) -> Message:
     shown = summaries if len(summaries) <= room + 1 else summaries[:room]
     blocks = [header(title)] + [section(summary_line(lang, s)) for s in shown]
     if len(shown) < len(summaries):
-        blocks.append(context(t(lang, "kpi.list.more", count=len(summaries) - len(shown))))
+        blocks.append(context(tn(lang, "kpi.list.more", len(summaries) - len(shown))))
     return message(title, blocks)
 
 
@@ -218,12 +218,12 @@ def chart_alt_text(lang: str, history: IndicatorHistory, outlook: str = "") -> s
     """Alt text of the chart image: what it shows, and where the trend leads."""
     ind = history.indicator
     latest = history.readings[0] if history.readings else None
-    text = t(
+    text = tn(
         lang,
         "kpi.show.alt",
+        len(history.readings),
         code=ind.code,
         name=ind.name,
-        count=len(history.readings),
         value=reading_value(lang, ind, latest) if latest else "—",
         period=period(lang, latest.period) if latest else "—",
     )

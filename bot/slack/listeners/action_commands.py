@@ -24,7 +24,7 @@ from bot.domain.action_grammar import (
     parse_action,
 )
 from bot.domain.errors import DomainError
-from bot.i18n import N_, day, t
+from bot.i18n import N_, day, t, tn
 from bot.slack.blocks import actions as blocks
 from bot.slack.blocks.common import Message, error_message
 from bot.slack.blocks.modals import new_action_modal
@@ -94,7 +94,7 @@ def register(app: App, deps: SlackDeps) -> None:
                     attendees=cmd.attendees,
                     decisions=cmd.decisions,
                 )
-                lead = t(lang, "plan.meeting.recorded", date=day(lang, held_on), count=len(cmd.attendees))
+                lead = tn(lang, "plan.meeting.recorded", len(cmd.attendees), date=day(lang, held_on))
                 return blocks.plan_message(lang, summary, lead=lead)
             case OpenNewActionModal():
                 raise AssertionError("the form is opened by open_form, after the ack")
