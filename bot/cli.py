@@ -123,7 +123,14 @@ def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     """Apply the Alembic migrations."""
     db = Database(settings.database_url)
     before, after = migrate.upgrade(db.engine)
-    print(f"database {db.url.render_as_string(hide_password=True)}: {before or 'empty'} -> {after}")
+    from bot import i18n
+
+    lang, where = settings.pilote_language, db.url.render_as_string(hide_password=True)
+    print(
+        i18n.t(
+            lang, "cli.db.upgraded", where=where, before=before or i18n.t(lang, "cli.db.empty"), after=after
+        )
+    )
     return 0
 
 
@@ -132,6 +139,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot import i18n
     from bot.services import demo
     from bot.slack.blocks import dashboard as dashboard_blocks
+    from bot.slack.blocks import terminal
     from bot.slack.blocks.kpi import reading_value
 
     db = open_database(settings, may_create=True)
@@ -141,9 +149,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     seeded = demo.seed(services.indicators, services.actions, today=today)
     where = db.url.render_as_string(hide_password=True)
     print(
-        ("Plan de démonstration créé dans " if lang == "fr" else "Demo plan created in ") + where
+        i18n.t(lang, "cli.demo.created", where=where)
         if seeded
-        else ("Plan de démonstration déjà présent dans " if lang == "fr" else "Demo plan already in ") + where
+        else i18n.t(lang, "cli.demo.present", where=where)
     )
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -156,18 +164,18 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         path = out_dir / f"pilote-demo-{ind.code}.png"
         path.write_bytes(png)
         if outlook:
-            print(f"    {outlook}")
-        print(("    graphique : " if lang == "fr" else "    chart: ") + str(path.resolve()))
+            print(f"    {terminal.mrkdwn_as_text(outlook, demo.DEMO_NAMES)}")
+        print("    " + i18n.t(lang, "cli.demo.chart", path=path.resolve()))
     # The weekly digest as the steering channel would get it: its charts, and its summary as text.
     snapshot = services.dashboards.snapshot(team_id=demo.DEMO_TEAM)
     images = services.dashboards.render(snapshot, language=lang)
     for image in images:
         path = out_dir / f"pilote-demo-{image.kind}.png"
         path.write_bytes(image.png)
-        print(("  graphique : " if lang == "fr" else "  chart: ") + str(path.resolve()))
+        print("  " + i18n.t(lang, "cli.demo.chart", path=path.resolve()))
     title = dashboard_blocks.dashboard_title(lang, snapshot)
     summary = dashboard_blocks.summary_blocks(lang, snapshot, title=title, images=images)
-    print("\n" + dashboard_blocks.blocks_as_text(summary))
+    print("\n" + terminal.blocks_as_text(summary, demo.DEMO_NAMES))
     db.dispose()
     return 0
 

@@ -11,6 +11,7 @@ from bot.services.indicators import IndicatorService
 
 DEMO_TEAM = "T0DEMO"
 DEMO_USER = "U0DEMO"
+DEMO_NAMES = {DEMO_USER: "Camille Demo"}  # who the demo's user is, for a terminal with no Slack
 
 # The plan of a fictional public body: the guide's governance indicators and one ITIL service KPI.
 DEFINITIONS = (

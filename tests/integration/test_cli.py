@@ -87,6 +87,9 @@ def test_db_upgrade_then_demo(
         "pilote-demo-plan.png",
     ]
     assert "À ce rythme, la cible (5\u202f%) est atteinte en" in out and "Actions en retard" in out
+    # A terminal gets terminal text: no Slack markup, people by their names.
+    assert "<@" not in out and "*" not in out and ":white_check_mark:" not in out
+    assert "Camille Demo" in out and "4 actions" in out
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
     assert cli.main(["demo", "--out", str(tmp_path / "out")]) == 0
     assert "déjà présent" in capsys.readouterr().out

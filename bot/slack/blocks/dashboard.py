@@ -298,14 +298,3 @@ def nothing_new_message(lang: str, snap: DashboardSnapshot, schedule: Schedule) 
         since=_local(lang, snap.since, snap.timezone),
     )
     return message(text, [section(text)])
-
-
-def blocks_as_text(blocks: Sequence[Block]) -> str:
-    """The text of header, section and context blocks, one per paragraph (for a terminal)."""
-    out = []
-    for block in blocks:
-        if block["type"] in ("header", "section"):
-            out.append(block["text"]["text"])
-        elif block["type"] == "context":
-            out.extend(e.get("text", "") for e in block["elements"])
-    return "\n\n".join(out)
