@@ -28,3 +28,14 @@ def test_language_of_slack_locales() -> None:
     assert i18n.language_of("en-US") == "en"
     assert i18n.language_of("fr-FR") == "fr"
     assert i18n.language_of("de-DE") == "fr"
+
+
+def test_the_first_of_the_month_is_le_1er() -> None:
+    from bot.domain.schedule import parse_schedule
+    from bot.slack.blocks.dashboard import describe_schedule
+
+    assert describe_schedule("fr", parse_schedule("monthly 1 09:30".split())) == "mensuel (le 1er à 09:30)"
+    assert describe_schedule("fr", parse_schedule("monthly 2 09:30".split())) == "mensuel (le 2 à 09:30)"
+    assert (
+        describe_schedule("en", parse_schedule("monthly 1 09:30".split())) == "monthly (on the 1st at 09:30)"
+    )

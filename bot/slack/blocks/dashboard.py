@@ -41,6 +41,8 @@ def describe_schedule(lang: str, schedule: Schedule) -> str:
             return t(lang, "schedule.weekly", weekday=t(lang, f"weekday.{schedule.weekday}"), time=time)
         case "daily":
             return t(lang, "schedule.daily", time=time)
+        case "monthly" if schedule.day == 1:  # le 1er, the 1st
+            return t(lang, "schedule.monthly.first", time=time)
         case "monthly":
             return t(lang, "schedule.monthly", day=schedule.day, time=time)
     return t(lang, "schedule.cron", cron=schedule.cron.text)
