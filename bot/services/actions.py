@@ -275,7 +275,11 @@ class ActionService:
                 ActionUpdateView(user_id=u.user_id, at=u.at, changes=json.loads(u.changes), note=u.note)
                 for u in arepo.journal(session, action_id=row.id)
             )
-            return ActionCard(action_view(row, self._codes(session, team_id, row.id)), entries)
+            return ActionCard(
+                action_view(row, self._codes(session, team_id, row.id)),
+                entries,
+                timezone=self._timezone(session, team_id),
+            )
 
     def list(self, *, team_id: str, user_id: str, filter: str = "") -> tuple[list[ActionView], dt.date]:
         """Actions matching a filter (mine, late, a status, a domain), late first; and today's date."""
@@ -374,9 +378,7 @@ def plan_summary(session: Session, *, team_id: str, today: dt.date) -> PlanSumma
 
 def _check_dates(identified_on: dt.date, due_on: dt.date | None) -> None:
     if due_on is not None and due_on < identified_on:
-        raise InvalidInput(
-            "error.due_before_identified", due=due_on.isoformat(), identified=identified_on.isoformat()
-        )
+        raise InvalidInput("error.due_before_identified", due=due_on, identified=identified_on)
 
 
 def _matches(view: ActionView, filter: str, user_id: str, today: dt.date) -> bool:

@@ -100,7 +100,7 @@ def test_dashboard_in_a_channel_the_bot_is_not_in(steering: Services, fake_slack
 def test_subscribe_status_unsubscribe(steering: Services, fake_slack: FakeSlack) -> None:
     bed = SlackBed(steering, fake_slack)
     ok = bed.command("subscribe hebdo lundi 9h", command="/dashboard", channel_id=CHANNEL)
-    assert "point hebdomadaire (le lundi à 09:00)" in ok.text and "23 nov. 2026 09:00" in ok.text
+    assert "point hebdomadaire (le lundi à 09:00)" in ok.text and "23 nov. 2026, 09:00" in ok.text
     assert "lundi à 09:00" in bed.command("status", command="/dashboard", channel_id=CHANNEL).text
     bad = bed.command("subscribe weekly funday 9h", command="/dashboard", channel_id=CHANNEL)
     assert "n'est pas un jour de la semaine" in bad.text and "/dashboard help" in bad.text
