@@ -35,6 +35,12 @@ def list_actions(session: Session, *, team_id: str) -> Sequence[Action]:
     return session.scalars(stmt).all()
 
 
+def action_domains(session: Session, *, team_id: str) -> list[str]:
+    """The domains the workspace's actions (archived ones too) are filed under, as stored."""
+    stmt = select(Action.domain).where(Action.team_id == team_id).distinct().order_by(Action.domain)
+    return list(session.scalars(stmt).all())
+
+
 def indicator_codes_by_action(session: Session, *, team_id: str) -> dict[int, list[str]]:
     """For each action id, the codes of the indicators that follow it."""
     stmt = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from bot.domain.actions import (
@@ -216,7 +217,8 @@ def parse_domain(raw: str) -> str:
         return known
     if not text or len(text) > MAX_DOMAIN_CHARS or not _DOMAIN.match(text):
         raise InvalidInput("error.bad_domain", value=text[:MAX_DOMAIN_CHARS], max=MAX_DOMAIN_CHARS)
-    return word(text)
+    # Kept as typed (accents, capitals) for display; compared folded (code_key), see the services.
+    return unicodedata.normalize("NFC", text)
 
 
 def parse_number(raw: str) -> int:

@@ -137,6 +137,7 @@ class ActionCard:
 
     action: ActionView
     journal: tuple[ActionUpdateView, ...] = field(default_factory=tuple)
+    timezone: str = "UTC"  # the workspace's: where the journal's moments are read
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,5 @@ class HomeData:
     abandoned_actions: int  # …or abandoned
     plan: PlanSummary
     workspace_indicators: int
+    read_at: dt.datetime | None = None  # when it was read (aware), shown in the workspace's time zone
+    timezone: str = "UTC"

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.numbers import parse_pattern
@@ -161,3 +162,16 @@ def period(lang: str, p: Period) -> str:
 def day(lang: str, d: dt.date) -> str:
     """A date as words."""
     return format_date(d, format="medium", locale=_LOCALES.get(lang, _LOCALES["fr"]))
+
+
+def moment(lang: str, at: dt.datetime, timezone: str) -> str:
+    """A moment (aware) as read where the workspace is: 2 déc. 2026, 00:49 (fr), 2 Dec 2026, 00:49 (en)."""
+    locale = _LOCALES.get(lang, _LOCALES["fr"])
+    # Converted first: format_date would take the UTC date of an aware datetime.
+    local = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(ZoneInfo(timezone))
+    # The locale's own glue ("{1}, {0}") between its medium date and its short time: Babel has no
+    # single pattern for that pair (its medium datetime carries seconds).
+    glue = get_datetime_format("medium", locale=locale)
+    date = format_date(local.date(), format="medium", locale=locale)
+    time = format_time(local, format="short", locale=locale)
+    return glue.replace("{1}", date).replace("{0}", time)

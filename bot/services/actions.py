@@ -154,7 +154,7 @@ class ActionService:
             number=arepo.next_action_number(session, team_id=team_id),
             label=str(given["label"]),
             description=str(given.get("description", "")),
-            domain=str(given.get("domain", GUIDE_DOMAINS[0])),
+            domain=_spelling(session, team_id, str(given.get("domain", GUIDE_DOMAINS[0]))),
             owner_id=str(given.get("owner_id") or user_id),
             engagement=str(given.get("engagement", Engagement.REFLEXION)),
             status=status.value,
@@ -225,6 +225,8 @@ class ActionService:
             if "status" in given:
                 status = ActionStatus(str(given.pop("status")))
                 changes.update(apply_status(action_view(row), status, fields.progress, today))
+            if "domain" in given:
+                given["domain"] = _spelling(session, team_id, str(given["domain"]))
             changes.update(given)
             return self._apply(session, row, user_id, changes, note)
 
@@ -275,7 +277,11 @@ class ActionService:
                 ActionUpdateView(user_id=u.user_id, at=u.at, changes=json.loads(u.changes), note=u.note)
                 for u in arepo.journal(session, action_id=row.id)
             )
-            return ActionCard(action_view(row, self._codes(session, team_id, row.id)), entries)
+            return ActionCard(
+                action_view(row, self._codes(session, team_id, row.id)),
+                entries,
+                timezone=self._timezone(session, team_id),
+            )
 
     def list(self, *, team_id: str, user_id: str, filter: str = "") -> tuple[list[ActionView], dt.date]:
         """Actions matching a filter (mine, late, a status, a domain), late first; and today's date."""
@@ -374,9 +380,7 @@ def plan_summary(session: Session, *, team_id: str, today: dt.date) -> PlanSumma
 
 def _check_dates(identified_on: dt.date, due_on: dt.date | None) -> None:
     if due_on is not None and due_on < identified_on:
-        raise InvalidInput(
-            "error.due_before_identified", due=due_on.isoformat(), identified=identified_on.isoformat()
-        )
+        raise InvalidInput("error.due_before_identified", due=due_on, identified=identified_on)
 
 
 def _matches(view: ActionView, filter: str, user_id: str, today: dt.date) -> bool:
@@ -389,4 +393,14 @@ def _matches(view: ActionView, filter: str, user_id: str, today: dt.date) -> boo
             return view.is_late(today)
     if filter in STATUS_WORDS:
         return view.status is STATUS_WORDS[filter]
-    return view.domain == DOMAIN_WORDS.get(filter, filter)
+    key = code_key(filter)
+    return code_key(view.domain) == DOMAIN_WORDS.get(key, key)
+
+
+def _spelling(session: Session, team_id: str, domain: str) -> str:
+    """The workspace's spelling of a domain already in use (compared without accents or capitals),
+    else the domain as typed: one domain is never filed under two spellings."""
+    key = code_key(domain)
+    return next(
+        (known for known in arepo.action_domains(session, team_id=team_id) if code_key(known) == key), domain
+    )

@@ -110,7 +110,7 @@ def gather(
         wanted = {r.code for r in rows}
         actions = [a for a in actions if wanted & set(a.indicator_codes)]
     elif kind == "domain":
-        actions = [a for a in actions if a.domain == name]
+        actions = [a for a in actions if code_key(a.domain) == code_key(name)]
         followed = {c for a in actions for c in a.indicator_codes}
         rows = [r for r in rows if r.code in followed]
     updated = {a.number: a.updated_at for a in actions_rows}
@@ -234,6 +234,8 @@ def scope_label(lang: str, snapshot: DashboardSnapshot) -> str:
     """ "DSI", "achats", "Résolution au premier contact, par entité", or "" for the whole workspace."""
     if snapshot.scope_kind == "indicator":
         return i18n.t(lang, "dashboard.per_entity", name=snapshot.scope_name)
+    if snapshot.scope_kind == "domain" and f"action.domain.{snapshot.scope_name}" in i18n.CATALOGUES["fr"]:
+        return i18n.t(lang, f"action.domain.{snapshot.scope_name}")  # a guide domain: its name, not its slug
     return snapshot.scope_name
 
 

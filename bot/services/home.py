@@ -31,7 +31,8 @@ class HomeService:
         """The user's indicators and open actions, the plan summary and the workspace's indicator count."""
         with self._db.read() as session:
             timezone = timezone_of(session, team_id=team_id, default=self._defaults.timezone)
-            today = local_today(self._clock(), timezone)
+            now = self._clock()
+            today = local_today(now, timezone)
             indicators = self._indicators(session, team_id, user_id, today)
             actions = self._user_actions(session, team_id, user_id)
             plan = plan_summary(session, team_id=team_id, today=today)
@@ -50,6 +51,8 @@ class HomeService:
             abandoned_actions=sum(a.status is ActionStatus.ABANDONED for a in actions),
             plan=plan,
             workspace_indicators=int(count or 0),
+            read_at=now,
+            timezone=timezone,
         )
 
     def _indicators(

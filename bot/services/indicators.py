@@ -29,7 +29,15 @@ from bot.domain.thresholds import evaluate
 from bot.domain.trend import Forecast, Trend, direction_of, fit_trend, forecast
 from bot.domain.values import Cadence, Kind, agreeing_unit, same_unit
 from bot.services.alerting import evaluate_reading
-from bot.services.common import Clock, Defaults, admin_unless_owner, indicator_view, local_today, reading_view
+from bot.services.common import (
+    Clock,
+    Defaults,
+    admin_unless_owner,
+    indicator_view,
+    local_today,
+    reading_view,
+    timezone_of,
+)
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Indicator, Reading, Workspace
@@ -276,23 +284,31 @@ class IndicatorService:
     def history(self, *, team_id: str, code: str, limit: int = HISTORY_LIMIT) -> IndicatorHistory:
         """An indicator with its active readings, newest period first."""
         with self._db.read() as session:
-            ind = self._indicator(session, team_id, code)
-            rows = repo.active_readings(session, indicator_id=ind.id, limit=limit)
-            view = indicator_view(ind)
-            readings = tuple(reading_view(r) for r in rows)
-            status = evaluate(readings[0].value if readings else None, view.thresholds)
-            return IndicatorHistory(indicator=view, readings=readings, status=status)
+            return self._history(session, team_id, code, limit)
+
+    def _history(self, session: Session, team_id: str, code: str, limit: int) -> IndicatorHistory:
+        ind = self._indicator(session, team_id, code)
+        rows = repo.active_readings(session, indicator_id=ind.id, limit=limit)
+        view = indicator_view(ind)
+        readings = tuple(reading_view(r) for r in rows)
+        status = evaluate(readings[0].value if readings else None, view.thresholds)
+        return IndicatorHistory(indicator=view, readings=readings, status=status)
 
     def chart(self, *, team_id: str, code: str, language: str) -> tuple[IndicatorHistory, str, bytes]:
         """An indicator's history, where its trend leads (one sentence, "" without a trend or a target)
         and its chart as PNG bytes (drawn outside the transaction)."""
         import charts  # matplotlib takes a second to import: only processes that draw pay for it
 
-        history = self.history(team_id=team_id, code=code)
+        with self._db.read() as session:
+            history = self._history(session, team_id, code, HISTORY_LIMIT)
+            # "Today" for the forecast is the workspace's date, not the UTC one (late evening in Paris).
+            today = local_today(
+                self._clock(), timezone_of(session, team_id=team_id, default=self._defaults.timezone)
+            )
         ind = history.indicator
         th = ind.thresholds
         trend, outlook = trend_of(history)
-        caption = forecast_text(language, ind, outlook, today=self._clock().date())
+        caption = forecast_text(language, ind, outlook, today=today)
         line = None
         if trend is not None:
             end = trend.origin

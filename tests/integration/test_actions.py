@@ -182,3 +182,25 @@ def test_delete_archives_and_keeps_numbers(services: Services) -> None:
         services.actions.card(team_id=TEAM, number=1)
     assert new(services, '"B"').number == 2
     assert services.actions.summary(team_id=TEAM).total == 1
+
+
+def test_a_teams_own_domain_keeps_its_accents_and_is_matched_without_them(services: Services) -> None:
+    assert new(services, '"A" domain=numérique-responsable').domain == "numérique-responsable"
+    # Another spelling of the same domain files the action under the workspace's spelling.
+    assert new(services, '"B" domain=Numerique-Responsable').domain == "numérique-responsable"
+    with pytest.raises(InvalidInput) as same:  # the same domain, whatever its spelling
+        change(services, 2, "domain=NUMÉRIQUE-responsable", ALICE)
+    assert same.value.key == "error.nothing_changed"
+    change(services, 2, "domain=achats", ALICE)
+    assert change(services, 2, "domain=NUMERIQUE-RESPONSABLE", ALICE).domain == "numérique-responsable"
+    assert new(services, '"C" domain=Stratégie').domain == "strategie"  # a guide domain: its slug
+    for typed in ("numerique-responsable", "numérique-responsable"):
+        listed = services.actions.list(team_id=TEAM, user_id=ALICE, filter=typed)[0]
+        assert [v.number for v in listed] == [1, 2]
+
+
+def test_rows_stored_folded_stay_readable_and_keep_their_spelling(services: Services) -> None:
+    # Before, a typed domain was stored without accents: later spellings join that one.
+    first = new(services, '"A" domain=numerique-responsable')
+    assert first.domain == "numerique-responsable"
+    assert new(services, '"B" domain=numérique-responsable').domain == "numerique-responsable"

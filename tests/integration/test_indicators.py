@@ -272,3 +272,16 @@ def test_every_forecast_has_words_in_both_languages() -> None:
             text = forecast_text(lang, ind, Forecast(kind, day), today=today)  # type: ignore[arg-type]
             assert text and "{" not in text, (lang, kind)
         assert forecast_text(lang, ind, Forecast("no_trend"), today=today) == ""
+
+
+def test_the_charts_forecast_reads_today_in_the_workspaces_time_zone(
+    services: Services, clock: FixedClock
+) -> None:
+    # The fitted line is past the target while the latest reading is not: "this month", the
+    # workspace's month. 23:30 UTC on 30 November is already 1 December in Paris.
+    kpi(services, 'new eco "Reconditionnés" kind=percent target=65')
+    for text in ("eco 10 @2026-08", "eco 40 @2026-09", "eco 70 @2026-10", "eco 64 @2026-11"):
+        kpi(services, text)
+    clock.now = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    caption = services.indicators.chart(team_id=TEAM, code="eco", language="fr")[1]
+    assert caption.endswith("atteinte en décembre 2026."), caption

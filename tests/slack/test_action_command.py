@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.services import Services
+from tests.support.databases import FixedClock
 from tests.support.fake_slack import FakeSlack
 from tests.support.slackbed import SlackBed
 
@@ -201,3 +204,32 @@ def test_english_due_dates_that_read_two_ways_are_questions(bed: SlackBed, servi
     reply = action(bed, 'new "Audit" due=6/1/2027')
     assert ":x:" in reply and "2027-01-06" in reply and "2027-06-01" in reply, reply
     assert ":x:" not in action(bed, 'new "Audit" due=12/31/2026')
+
+
+def test_the_journal_shows_moments_in_the_workspaces_time_zone(bed: SlackBed, clock: FixedClock) -> None:
+    # 24 October, 23:30 UTC is already the 25th in Paris (summer time, UTC+2).
+    clock.now = dt.datetime(2026, 10, 24, 23, 30, tzinfo=dt.UTC)
+    action(bed, 'new "Audit du parc"')
+    # Clocks go back at 01:00 UTC on 25 October: 00:30 and 01:30 UTC both read 02:30 in Paris.
+    clock.now = dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)
+    action(bed, "1 en-cours premier atelier")
+    clock.now = dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC)
+    action(bed, "1 40% second atelier")
+    # 23:30 UTC on 1 December is 00:30 on the 2nd in Paris (winter time, UTC+1).
+    clock.now = dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)
+    action(bed, "1 60% troisième atelier")
+    shown = action(bed, "show 1")
+    assert "25 oct. 2026, 01:30 — <@U0ALICE> : création" in shown, shown
+    assert shown.count("25 oct. 2026, 02:30 — ") == 2, shown
+    assert "2 déc. 2026, 00:30 — " in shown, shown
+    assert "1 déc." not in shown and "24 oct." not in shown
+
+
+def test_dates_in_the_journal_and_errors_are_words_not_iso(bed: SlackBed) -> None:
+    action(bed, 'new "Audit du parc" identified=2026-09-01')
+    action(bed, "1 due=2026-12-31")
+    shown = action(bed, "show 1")
+    assert "→ 31 déc. 2026" in shown and "2026-12-31" not in shown, shown
+    refused = action(bed, "1 due=2026-03-31")
+    assert "(31 mars 2026)" in refused and "(1 sept. 2026)" in refused, refused
+    assert "2026-03-31" not in refused.split("`/action")[0]

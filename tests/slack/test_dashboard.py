@@ -100,7 +100,7 @@ def test_dashboard_in_a_channel_the_bot_is_not_in(steering: Services, fake_slack
 def test_subscribe_status_unsubscribe(steering: Services, fake_slack: FakeSlack) -> None:
     bed = SlackBed(steering, fake_slack)
     ok = bed.command("subscribe hebdo lundi 9h", command="/dashboard", channel_id=CHANNEL)
-    assert "point hebdomadaire (le lundi à 09:00)" in ok.text and "23 nov. 2026 09:00" in ok.text
+    assert "point hebdomadaire (le lundi à 09:00)" in ok.text and "23 nov. 2026, 09:00" in ok.text
     assert "lundi à 09:00" in bed.command("status", command="/dashboard", channel_id=CHANNEL).text
     bad = bed.command("subscribe weekly funday 9h", command="/dashboard", channel_id=CHANNEL)
     assert "n'est pas un jour de la semaine" in bad.text and "/dashboard help" in bad.text
@@ -274,3 +274,18 @@ def test_a_digest_slack_refuses_for_good_is_dropped_and_its_subscriber_told(
     (dm,) = [c for c in fake_slack.calls_to("chat.postMessage") if "point automatique" in c.args["text"]]
     assert dm.args["channel"] == "D0ALICE" and f"<#{CHANNEL}>" in dm.args["text"]
     assert "not_in_channel" in dm.args["text"] and "/invite @pilote" in dm.args["text"]
+
+
+def test_a_domain_dashboard_names_the_domain_as_people_write_it(
+    steering: Services, fake_slack: FakeSlack
+) -> None:
+    new_action(steering, '"Mesurer le parc" domain=numérique-responsable')
+    bed = SlackBed(steering, fake_slack)
+    bed.command("sensibilisation", command="/dashboard", channel_id=CHANNEL)
+    fake_slack.wait_for("files.completeUploadExternal")
+    text = blocks_text(shared(fake_slack)[0])
+    assert "Tableau de bord — Sensibilisation et formation" in text and "— sensibilisation" not in text
+    bed.command("numerique-responsable", command="/dashboard", channel_id=CHANNEL)
+    fake_slack.wait_for("files.completeUploadExternal", 2)
+    text = blocks_text(shared(fake_slack)[1])
+    assert "Tableau de bord — numérique-responsable" in text and "Mesurer le parc" in text

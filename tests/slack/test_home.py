@@ -32,6 +32,7 @@ from bot.slack.blocks.home import (
 from bot.slack.listeners.home import SHOW_MORE
 from storage.models import Workspace
 from tests.support.data import kpi
+from tests.support.databases import FixedClock
 from tests.support.events import (
     action_ids,
     app_home_opened,
@@ -175,6 +176,35 @@ def test_english_workspace(bed: SlackBed, services: Services) -> None:
     assert "My indicators (1)" in text and "My open actions (1)" in text and "Show" not in text
     assert "1,234.5% (October 2026)" in text and "next reading due 30 Nov 2026" in text
     assert "Record a value" in text and "New action" in text and "Mes indicateurs" not in text
+
+
+@pytest.mark.parametrize(
+    ("now", "shown"),
+    [
+        # 25 October 2026, Paris goes back from UTC+2 to UTC+1 at 01:00 UTC: one wall-clock hour twice.
+        (dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC), "Au 25 oct. 2026, 02:30."),
+        (dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC), "Au 25 oct. 2026, 02:30."),
+        # Late on 24 October in UTC, already the 25th in Paris.
+        (dt.datetime(2026, 10, 24, 23, 30, tzinfo=dt.UTC), "Au 25 oct. 2026, 01:30."),
+    ],
+)
+def test_the_tab_says_when_it_was_read_in_the_workspaces_time(
+    bed: SlackBed, clock: FixedClock, now: dt.datetime, shown: str
+) -> None:
+    clock.now = now
+    open_home(bed)
+    assert shown in text_of(published(bed))
+
+
+def test_past_midnight_in_paris_the_tab_reads_the_next_day(
+    bed: SlackBed, services: Services, clock: FixedClock
+) -> None:
+    new_action(services, "Audit du parc", identified_on=dt.date(2026, 11, 2), due_on=dt.date(2026, 12, 1))
+    clock.now = dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)  # 00:30 on 2 December in Paris
+    open_home(bed)
+    text = text_of(published(bed))
+    assert "Au 2 déc. 2026, 00:30." in text and "1 déc. 2026, 23:30" not in text
+    assert "échéance 1 déc. 2026 · :warning: en retard" in text  # due yesterday, Paris time
 
 
 def test_the_tab_is_republished_after_the_users_own_reading(bed: SlackBed, services: Services) -> None:

@@ -230,7 +230,8 @@ def test_a_french_reading_is_stored_as_typed_and_echoed_as_stored(bed: SlackBed,
         and "mois en cours" not in first.text
     )
     again = bed.command("budget 1 250 @ 2026-10 relevé corrigé")
-    assert "remplace 1\u202f300\u202f€, saisie le 20 nov. 2026 par <@U0ALICE>" in again.text, again.text
+    replaced = "remplace 1\u202f300\u202f€, saisie le 20 nov. 2026, 10:00 par <@U0ALICE>"
+    assert replaced in again.text, again.text
     assert [r[0] for r in stored(services)] == [1234.5, 1300, 1250]
     assert [r[3] for r in stored(services)] == ["active", "superseded", "active"]
     converted = bed.command("budget 2 k€ @2026-09")

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 from bot import i18n
@@ -39,3 +40,15 @@ def test_the_first_of_the_month_is_le_1er() -> None:
     assert (
         describe_schedule("en", parse_schedule("monthly 1 09:30".split())) == "monthly (on the 1st at 09:30)"
     )
+
+
+def test_a_moment_is_read_in_the_workspaces_time_zone() -> None:
+    paris = "Europe/Paris"
+    # Past midnight in Paris while still 1 December in UTC.
+    late = dt.datetime(2026, 12, 1, 23, 49, tzinfo=dt.UTC)
+    assert i18n.moment("fr", late, paris) == "2 déc. 2026, 00:49"
+    assert i18n.moment("en", late, paris) == "2 Dec 2026, 00:49"
+    # 25 October 2026, clocks go back at 01:00 UTC: an hour apart, the same wall-clock time.
+    assert i18n.moment("fr", dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC), paris) == "25 oct. 2026, 02:30"
+    assert i18n.moment("fr", dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC), paris) == "25 oct. 2026, 02:30"
+    assert i18n.moment("fr", late, "UTC") == "1 déc. 2026, 23:49"

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bot.domain.actions import ActionCard, ActionStatus, ActionView, PlanSummary
-from bot.i18n import CATALOGUES, N_, day, number, t, tn
+from bot.i18n import CATALOGUES, N_, day, moment, number, t, tn
 from bot.slack import ids
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
@@ -28,6 +28,7 @@ STATUS_ICONS = {
     ActionStatus.ABANDONED: ":heavy_multiplication_x:",
 }
 JOURNAL_ENTRIES = 15
+DATE_FIELDS = frozenset({"identified_on", "started_on", "due_on", "done_on"})
 
 
 def domain_label(lang: str, domain: str) -> str:
@@ -105,6 +106,14 @@ def action_message(lang: str, action: ActionView, *, today: dt.date, title_key: 
     return message(title, blocks)
 
 
+def _journal_day(lang: str, stored: str) -> str:
+    # The journal keeps dates as ISO text (JSON); a French sentence says them as words.
+    try:
+        return day(lang, dt.date.fromisoformat(stored))
+    except ValueError:
+        return esc(stored)
+
+
 def _change(lang: str, name: str, values: list[str | None]) -> str:
     before, after = values
     if name == "created":
@@ -122,6 +131,10 @@ def _change(lang: str, name: str, values: list[str | None]) -> str:
             shown.append(f"<@{v}>")
         elif name == "progress":
             shown.append(f"{v} %" if lang == "fr" else f"{v}%")
+        elif name == "domain":
+            shown.append(domain_label(lang, v))
+        elif name in DATE_FIELDS:
+            shown.append(_journal_day(lang, v))
         else:
             shown.append(esc(v))
     return f"{label} {shown[0]} → {shown[1]}"
@@ -144,7 +157,7 @@ def card_message(lang: str, card: ActionCard, *, today: dt.date) -> Message:
         line = t(
             lang,
             "action.journal.entry",
-            when=day(lang, entry.at.date()),
+            when=moment(lang, entry.at, card.timezone),
             who=f"<@{entry.user_id}>",
             what=what,
         )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from bot.domain.errors import DomainError, NotAllowed, UnknownIndicator
 from bot.domain.text import plain
-from bot.i18n import N_, t
+from bot.i18n import N_, day, t
 
 Block = dict[str, Any]
 Message = dict[str, Any]
@@ -67,15 +68,17 @@ def mention(user_id: str | None, lang: str) -> str:
     return f"<@{user_id}>" if user_id else t(lang, "nobody")
 
 
-def _param(value: Any) -> str:
+def _param(lang: str, value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(f"`{esc(str(v))}`" for v in value)
+    if isinstance(value, dt.date):  # a date the domain compared, said as words
+        return day(lang, value)
     return esc(str(value))
 
 
 def error_message(lang: str, error: DomainError, *, help_key: str = N_("error.see_help")) -> Message:
     """An ephemeral reply that says what was wrong and what to type."""
-    params = {k: _param(v) for k, v in error.params.items()}
+    params = {k: _param(lang, v) for k, v in error.params.items()}
     if isinstance(error, NotAllowed):
         params["owner"] = mention(error.params.get("owner") or None, lang)
     lines = [":x: " + t(lang, error.key, **params)]

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from bot.domain.dashboard import DashboardIndicator, DashboardSnapshot
 from bot.domain.schedule import Schedule
 from bot.domain.thresholds import Status
-from bot.i18n import N_, day, number, t, tn, value
+from bot.i18n import N_, day, moment, number, t, tn, value
 from bot.services.dashboards import ChartImage, scope_label
 from bot.services.digests import SubscriptionView
 from bot.slack.blocks.common import (
@@ -49,11 +48,10 @@ def describe_schedule(lang: str, schedule: Schedule) -> str:
 
 
 def _local(lang: str, at: dt.datetime | None, timezone: str) -> str:
-    """A moment as the workspace reads it: "23 nov. 2026 09:00"."""
+    """A moment as the workspace reads it: "23 nov. 2026, 09:00"."""
     if at is None:
         return t(lang, "dashboard.next_never")
-    local = at.astimezone(ZoneInfo(timezone))
-    return f"{day(lang, local.date())} {local:%H:%M}"
+    return moment(lang, at, timezone)
 
 
 def _scope(lang: str, scope: str) -> str:

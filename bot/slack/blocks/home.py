@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain.actions import ActionView
 from bot.domain.home import HomeData, HomeIndicator
 from bot.domain.values import Kind
-from bot.i18n import NN_, day, period, t, tn, value
+from bot.i18n import NN_, day, moment, period, t, tn, value
 from bot.slack import ids
 from bot.slack.blocks.actions import STATUS_ICONS as ACTION_ICONS
 from bot.slack.blocks.actions import due_text, plan_lines
@@ -179,13 +179,18 @@ def _joined(*parts: Iterable[Block]) -> list[Block]:
     return blocks
 
 
+def _as_of(lang: str, data: HomeData, today: dt.date) -> str:
+    """When the tab was read, in the workspace's time zone: "2 déc. 2026, 00:49"."""
+    return moment(lang, data.read_at, data.timezone) if data.read_at else day(lang, today)
+
+
 def home_view(
     lang: str, data: HomeData, *, today: dt.date, expanded: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """The user's Home tab: at most HOME_BLOCKS_MAX blocks, whatever the number of rows."""
     top = [
         header(t(lang, "home.title")),
-        context(t(lang, "home.updated", date=day(lang, today))),
+        context(t(lang, "home.updated", date=_as_of(lang, data, today))),
         {
             "type": "actions",
             "block_id": "pilote.home.top",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from bot.domain.indicators import (
     IndicatorHistory,
@@ -16,7 +15,7 @@ from bot.domain.indicators import (
 from bot.domain.periods import Period, default_period
 from bot.domain.readings import input_form
 from bot.domain.thresholds import Status
-from bot.i18n import N_, day, period, t, tn, value
+from bot.i18n import N_, moment, period, t, tn, value
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
     Message,
@@ -101,7 +100,7 @@ def recorded_message(lang: str, result: RecordResult, *, timezone: str = "UTC") 
             value=shown,
             period=period(lang, r.period),
             old=reading_value(lang, ind, old),
-            date=day(lang, old.recorded_at.astimezone(ZoneInfo(timezone)).date()),
+            date=moment(lang, old.recorded_at, timezone),
             who=mention(old.recorded_by, lang),
         )
     else:

@@ -6,6 +6,7 @@ keeps the modal open with all its messages (response_action "errors") and nothin
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.grammar import RecordReading, bounded, check_code, choice
 from bot.domain.readings import PERIOD_ERRORS
 from bot.domain.text import MAX_NOTE_CHARS
-from bot.i18n import CATALOGUES, t
+from bot.i18n import CATALOGUES, day, t
 from bot.slack import ids
 from bot.slack.blocks.modals import (
     NEW_DESCRIPTION,
@@ -202,9 +203,7 @@ def new_action_fields(values: StateValues) -> ActionFields:
     if identified and due and due < identified:
         c.fail(
             NEW_DUE,
-            InvalidInput(
-                "error.due_before_identified", due=due.isoformat(), identified=identified.isoformat()
-            ),
+            InvalidInput("error.due_before_identified", due=due, identified=identified),
         )
     codes = c.check(
         NEW_INDICATORS, lambda: tuple(check_code(code) for code in selected_many(values, NEW_INDICATORS))
@@ -290,6 +289,8 @@ def service_error_block(callback_id: str, error: DomainError) -> str:
 def _param(lang: str, name: str, value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return day(lang, value)
     if name == "key":
         # Field names in the grammar are English words: say them as the form labels them.
         field_key = f"modal.field.{value}"

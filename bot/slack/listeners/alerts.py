@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.domain.errors import DomainError
-from bot.i18n import N_, day
+from bot.i18n import N_, moment
 from bot.slack.blocks.common import error_message, esc, notice_message
 from bot.slack.deps import SlackDeps
 
@@ -45,9 +45,9 @@ def register(app: App, deps: SlackDeps) -> None:
             if until_at is None:
                 reply = notice_message(lang, N_("alert.snoozed_next"), code=esc(code))
             else:
-                reply = notice_message(
-                    lang, N_("alert.snoozed"), code=esc(code), until=day(lang, until_at.date())
-                )
+                timezone = services.workspaces.get(team_id=team_id).timezone
+                until_text = moment(lang, until_at, timezone)
+                reply = notice_message(lang, N_("alert.snoozed"), code=esc(code), until=until_text)
         except DomainError as err:
             reply = error_message(lang, err)
         respond(response_type="ephemeral", replace_original=False, **reply)

@@ -178,7 +178,8 @@ def test_new_action_fields_defaults_leave_choices_to_the_service() -> None:
 
 
 def test_free_domain() -> None:
-    assert mv.new_action_fields(new_state(label="x", other_domain="Mobilité")).domain == "mobilite"
+    # A team's own domain is kept as typed (it is shown so); a guide domain becomes its slug.
+    assert mv.new_action_fields(new_state(label="x", other_domain="Mobilité")).domain == "Mobilité"
     assert mv.new_action_fields(new_state(label="x", other_domain="purchasing")).domain == "achats"
 
 
