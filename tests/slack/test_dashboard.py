@@ -59,7 +59,7 @@ def blocks_text(message: dict[str, Any]) -> str:
 def test_dashboard_command_posts_charts_with_summary(steering: Services, fake_slack: FakeSlack) -> None:
     bed = SlackBed(steering, fake_slack)
     reply = bed.command("", command="/dashboard", channel_id=CHANNEL)
-    assert "Je prépare le tableau de bord" in reply.text
+    assert "Préparation du tableau de bord" in reply.text
     fake_slack.wait_for("files.completeUploadExternal")
     uploads = fake_slack.calls_to("files.getUploadURLExternal")
     assert [c.args["filename"] for c in uploads] == ["dashboard.png", "plan.png"]
@@ -94,7 +94,7 @@ def test_dashboard_in_a_channel_the_bot_is_not_in(steering: Services, fake_slack
     bed = SlackBed(steering, fake_slack)
     bed.command("", command="/dashboard", channel_id=CHANNEL)
     (answer,) = fake_slack.wait_for_responses(1)
-    assert "invitez-moi" in answer["text"]
+    assert "invitez-le" in answer["text"]
 
 
 def test_subscribe_status_unsubscribe(steering: Services, fake_slack: FakeSlack) -> None:
@@ -140,7 +140,7 @@ def test_weekly_digest_is_posted_once_then_says_nothing_new(
     kpi(steering, "frc 55/60 @2026-11")
     assert sender.run() == 1
     latest = shared(fake_slack)[-1]
-    assert "frc : 50\u202f% (30/60) → 91,67\u202f% (55/60) (alerte → dans les clous)" in blocks_text(latest)
+    assert "frc : 50\u202f% (30/60) → 91,67\u202f% (55/60) (alerte → conforme)" in blocks_text(latest)
 
 
 def test_a_digest_whose_share_was_lost_is_not_posted_twice(

@@ -121,7 +121,7 @@ def test_show_in_a_channel_without_the_bot_explains(bed: SlackBed, fake_slack: F
     )
     bed.command("show frc")
     (posted,) = fake_slack.wait_for_responses(1, timeout=20)
-    assert "invitez-moi" in str(posted)
+    assert "invitez-le" in str(posted)
 
 
 def test_show_unknown_code_answers_at_once(bed: SlackBed, fake_slack: FakeSlack) -> None:

@@ -140,7 +140,7 @@ def test_the_server_posts_the_dashboard_after_the_ack(server: int, fake_slack: F
     post_command(server, fake_slack, 'new frc "Résolution" kind=ratio alert_below=60 entity=DSI')
     post_command(server, fake_slack, "frc 30/60")
     status, reply = post_command(server, fake_slack, "", command="/dashboard")
-    assert status == 200 and "Je prépare le tableau de bord" in reply["text"]
+    assert status == 200 and "Préparation du tableau de bord" in reply["text"]
     (share,) = fake_slack.wait_for("files.completeUploadExternal", timeout=30)
     blocks = json.dumps(share.args["blocks"], ensure_ascii=False)
     assert "Résolution" in blocks and len(share.args["files"]) == 1  # no action yet: no plan chart
