@@ -35,7 +35,7 @@ def test_new_update_show_list(bed: SlackBed, fake_slack: FakeSlack) -> None:
     assert "#1" in created and "Audit du parc" in created and "pilote.action.done" in created
     assert "expérimentation" in created and "<@U0BOB>" in created
     doing = action(bed, "1 en-cours 40% atelier fournisseur")
-    assert "en cours" in doing and "40 %" in doing
+    assert "en cours" in doing and "40\u202f%" in doing
     shown = action(bed, "show #1")
     assert "Journal de l'action #1" in shown and "atelier fournisseur" in shown and "création" in shown
     listed = action(bed, "list mine")
@@ -100,11 +100,11 @@ def test_governance(bed: SlackBed) -> None:
 @pytest.mark.parametrize(
     ("text", "status", "progress"),
     [
-        ("1 en cours 40 % atelier de l'équipe", "en cours", "40 %"),
-        ("1 En Cours 40% atelier de l'équipe", "en cours", "40 %"),
+        ("1 en cours 40 % atelier de l'équipe", "en cours", "40\u202f%"),
+        ("1 En Cours 40% atelier de l'équipe", "en cours", "40\u202f%"),
         ("1 À faire", "à faire", None),
         ("1 a faire", "à faire", None),
-        ("1 FINIE bilan validé", "fini", "100 %"),
+        ("1 FINIE bilan validé", "finie", "100\u202f%"),
     ],
 )
 def test_statuses_as_people_write_them(bed: SlackBed, text: str, status: str, progress: str | None) -> None:
@@ -120,7 +120,7 @@ def test_statuses_as_people_write_them(bed: SlackBed, text: str, status: str, pr
 def test_progress_alone_keeps_the_status(bed: SlackBed) -> None:
     action(bed, 'new "Atelier sobriété" status=en-cours')
     reply = action(bed, "1 50% point d'étape")
-    assert ":x:" not in reply and "50 %" in reply and "en cours" in reply
+    assert ":x:" not in reply and "50\u202f%" in reply and "en cours" in reply
     assert "point d'étape" in action(bed, "show 1")
     refused = action(bed, "1 40,5 %")
     assert ":x:" in refused and "40,5" in refused
@@ -134,7 +134,7 @@ def test_progress_alone_keeps_the_status(bed: SlackBed) -> None:
         ("1 finie 80 %", "Une action finie est à 100"),
         ("1 finie @2026-11-15", "datée du jour où elle est saisie"),
         ("1 50 % @hier", "datée du jour où elle est saisie"),
-        ('new "Audit 4" @2026-12-31', "echeance="),
+        ('new "Audit 4" @2026-12-31', "échéance="),
         ("new Audit statut=banane", "statut=banane"),
     ],
 )
@@ -188,7 +188,7 @@ def test_a_date_without_its_at_is_a_question(bed: SlackBed, text: str) -> None:
 def test_status_progress_and_options_together(bed: SlackBed) -> None:
     action(bed, 'new "Atelier sobriété"')
     both = action(bed, "1 en cours 40 % niveau=réalisation point d'étape")
-    assert ":x:" not in both and "en cours" in both and "40 %" in both and "réalisation" in both, both
+    assert ":x:" not in both and "en cours" in both and "40\u202f%" in both and "réalisation" in both, both
     after = action(bed, "1 echeance=31 déc. 2026 finie bilan")
     assert ":x:" not in after and "finie" in after or "fini" in after, after
     assert "31 déc. 2026" in action(bed, "show 1")

@@ -70,7 +70,8 @@ def test_dashboard_command_posts_charts_with_summary(steering: Services, fake_sl
     text = blocks_text(message)
     # Alerts first; every number of the image is also in the text.
     assert text.index("À surveiller") < text.index("Plan d'action")
-    assert "🔴 frc — Résolution au premier contact (DSI) : 50\u202f% (30/60) (alerte) ↘ en baisse" in text
+    frc_line = "🔴 frc — Résolution au premier contact (DSI) : 50\u202f% (30/60) (alerte) ↘ en baisse"
+    assert frc_line in text
     assert "12,5\u202f%" in text
     assert "#1 Former les agents : échéance" in text  # late action
     assert "Valeurs en retard" in text and "eco : attendue le 31 oct. 2026" in text

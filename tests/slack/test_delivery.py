@@ -53,7 +53,7 @@ def test_alert_then_back_to_normal_updates_the_alert_in_place(
     )
     assert alert["metadata"]["event_type"] == EVENT_TYPE
     context = next(b for b in alert["blocks"] if b["type"] == "context")["elements"][0]["text"]
-    assert context.startswith("précédente : 83,33 % ↘")
+    assert context.startswith("précédente : 83,33\u202f% ↘")
     assert s.drain() == 0  # nothing new
     kpi(alerting, "frc 50/60 @2026-11")
     assert s.drain() == 1
@@ -206,7 +206,7 @@ def test_change_message(services: Services, fake_slack: FakeSlack) -> None:
     kpi(services, "tickets 150 @2026-10")
     assert sender(services, fake_slack).drain() == 1
     (dm,) = dms(fake_slack)
-    assert "Variation" in dm["text"] and "−25\u202f%" not in dm["text"] and "−25 %" in dm["text"]
+    assert "Variation" in dm["text"] and "−25\u202f% depuis" in dm["text"] and "% %" not in dm["text"]
 
 
 def test_reminder_messages(services: Services, fake_slack: FakeSlack, clock: FixedClock) -> None:

@@ -136,7 +136,8 @@ def test_opening_the_home_tab_publishes_the_users_indicators_and_actions(
     assert "Mes indicateurs (2)" in text and "Mes actions en cours (2)" in text
     # Her overdue indicator first, with French numbers and its due date; Bob's is not hers.
     assert text.index("*dechets*") < text.index("*frc*") and "*bob*" not in text
-    assert "1\u202f234,5\u202fkg (août 2026)" in text and "en retard (attendue le 30 sept. 2026)" in text
+    assert "1\u202f234,5\u202fkg (août 2026)" in text
+    assert "en retard (valeur attendue le 30 sept. 2026)" in text
     assert "83,33\u202f% (50/60) (octobre 2026)" in text and "prochaine saisie le 30 nov. 2026" in text
     # The late action first; the done one counted, not shown.
     assert text.index("Audit du parc") < text.index("Remplacer les écrans") and "Déjà faite" not in text

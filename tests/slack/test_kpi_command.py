@@ -42,7 +42,8 @@ def test_new_record_list_undo(bed: SlackBed, services: Services) -> None:
     assert count(services, Reading) == 1
     corrected = bed.command("frc 30/60")
     assert (
-        "remplace 75\u202f% (45/60), saisie le 20 nov. 2026" in corrected.text and "alerte" in corrected.text
+        "remplace la valeur 75\u202f% (45/60), saisie le 20 nov. 2026" in corrected.text
+        and "alerte" in corrected.text
     )
     listed = bed.command("list")
     assert "frc" in listed.text and "50\u202f% (30/60)" in listed.text
@@ -230,7 +231,7 @@ def test_a_french_reading_is_stored_as_typed_and_echoed_as_stored(bed: SlackBed,
         and "mois en cours" not in first.text
     )
     again = bed.command("budget 1 250 @ 2026-10 relevé corrigé")
-    replaced = "remplace 1\u202f300\u202f€, saisie le 20 nov. 2026, 10:00 par <@U0ALICE>"
+    replaced = "remplace la valeur 1\u202f300\u202f€, saisie le 20 nov. 2026, 10:00 par <@U0ALICE>"
     assert replaced in again.text, again.text
     assert [r[0] for r in stored(services)] == [1234.5, 1300, 1250]
     assert [r[3] for r in stored(services)] == ["active", "superseded", "active"]
@@ -306,7 +307,7 @@ def test_the_cadence_of_stored_figures_cannot_change(bed: SlackBed, services: Se
     ("text", "expected"),
     [
         ("new t1 Temp unité=°C", None),
-        ("new r1 Taux type=ratio unité=appels", "se mesure en %"),
+        ("new r1 Taux type=ratio unité=appels", "s'exprime en pourcentage (%)"),
         ("new e6 'Délai moyen' unité=j", None),
         ("new e7 Délai Échéance=31/12/2027", None),
         ("new r2 Résolution type=ratio cible=3/4", None),
