@@ -37,6 +37,13 @@ def test_english_numbers_group_with_commas(raw: str, expected: float) -> None:
     assert parse_number(raw, "en") == expected
 
 
+@pytest.mark.parametrize("raw", ["0,125", "0,5", "12,5", "0,125,000"])
+def test_english_refuses_a_comma_that_cannot_group_thousands(raw: str) -> None:
+    # "0,125" is someone's decimal comma, never 125.
+    with pytest.raises(InvalidInput):
+        parse_number(raw, "en")
+
+
 @pytest.mark.parametrize(
     "raw",
     [
