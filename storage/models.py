@@ -54,6 +54,18 @@ class Workspace(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class UserSetting(Base):
+    """What one user chose for themself: the language Pilote speaks to them (none: Slack's, then the
+    workspace's)."""
+
+    __tablename__ = "user_settings"
+
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class Indicator(Base):
     """An indicator's definition: kind, unit, target, thresholds, owner, entity, level, cadence."""
 

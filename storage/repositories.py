@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
-from storage.models import Indicator, Reading, Workspace
+from storage.models import Indicator, Reading, UserSetting, Workspace
 
 _INDICATORS: Table = Indicator.__table__  # type: ignore[assignment]
 _READINGS: Table = Reading.__table__  # type: ignore[assignment]
@@ -51,6 +51,29 @@ def insert_if_new(session: Session, *, model: type[Any], keys: Sequence[str], va
 def get_workspace(session: Session, *, team_id: str) -> Workspace | None:
     """The workspace row, if any."""
     return session.get(Workspace, team_id)
+
+
+def user_language(session: Session, *, team_id: str, user_id: str) -> str | None:
+    """The language a user chose, if they chose one."""
+    row = session.get(UserSetting, (team_id, user_id))
+    return row.language if row is not None else None
+
+
+def set_user_language(
+    session: Session, *, team_id: str, user_id: str, language: str | None, now: dt.datetime
+) -> None:
+    """Store a user's choice of language; None forgets it (Slack's language applies again)."""
+    row = session.get(UserSetting, (team_id, user_id))
+    if language is None:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        values = dict(team_id=team_id, user_id=user_id, language=language, updated_at=now)
+        insert_if_new(session, model=UserSetting, keys=("team_id", "user_id"), values=values)
+        row = session.get(UserSetting, (team_id, user_id))
+        assert row is not None
+    row.language, row.updated_at = language, now
 
 
 def find_indicator(session: Session, *, team_id: str, code_key: str, lock: bool = False) -> Indicator | None:

@@ -126,6 +126,7 @@ class RecordMeeting:
     held_on_raw: str | None
     attendees: tuple[str, ...]
     decisions: str
+    lang: str = "fr"  # the typing user's: how the date is read
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class PlanMilestone:
     kind: str
     on_raw: str | None
     note: str = ""
+    lang: str = "fr"  # the typing user's: how the date is read
 
 
 @dataclass(frozen=True)
@@ -458,7 +460,7 @@ def _parse_meeting(text: str, tokens: list[Token], lang: str) -> RecordMeeting:
         raise InvalidInput("error.copil_needs_attendees")
     others = [t for t in tokens if not USER_MENTION.match(t.text)]
     decisions = " ".join(text[t.start : t.end] for t in others)
-    return RecordMeeting(held_on_raw, tuple(attendees), bounded("decisions", decisions, MAX_TEXT_CHARS))
+    return RecordMeeting(held_on_raw, tuple(attendees), bounded("decisions", decisions, MAX_TEXT_CHARS), lang)
 
 
 def _parse_plan(text: str, tokens: list[Token], lang: str) -> PlanMilestone | ShowPlan:
@@ -473,7 +475,7 @@ def _parse_plan(text: str, tokens: list[Token], lang: str) -> PlanMilestone | Sh
         on_raw, rest = _date_mark_at(text, rest, 0)
     else:
         _refuse_date_without_at(rest, lang)
-    return PlanMilestone(kind, on_raw, _note(text, rest))
+    return PlanMilestone(kind, on_raw, _note(text, rest), lang)
 
 
 def parse_day(raw: str | None, *, today: dt.date, lang: str = "fr") -> dt.date:

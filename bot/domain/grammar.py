@@ -123,12 +123,14 @@ class NewIndicator:
 class RecordReading:
     """`/kpi <code> <value> [@period] [note...]`, read once the indicator's kind, unit and cadence are
     known (bot.domain.readings). From the record form, `text` is the value field alone and the period
-    and note come from their own fields (`note` is then not None)."""
+    and note come from their own fields (`note` is then not None). `lang` is the language of the
+    user who typed it: figures and dates are read by its conventions."""
 
     code: str
     text: str
     period_text: str | None = None
     note: str | None = None
+    lang: str = "fr"
 
 
 @dataclass(frozen=True)
@@ -522,13 +524,13 @@ def _missing_name() -> str:
     raise InvalidInput("error.missing_name", code="")
 
 
-def _parse_record(text: str) -> RecordReading:
+def _parse_record(text: str, lang: str) -> RecordReading:
     first = text.split(None, 1)
     code = check_code(first[0])
     rest = first[1] if len(first) > 1 else ""
     if not rest.strip():
         raise InvalidInput("error.missing_value", code=code)
-    return RecordReading(code, rest.strip())
+    return RecordReading(code, rest.strip(), lang=lang)
 
 
 def unescaped(raw_text: str) -> str:
@@ -558,7 +560,7 @@ def parse_kpi(raw_text: str, lang: str = "fr") -> KpiCommand:
         if not _CODE.match(first[0]):
             raise InvalidInput("error.unknown_subcommand", value=first[0][:30])
         # A reading: its words are read once the indicator is known; quotes only matter in its note.
-        return _parse_record(text)
+        return _parse_record(text, lang)
     tokens = with_numbers(text, tokenize(text))
     rest = tokens[1:]
     if sub == "help":

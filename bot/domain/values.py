@@ -184,8 +184,11 @@ def _starts_group(text: str, i: int, run: int, first_run: bool) -> bool:
 def _valid_groups(groups: list[str]) -> bool:
     # A grouped number never starts with a 0 group: "0,125" is a decimal, not 125.
     first = groups[0]
-    return bool(first) and len(first) <= 3 and (len(groups) == 1 or first[0] != "0") and all(
-        len(g) == 3 for g in groups[1:]
+    return (
+        bool(first)
+        and len(first) <= 3
+        and (len(groups) == 1 or first[0] != "0")
+        and all(len(g) == 3 for g in groups[1:])
     )
 
 

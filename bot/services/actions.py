@@ -306,12 +306,20 @@ class ActionService:
         return timezone_of(session, team_id=team_id, default=self._defaults.timezone)
 
     def record_meeting(
-        self, *, team_id: str, user_id: str, held_on_raw: str | None, attendees: Sequence[str], decisions: str
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        held_on_raw: str | None,
+        attendees: Sequence[str],
+        decisions: str,
+        lang: str | None = None,
     ) -> tuple[dt.date, PlanSummary]:
-        """Record a steering committee meeting; return its day and the plan summary."""
+        """Record a steering committee meeting; return its day and the plan summary. The day is read in
+        `lang` (the user's), the workspace's language when not given."""
         with self._db.write() as session:
             today = self._today(session, team_id)
-            held_on = parse_day(held_on_raw, today=today, lang=self._language(session, team_id))
+            held_on = parse_day(held_on_raw, today=today, lang=lang or self._language(session, team_id))
             session.add(
                 CommitteeMeeting(
                     team_id=team_id,
@@ -326,12 +334,19 @@ class ActionService:
             return held_on, plan_summary(session, team_id=team_id, today=today)
 
     def record_milestone(
-        self, *, team_id: str, user_id: str, kind: str, on_raw: str | None, note: str = ""
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        kind: str,
+        on_raw: str | None,
+        note: str = "",
+        lang: str | None = None,
     ) -> tuple[dt.date, PlanSummary]:
-        """Record that the plan was validated or communicated on a day."""
+        """Record that the plan was validated or communicated on a day (read in `lang`, as above)."""
         with self._db.write() as session:
             today = self._today(session, team_id)
-            on = parse_day(on_raw, today=today, lang=self._language(session, team_id))
+            on = parse_day(on_raw, today=today, lang=lang or self._language(session, team_id))
             session.add(
                 PlanMilestone(
                     team_id=team_id,

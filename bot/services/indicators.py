@@ -13,7 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import i18n
-from bot.domain.errors import DuplicateIndicator, InvalidInput, NotAllowed, NothingToUndo, UnknownIndicator
+from bot.domain.errors import (
+    DomainError,
+    DuplicateIndicator,
+    InvalidInput,
+    NotAllowed,
+    NothingToUndo,
+    UnknownIndicator,
+)
 from bot.domain.grammar import EditIndicator, NewIndicator, RecordReading, edited_values
 from bot.domain.indicators import (
     IndicatorHistory,
@@ -337,9 +344,23 @@ class IndicatorService:
 
 
 def read_command(command: RecordReading, ind: Any, *, today: dt.date) -> ReadingInput:
-    """A typed reading read for its indicator (kind, unit, cadence) in its workspace's language."""
+    """A typed reading read for its indicator (kind, unit, cadence) by the conventions of the user's
+    language. When the workspace's language differs and would read another figure or period from the
+    same text (`1,234`: 1234 in English, 1,234 in French), the reading is refused with a question."""
+    mine = _read_in(command, ind, command.lang, today=today)
+    if ind.language == command.lang:
+        return mine
+    try:
+        theirs = _read_in(command, ind, ind.language, today=today)
+    except DomainError:
+        return mine  # the workspace's conventions cannot read it: no second meaning
+    if (theirs.value.value, theirs.period) != (mine.value.value, mine.period):
+        raise InvalidInput("error.reads_two_ways", text=command.text[:40])
+    return mine
+
+
+def _read_in(command: RecordReading, ind: Any, lang: str, *, today: dt.date) -> ReadingInput:
     kind, cadence = Kind(ind.kind), Cadence(ind.cadence) if ind.cadence else None
-    lang = ind.language
     if command.note is None:
         return read_reading(command.text, kind=kind, unit=ind.unit, cadence=cadence, lang=lang, today=today)
     return read_form(

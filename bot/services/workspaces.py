@@ -1,4 +1,4 @@
-"""Workspace settings: time zone and language."""
+"""Workspace settings (time zone and language) and a user's own choice of language."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import threading
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.domain.errors import InvalidInput
 from bot.domain.indicators import WorkspaceView
+from bot.i18n import LANGUAGES
 from bot.services.common import Clock, Defaults, local_today, workspace_view
 from storage import repositories as repo
 from storage.db import Database
@@ -61,3 +63,24 @@ class WorkspaceService:
         except SQLAlchemyError as exc:
             log.warning("language of %s unknown, database error: %s", team_id, exc)
             return self._defaults.language
+
+    def chosen_language(self, *, team_id: str, user_id: str) -> str | None:
+        """The language the user chose for themself, None when they left it to Slack (or when the
+        database cannot tell: a reply, even an error reply, still goes out)."""
+        try:
+            with self._db.read() as session:
+                return repo.user_language(session, team_id=team_id, user_id=user_id)
+        except SQLAlchemyError as exc:
+            log.warning("language of %s/%s unknown, database error: %s", team_id, user_id, exc)
+            return None
+
+    def choose_language(self, *, team_id: str, user_id: str, language: str | None) -> str | None:
+        """Store the user's language (None: Slack's again); returns what is now stored."""
+        if language is not None and language not in LANGUAGES:
+            raise InvalidInput("error.bad_language", value=language[:20], allowed=list(LANGUAGES))
+        self.get(team_id=team_id)  # the workspace row the setting belongs to
+        with self._db.write() as session:
+            repo.set_user_language(
+                session, team_id=team_id, user_id=user_id, language=language, now=self._clock()
+            )
+        return language

@@ -18,6 +18,7 @@ from bot.slack.deps import AfterAck, SlackDeps
 from bot.slack.home_refresher import MIN_INTERVAL_SECONDS, QUIET_SECONDS, HomeRefresher
 from bot.slack.listeners.home import publish_home
 from bot.slack.notifier import Notifier
+from bot.slack.people import Languages, SlackUsers
 
 log = logging.getLogger("pilote.slack")
 _JSON: dict[str, str | Sequence[str]] = {"content-type": "application/json;charset=utf-8"}
@@ -37,6 +38,13 @@ def _team_id(body: dict[str, Any]) -> str | None:
     if isinstance(team, dict):
         return team.get("id")
     return body.get("team_id")
+
+
+def _user_id(body: dict[str, Any]) -> str | None:
+    user = body.get("user")
+    if isinstance(user, dict):
+        return user.get("id")
+    return body.get("user_id")
 
 
 def build_app(
@@ -62,15 +70,18 @@ def build_app(
         request_verification_enabled=verify_requests,
         logger=log,
     )
+    users = SlackUsers(client)
+    languages = Languages(users, services.workspaces)
     home = HomeRefresher(
-        lambda team_id, user_id: publish_home(client, services, team_id=team_id, user_id=user_id),
+        lambda team_id, user_id: publish_home(client, services, languages, team_id=team_id, user_id=user_id),
         min_interval=home_interval,
         quiet=home_quiet,
     )
     deps = SlackDeps(
         services=services,
         notifier=Notifier(client),
-        admins=Admins(client, configured=admin_ids),
+        admins=Admins(users, configured=admin_ids),
+        languages=languages,
         home=home,
         later=AfterAck(),
     )
@@ -84,12 +95,12 @@ def build_app(
         if acked is not None:
             return acked
         if body.get("type") == "view_submission":
-            lang = services.workspaces.language_or_default(team_id=_team_id(body))
+            lang = languages.of(_team_id(body), _user_id(body))
             # A message is no answer to a form: push a view over it, so that going back keeps the input.
             payload = {"response_action": "push", "view": internal_error_modal(lang)}
             return BoltResponse(status=200, body=json.dumps(payload), headers=_JSON)
         if body.get("command") or body.get("type") in ("block_actions", "shortcut"):
-            lang = services.workspaces.language_or_default(team_id=_team_id(body))
+            lang = languages.of(_team_id(body), _user_id(body))
             payload = {"response_type": "ephemeral", **internal_error_message(lang)}
             return BoltResponse(status=200, body=json.dumps(payload), headers=_JSON)
         return BoltResponse(status=200, body="")

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.services import Services
 from bot.services.outbox import DOORBELL, OutboxItem
 from bot.slack.blocks.alerts import alert_message, closed_alert_message, reminder_message
+from bot.slack.people import Languages, SlackUsers
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pilote_outbox"
@@ -54,6 +55,8 @@ class OutboxSender:
 
     def __init__(self, client: WebClient, services: Services) -> None:
         self._client, self._services = client, services
+        # Off the request path: a DM waits for Slack to say its recipient's language.
+        self._languages = Languages(SlackUsers(client), services.workspaces, wait=None)
         self._dm: dict[str, str] = {}
         self._stopping = threading.Event()
 
@@ -104,10 +107,12 @@ class OutboxSender:
 
     def _deliver(self, item: OutboxItem) -> int:
         outbox = self._services.outbox
-        lang = self._services.workspaces.language_or_default(team_id=item.team_id)
+        # A DM speaks its recipient's language; a channel, the workspace's.
+        to_user = item.recipient[:1] in "UW"
+        lang = self._languages.of(item.team_id, item.recipient if to_user else None)
         try:
             # A user gets a DM; a channel (escalation) gets the message in the channel.
-            channel = self._dm_channel(item.recipient) if item.recipient[:1] in "UW" else item.recipient
+            channel = self._dm_channel(item.recipient) if to_user else item.recipient
             found = self._already_there(channel, item.key) if item.maybe_sent else None
             if found is None:
                 if item.kind in REMINDERS:

@@ -12,6 +12,7 @@ from bot.services import Services
 from bot.slack.admins import Admins
 from bot.slack.home_refresher import HomeRefresher
 from bot.slack.notifier import Notifier
+from bot.slack.people import Languages
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +42,19 @@ class AfterAck:
 
 @dataclass(frozen=True)
 class SlackDeps:
-    """Services, the Web API notifier, the admin check, the Home tab refresher and the after-ack workers."""
+    """Services, the Web API notifier, the admin check, each user's language, the Home tab refresher and
+    the after-ack workers."""
 
     services: Services
     notifier: Notifier
     admins: Admins
+    languages: Languages
     home: HomeRefresher
     later: AfterAck
 
     def close(self) -> bool:
         """Let the after-ack work end, then stop the Home tab worker; False if it would not stop."""
         self.later.close()
-        return self.home.close()
+        stopped = self.home.close()
+        self.languages.close()
+        return stopped

@@ -8,6 +8,7 @@ ACTION_OPEN_JOURNAL = "pilote.action.journal"  # value: the action number
 # Buttons of the App Home tab
 HOME_NEW_ACTION = "pilote.home.new_action"  # opens NEW_ACTION_MODAL
 HOME_RECORD_READING = "pilote.home.record_reading"  # value: an indicator code or ""; opens RECORD_MODAL
+HOME_LANGUAGE = "pilote.home.language"  # value: "auto", "fr" or "en"; the language Pilote speaks to the user
 HOME_SHOW_MORE = "pilote.home.more"  # value: a section name; republishes the Home tab with more rows
 
 # Modals (callback_id)

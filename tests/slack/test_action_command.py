@@ -201,6 +201,7 @@ def test_english_due_dates_that_read_two_ways_are_questions(bed: SlackBed, servi
 
     with services.db.write() as s:
         s.add(Workspace(team_id="T0PILOTE", timezone="Europe/London", language="en", created_at=FIXED_NOW))
+    bed.fake.locale = "en-GB"  # its people use Slack in English
     reply = action(bed, 'new "Audit" due=6/1/2027')
     assert ":x:" in reply and "2027-01-06" in reply and "2027-06-01" in reply, reply
     assert ":x:" not in action(bed, 'new "Audit" due=12/31/2026')

@@ -169,6 +169,7 @@ def test_an_empty_home_tab_says_how_to_start(bed: SlackBed) -> None:
 def test_english_workspace(bed: SlackBed, services: Services) -> None:
     with services.db.write() as s:
         s.add(Workspace(team_id="T0EN", timezone="Europe/London", language="en", created_at=FIXED_NOW))
+    bed.fake.locale = "en-GB"  # its people use Slack in English
     kpi(services, 'new frc "Resolution" kind=percent every=month', team="T0EN")
     kpi(services, "frc 1234.5 @2026-10", team="T0EN")
     new_action(services, "Audit", team="T0EN")

@@ -179,6 +179,7 @@ def test_indicator_deleted_while_the_form_was_open(
 
 def test_the_form_in_english(db: Database, clock: FixedClock, fake_slack: FakeSlack) -> None:
     services = Services.build(db, defaults=Defaults(timezone="Europe/Paris", language="en"), clock=clock)
+    fake_slack.locale = "en-US"
     bed = SlackBed(services, fake_slack)
     click(bed, ids.HOME_NEW_ACTION, home=True)
     view = opened(fake_slack)

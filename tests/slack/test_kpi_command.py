@@ -97,6 +97,7 @@ def test_echoed_text_cannot_ping_the_channel(bed: SlackBed) -> None:
 def test_english_workspace(bed: SlackBed, services: Services) -> None:
     with services.db.write() as s:
         s.add(Workspace(team_id="T0EN", timezone="Europe/London", language="en", created_at=FIXED_NOW))
+    bed.fake.locale = "en-GB"  # its people use Slack in English
     reply = bed.command("frc 12", team_id="T0EN")
     assert "No indicator" in reply.text
 
@@ -260,6 +261,7 @@ def test_what_could_be_read_two_ways_is_a_question(
 def test_an_english_workspace_reads_english_numbers(bed: SlackBed, services: Services) -> None:
     with services.db.write() as s:
         s.add(Workspace(team_id="T0PILOTE", timezone="Europe/London", language="en", created_at=FIXED_NOW))
+    bed.fake.locale = "en-GB"  # its people use Slack in English
     bed.command('new calls "Calls handled" unit=calls')
     reply = bed.command("calls 7,981 busy week")
     assert "*7,981\u00a0calls*" in reply.text or "*7,981 calls*" in reply.text, reply.text

@@ -105,3 +105,25 @@ def click_in_view(
     if "value" not in button:  # Slack sends no value for a button that has none
         del action["value"]
     return payload
+
+
+def choose_in_view(
+    view: Mapping[str, Any],
+    action_id: str,
+    value: str,
+    *,
+    user_id: str = "U0ALICE",
+    team_id: str = "T0PILOTE",
+) -> dict[str, Any]:
+    """The block_actions payload of a choice in a static_select menu of a published view, as Slack
+    sends it: the option chosen (its text and value), the menu's block_id and placeholder."""
+    block_id, menu = find_button(view, action_id)
+    option = next(o for o in menu["options"] if o["value"] == value)
+    payload = block_actions_payload(action_id=action_id, value="", user_id=user_id, team_id=team_id,
+                                    response_url=None, view=view)  # fmt: skip
+    action = payload["actions"][0]
+    del action["value"], action["text"]
+    action.update(type="static_select", block_id=block_id, selected_option=option)
+    if "placeholder" in menu:
+        action["placeholder"] = menu["placeholder"]
+    return payload

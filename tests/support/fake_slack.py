@@ -179,6 +179,7 @@ class FakeSlack:
         self.scopes: frozenset[str] | None = None if scopes is None else frozenset(scopes)
         self.team_id = team_id
         self.users: dict[str, dict[str, Any]] = {uid: dict(over) for uid, over in (users or {}).items()}
+        self.locale = "fr-FR"  # every user's Slack language, unless `users` says otherwise
         self.host = host
         self.calls: list[Call] = []
         self.problems: list[str] = []
@@ -697,7 +698,7 @@ class FakeSlack:
             "tz": "Europe/Paris",
             "tz_label": "Central European Time",
             "tz_offset": 3600,
-            "locale": "fr-FR",
+            "locale": self.locale,
             "is_admin": False,
             "is_owner": False,
             "is_primary_owner": False,

@@ -56,6 +56,38 @@ def _button(text: str, action_id: str, value: str | None = None, *, primary: boo
     return button
 
 
+AUTO_LANGUAGE = "auto"
+# Each language is named in itself, so that a user who cannot read the current one finds theirs.
+_LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def _language_option(text: str, value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": f"🌐 {text}", "emoji": True}, "value": value}
+
+
+def language_select(lang: str, chosen: str | None) -> dict[str, Any]:
+    """The menu where a user chooses the language Pilote speaks to them (Slack's by default)."""
+    options = [_language_option(t(lang, "home.language.auto"), AUTO_LANGUAGE)]
+    options += [_language_option(name, code) for code, name in _LANGUAGE_NAMES.items()]
+    current = chosen if chosen in _LANGUAGE_NAMES else AUTO_LANGUAGE
+    return {
+        "type": "static_select",
+        "action_id": ids.HOME_LANGUAGE,
+        "placeholder": {"type": "plain_text", "text": t(lang, "home.language.placeholder"), "emoji": True},
+        "options": options,
+        "initial_option": next(o for o in options if o["value"] == current),
+    }
+
+
+def language_choice(value: str) -> str | None:
+    """The language a Home tab menu choice stands for (None: Slack's); ValueError for another value."""
+    if value == AUTO_LANGUAGE:
+        return None
+    if value not in _LANGUAGE_NAMES:
+        raise ValueError(value)
+    return value
+
+
 def _row(text: str, block_id: str, button: dict[str, Any]) -> Block:
     return {**section(text), "block_id": block_id, "accessory": button}
 
@@ -185,9 +217,15 @@ def _as_of(lang: str, data: HomeData, today: dt.date) -> str:
 
 
 def home_view(
-    lang: str, data: HomeData, *, today: dt.date, expanded: frozenset[str] = frozenset()
+    lang: str,
+    data: HomeData,
+    *,
+    today: dt.date,
+    expanded: frozenset[str] = frozenset(),
+    chosen_language: str | None = None,
 ) -> dict[str, Any]:
-    """The user's Home tab: at most HOME_BLOCKS_MAX blocks, whatever the number of rows."""
+    """The user's Home tab: at most HOME_BLOCKS_MAX blocks, whatever the number of rows.
+    `chosen_language` is the language the user chose (None: they left it to Slack)."""
     top = [
         header(t(lang, "home.title")),
         context(t(lang, "home.updated", date=_as_of(lang, data, today))),
@@ -197,6 +235,7 @@ def home_view(
             "elements": [
                 _button(t(lang, "home.button.new_action"), ids.HOME_NEW_ACTION, primary=True),
                 _button(t(lang, "home.button.record"), ids.HOME_RECORD_READING),
+                language_select(lang, chosen_language),
             ],
         },
     ]

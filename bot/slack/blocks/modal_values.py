@@ -239,8 +239,9 @@ def progress_update(values: StateValues) -> ProgressUpdate:
     return ProgressUpdate(status=status, progress=progress, note=note)
 
 
-def reading_command(values: StateValues) -> RecordReading:
-    """The reading typed in the record modal; value and period are parsed by the service (kind, today)."""
+def reading_command(values: StateValues, lang: str = "fr") -> RecordReading:
+    """The reading typed in the record modal by a user of that language; value and period are parsed by
+    the service (kind, today)."""
     c = _Collector()
     code = c.check(RECORD_INDICATOR, lambda: check_code(selected(values, RECORD_INDICATOR) or ""))
     raw_value = text(values, RECORD_VALUE)
@@ -249,7 +250,7 @@ def reading_command(values: StateValues) -> RecordReading:
     note = c.check(RECORD_NOTE, lambda: bounded("note", text(values, RECORD_NOTE) or "", MAX_NOTE_CHARS))
     c.raise_if_any()
     assert code is not None and raw_value is not None and note is not None
-    return RecordReading(code, raw_value, text(values, RECORD_PERIOD), note)
+    return RecordReading(code, raw_value, text(values, RECORD_PERIOD), note, lang)
 
 
 # Which block shows an error the service raised (the fields themselves were fine one by one).

@@ -82,7 +82,12 @@ def register(app: App, deps: SlackDeps) -> None:
                 return blocks.plan_message(lang, services.actions.summary(team_id=team_id))
             case PlanMilestone():
                 on, summary = services.actions.record_milestone(
-                    team_id=team_id, user_id=user_id, kind=cmd.kind, on_raw=cmd.on_raw, note=cmd.note
+                    team_id=team_id,
+                    user_id=user_id,
+                    kind=cmd.kind,
+                    on_raw=cmd.on_raw,
+                    note=cmd.note,
+                    lang=cmd.lang,
                 )
                 lead = t(lang, f"plan.milestone.{cmd.kind}", date=day(lang, on))
                 return blocks.plan_message(lang, summary, lead=lead)
@@ -93,6 +98,7 @@ def register(app: App, deps: SlackDeps) -> None:
                     held_on_raw=cmd.held_on_raw,
                     attendees=cmd.attendees,
                     decisions=cmd.decisions,
+                    lang=cmd.lang,
                 )
                 lead = tn(lang, "plan.meeting.recorded", len(cmd.attendees), date=day(lang, held_on))
                 return blocks.plan_message(lang, summary, lead=lead)
@@ -102,7 +108,7 @@ def register(app: App, deps: SlackDeps) -> None:
 
     def on_action(ack: Ack, command: dict[str, Any]) -> None:
         team_id, user_id = command["team_id"], command["user_id"]
-        lang = services.workspaces.get(team_id=team_id).language
+        lang = deps.languages.of(team_id, user_id)
         try:
             cmd = parse_action(command.get("text") or "", lang)
             if isinstance(cmd, OpenNewActionModal):
@@ -124,7 +130,7 @@ def register(app: App, deps: SlackDeps) -> None:
 
     def open_form(command: dict[str, Any], client: WebClient) -> None:
         team_id = command["team_id"]
-        lang = services.workspaces.get(team_id=team_id).language
+        lang = deps.languages.of(team_id, command["user_id"])
         indicators = [
             (s.indicator.code, s.indicator.name) for s in services.indicators.summaries(team_id=team_id)
         ]

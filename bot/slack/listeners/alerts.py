@@ -24,7 +24,7 @@ def register(app: App, deps: SlackDeps) -> None:
         team_id = str((body.get("team") or {}).get("id") or "")
         user_id = str((body.get("user") or {}).get("id") or "")
         value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-        return team_id, user_id, value, services.workspaces.language_or_default(team_id=team_id or None)
+        return team_id, user_id, value, deps.languages.of(team_id or None, user_id or None)
 
     def on_ack(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()

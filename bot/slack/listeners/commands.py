@@ -70,7 +70,7 @@ def register(app: App, deps: SlackDeps) -> None:
 
     def on_kpi(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         team_id, user_id = command["team_id"], command["user_id"]
-        lang = services.workspaces.get(team_id=team_id).language
+        lang = deps.languages.of(team_id, user_id)
         try:
             cmd = parse_kpi(command.get("text") or "", lang)
             reply = kpi_reply(team_id, user_id, lang, cmd)
@@ -85,11 +85,13 @@ def register(app: App, deps: SlackDeps) -> None:
 
     def show_chart(cmd: ShowIndicator, command: dict[str, Any], respond: Respond) -> None:
         team_id = command["team_id"]
+        # The chart is posted for the whole channel: in the workspace's language; the notices in the user's.
         lang = services.workspaces.get(team_id=team_id).language
+        mine = deps.languages.of(team_id, command["user_id"])
         try:
             history, outlook, png = services.indicators.chart(team_id=team_id, code=cmd.code, language=lang)
         except DomainError as err:
-            respond(response_type="ephemeral", replace_original=False, **error_message(lang, err))
+            respond(response_type="ephemeral", replace_original=False, **error_message(mine, err))
             return
         try:
             notifier.upload_png(
@@ -104,11 +106,11 @@ def register(app: App, deps: SlackDeps) -> None:
             code = str(err.response.get("error", "")) if err.response is not None else ""
             log.warning("chart upload failed: %s", code or err)
             if code in _CHANNEL_ERRORS:
-                respond(response_type="ephemeral", **notice_message(lang, N_("kpi.show.not_in_channel")))
+                respond(response_type="ephemeral", **notice_message(mine, N_("kpi.show.not_in_channel")))
             else:
                 respond(
                     response_type="ephemeral",
-                    **notice_message(lang, N_("kpi.show.upload_failed"), error=code or "?"),
+                    **notice_message(mine, N_("kpi.show.upload_failed"), error=code or "?"),
                 )
 
     # One listener: only `/kpi show` has work left after the ack, and it hands it to deps.later

@@ -69,7 +69,7 @@ def register(app: App, deps: SlackDeps) -> None:
         raise AssertionError(f"unhandled command {cmd!r}")
 
     def on_dashboard(ack: Ack, command: dict[str, Any]) -> None:
-        lang = services.workspaces.get(team_id=command["team_id"]).language
+        lang = deps.languages.of(command["team_id"], command["user_id"])
         try:
             answer = reply(command, lang, parse_dashboard(command.get("text") or ""))
         except DomainError as err:
@@ -86,11 +86,14 @@ def register(app: App, deps: SlackDeps) -> None:
         cmd = parse_dashboard(command.get("text") or "")
         assert isinstance(cmd, ShowDashboard)
         team_id, channel_id = command["team_id"], command["channel_id"]
+        # The snapshot is posted for the whole channel: in the workspace's language. What only the
+        # user sees is in theirs.
         lang = services.workspaces.get(team_id=team_id).language
+        mine = deps.languages.of(team_id, command["user_id"])
         try:
             snapshot = services.dashboards.snapshot(team_id=team_id, scope=cmd.scope, channel_id=channel_id)
         except DomainError as err:
-            respond(response_type="ephemeral", replace_original=False, **error_message(lang, err))
+            respond(response_type="ephemeral", replace_original=False, **error_message(mine, err))
             return
         images = services.dashboards.render(snapshot, language=lang)
         try:
@@ -105,12 +108,12 @@ def register(app: App, deps: SlackDeps) -> None:
             code = str(err.response.get("error", "")) if err.response is not None else ""
             log.warning("dashboard upload failed: %s", code or err)
             key = N_("dashboard.not_in_channel") if code in PERMANENT else N_("dashboard.upload_failed")
-            respond(response_type="ephemeral", **notice_message(lang, key, error=code or "?"))
+            respond(response_type="ephemeral", **notice_message(mine, key, error=code or "?"))
         except (*AMBIGUOUS, UploadFailed) as err:
             log.warning("dashboard upload failed: %r", err)
             respond(
                 response_type="ephemeral",
-                **notice_message(lang, N_("dashboard.upload_failed"), error=repr(err)[:80]),
+                **notice_message(mine, N_("dashboard.upload_failed"), error=repr(err)[:80]),
             )
 
     # Only the snapshot has work left after the ack; subscriptions are answered in the ack itself.

@@ -134,8 +134,8 @@ def register(app: App, deps: SlackDeps) -> None:
     """Register the modals' submissions and the buttons of action messages and of the Home tab."""
     services = deps.services
 
-    def lang_of(team_id: str) -> str:
-        return services.workspaces.get(team_id=team_id).language
+    def lang_of(body: dict[str, Any]) -> str:
+        return deps.languages.of(*who(body))
 
     def indicator_choices(team_id: str) -> list[tuple[str, str]]:
         return [(s.indicator.code, s.indicator.name) for s in services.indicators.summaries(team_id=team_id)]
@@ -151,7 +151,7 @@ def register(app: App, deps: SlackDeps) -> None:
         body: dict[str, Any],
     ) -> None:
         team_id, user_id = who(body)
-        lang = lang_of(team_id)
+        lang = lang_of(body)
         try:
             outcome = work(team_id, user_id)
         except (ModalErrors, DomainError) as err:
@@ -187,7 +187,7 @@ def register(app: App, deps: SlackDeps) -> None:
 
     def on_record(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         def work(team_id: str, user_id: str) -> RecordResult:
-            command = modal_values.reading_command(modal_values.state_values(view))
+            command = modal_values.reading_command(modal_values.state_values(view), lang_of(body))
             return services.indicators.record(team_id=team_id, user_id=user_id, command=command)
 
         submit(ack, context, ids.RECORD_MODAL, work, body)
@@ -204,7 +204,7 @@ def register(app: App, deps: SlackDeps) -> None:
             N_("action.created") if view.get("callback_id") == ids.NEW_ACTION_MODAL else N_("action.updated")
         )
         reply = action_blocks.action_message(
-            lang_of(team_id), action, today=services.workspaces.today(team_id=team_id), title_key=title_key
+            lang_of(body), action, today=services.workspaces.today(team_id=team_id), title_key=title_key
         )
         channel = modal_values.metadata(view).get("channel_id")
         tell(client, channel=channel if isinstance(channel, str) else None, user_id=user_id, reply=reply)
@@ -215,8 +215,8 @@ def register(app: App, deps: SlackDeps) -> None:
         if not isinstance(result, RecordResult):
             return
         team_id, user_id = who(body)
-        workspace = services.workspaces.get(team_id=team_id)
-        reply = kpi_blocks.recorded_message(workspace.language, result, timezone=workspace.timezone)
+        timezone = services.workspaces.get(team_id=team_id).timezone
+        reply = kpi_blocks.recorded_message(lang_of(body), result, timezone=timezone)
         client.chat_postMessage(channel=user_id, **reply)
 
     app.view(ids.NEW_ACTION_MODAL)(ack=on_new_action, lazy=[confirm_action])
@@ -240,7 +240,7 @@ def register(app: App, deps: SlackDeps) -> None:
     @_logged
     def mark_done(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         team_id, user_id = who(body)
-        lang = lang_of(team_id)
+        lang = lang_of(body)
         try:
             action = services.actions.update_status(
                 team_id=team_id, user_id=user_id, number=action_number(body), status=ActionStatus.DONE
@@ -256,7 +256,7 @@ def register(app: App, deps: SlackDeps) -> None:
     @_logged
     def open_progress(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         team_id, _ = who(body)
-        lang = lang_of(team_id)
+        lang = lang_of(body)
         try:
             action = services.actions.card(team_id=team_id, number=action_number(body)).action
         except DomainError as err:
@@ -267,7 +267,7 @@ def register(app: App, deps: SlackDeps) -> None:
     @_logged
     def open_journal(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         team_id, _ = who(body)
-        lang = lang_of(team_id)
+        lang = lang_of(body)
         try:
             card = services.actions.card(team_id=team_id, number=action_number(body))
         except DomainError as err:
@@ -282,7 +282,7 @@ def register(app: App, deps: SlackDeps) -> None:
     @_logged
     def open_new_action(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         team_id, user_id = who(body)
-        lang = lang_of(team_id)
+        lang = lang_of(body)
         view = new_action_modal(
             lang,
             indicators=indicator_choices(team_id),
@@ -294,7 +294,7 @@ def register(app: App, deps: SlackDeps) -> None:
     @_logged
     def open_record(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         team_id, _ = who(body)
-        lang = lang_of(team_id)
+        lang = lang_of(body)
         view = record_reading_modal(
             lang, indicators=indicator_choices(team_id), selected_code=clicked_value(body) or None
         )
