@@ -234,3 +234,12 @@ def test_dates_in_the_journal_and_errors_are_words_not_iso(bed: SlackBed) -> Non
     refused = action(bed, "1 due=2026-03-31")
     assert "(31 mars 2026)" in refused and "(1 sept. 2026)" in refused, refused
     assert "2026-03-31" not in refused.split("`/action")[0]
+
+
+def test_the_journal_says_priority_and_difficulty_in_words(bed: SlackBed) -> None:
+    action(bed, 'new "Audit du parc" priority=recommandé difficulty=facile')
+    action(bed, "1 priorité=prioritaire difficulté=difficile")
+    shown = action(bed, "show 1")
+    assert "recommandée → prioritaire" in shown, shown
+    assert "facile → difficile" in shown, shown
+    assert "recommande →" not in shown and "easy" not in shown and "hard" not in shown

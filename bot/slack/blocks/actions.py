@@ -114,6 +114,20 @@ def _journal_day(lang: str, stored: str) -> str:
         return esc(stored)
 
 
+# Fields the journal stores as an enum's value, said with that enum's words.
+_WORDED_FIELDS = {
+    "status": "action.status",
+    "engagement": "action.engagement",
+    "priority": "action.priority",
+    "difficulty": "action.difficulty",
+}
+
+
+def _worded(lang: str, family: str, stored: str) -> str:
+    key = f"{family}.{stored}"
+    return t(lang, key) if key in CATALOGUES[lang] else esc(stored)
+
+
 def _change(lang: str, name: str, values: list[str | None]) -> str:
     before, after = values
     if name == "created":
@@ -123,10 +137,8 @@ def _change(lang: str, name: str, values: list[str | None]) -> str:
     for v in (before, after):
         if v is None or v == "":
             shown.append("—")
-        elif name == "status":
-            shown.append(t(lang, f"action.status.{v}"))
-        elif name == "engagement":
-            shown.append(t(lang, f"action.engagement.{v}"))
+        elif name in _WORDED_FIELDS:
+            shown.append(_worded(lang, _WORDED_FIELDS[name], v))
         elif name == "owner_id":
             shown.append(f"<@{v}>")
         elif name == "progress":
