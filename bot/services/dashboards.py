@@ -60,7 +60,7 @@ def resolve_scope(
         if code_key(code) == key:
             return "indicator", code
     choices = sorted({e for e in entities if e} | set(domains))
-    raise InvalidInput("error.dashboard_scope", value=scope[:40], choices=", ".join(choices) or "—")
+    raise InvalidInput("error.dashboard_scope", value=scope[:40], choices=choices or "—")
 
 
 def scope_in(session: Session, *, team_id: str, scope: str) -> str:

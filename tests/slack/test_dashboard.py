@@ -80,7 +80,7 @@ def test_dashboard_command_posts_charts_with_summary(steering: Services, fake_sl
 def test_dashboard_for_an_entity_and_an_unknown_scope(steering: Services, fake_slack: FakeSlack) -> None:
     bed = SlackBed(steering, fake_slack)
     bad = bed.command("Compta", command="/dashboard", channel_id=CHANNEL)
-    assert "n'est ni une entité, ni un domaine" in bad.text and "Achats, DSI" in bad.text
+    assert "n'est ni une entité, ni un domaine" in bad.text and "`Achats`, `DSI`" in bad.text
     assert fake_slack.calls_to("files.getUploadURLExternal") == []
     bed.command("dsi", command="/dashboard", channel_id=CHANNEL)
     fake_slack.wait_for("files.completeUploadExternal")
