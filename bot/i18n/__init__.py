@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +42,30 @@ def read_catalogue(lang: str) -> Catalog:
         return read_po(f, locale=lang, domain=DOMAIN)
 
 
+# French typography, applied to the French catalogue as it is read, so that translators type ordinary
+# spaces: a no-break space before ":", a narrow one before ";", "!", "?", "»" and after "«". Not inside
+# `code` (what the user copies and types), not before an :emoji:, and not after a mrkdwn marker (*bold* _italic_ ~struck~
+# `code`), which Slack only closes before an ordinary space or punctuation.
+_CODE_SPAN = re.compile(r"(`[^`]*`)")
+_BEFORE_COLON = re.compile(r"(?<=[^\s*_~`]) :(?![a-z0-9_+-]+:)")  # not an :emoji:
+_BEFORE_MARK = re.compile(r"(?<=[^\s*_~`]) ([;!?»])")
+_AFTER_QUOTE = re.compile(r"« (?=[^\s*_~`])")
+
+
+def french_spacing(text: str) -> str:
+    """`text` with French no-break spaces (see above); code spans unchanged."""
+    parts = _CODE_SPAN.split(text)
+    for i in range(0, len(parts), 2):  # the even parts are outside code spans
+        part = _BEFORE_COLON.sub("\u00a0:", parts[i])
+        part = _BEFORE_MARK.sub("\u202f\\1", part)
+        parts[i] = _AFTER_QUOTE.sub("«\u202f", part)
+    return "".join(parts)
+
+
+def _typeset(lang: str, text: str) -> str:
+    return french_spacing(text) if lang == "fr" else text
+
+
 def _load(lang: str) -> tuple[dict[str, str | Forms], Callable[[int], int]]:
     catalogue = read_catalogue(lang)
     messages: dict[str, str | Forms] = {}
@@ -48,7 +73,10 @@ def _load(lang: str) -> tuple[dict[str, str | Forms], Callable[[int], int]]:
         if not message.id or message.fuzzy:  # the header; a fuzzy entry is not a translation yet
             continue
         key = message.id[0] if isinstance(message.id, tuple | list) else message.id
-        messages[key] = tuple(message.string) if message.pluralizable else message.string
+        if message.pluralizable:
+            messages[key] = tuple(_typeset(lang, form) for form in message.string)
+        else:
+            messages[key] = _typeset(lang, message.string)
     return messages, gettext.c2py(catalogue.plural_expr)
 
 

@@ -92,9 +92,9 @@ def test_governance(bed: SlackBed) -> None:
     validated = action(bed, "plan validé @2026-10-01")
     assert "Plan validé le 1 oct. 2026" in validated
     meeting = action(bed, "copil <@U0ALICE|alice> <@U0BOB|bob> Budget 2027 voté")
-    assert "(2 participants)" in meeting and "Comités de pilotage sur 12 mois : *1*" in meeting
+    assert "(2 participants)" in meeting and "Comités de pilotage sur 12 mois\u00a0: *1*" in meeting
     plan = action(bed, "plan")
-    assert "1 action : " in plan and "pas encore communiqué" in plan
+    assert "1 action\u00a0: " in plan and "pas encore communiqué" in plan
 
 
 @pytest.mark.parametrize(
@@ -220,7 +220,7 @@ def test_the_journal_shows_moments_in_the_workspaces_time_zone(bed: SlackBed, cl
     clock.now = dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)
     action(bed, "1 60% troisième atelier")
     shown = action(bed, "show 1")
-    assert "25 oct. 2026, 01:30 — <@U0ALICE> : création" in shown, shown
+    assert "25 oct. 2026, 01:30 — <@U0ALICE>\u00a0: création" in shown, shown
     assert shown.count("25 oct. 2026, 02:30 — ") == 2, shown
     assert "2 déc. 2026, 00:30 — " in shown, shown
     assert "1 déc." not in shown and "24 oct." not in shown

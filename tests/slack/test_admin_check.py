@@ -33,11 +33,13 @@ def test_a_reading_is_acked_and_stored_while_an_admin_check_waits_on_slack(
     bed.command('new frc "Résolution" kind=ratio', user_id=OWNER)
     bed.command('new "Audit" kpi=frc', command="/action", user_id=OWNER)
     assert bed.deps.home.wait_idle()  # no Home tab refresh holds a connection below
+    asked = len(fake_slack.calls_to("users.info"))  # the owner's language was asked already
     fake_slack.hold("users.info")
     with ThreadPoolExecutor(2) as pool:
         try:
             held = pool.submit(bed.command, text, command=command, user_id=ADMIN, check=False)
-            fake_slack.wait_for("users.info", timeout=SECONDS)  # the admin check is waiting on Slack
+            # The admin's language, then the admin check, wait on that one users.info.
+            fake_slack.wait_for("users.info", asked + 1, timeout=SECONDS)
             assert services.db.engine.pool.checkedout() == 0, "a transaction is open while Slack is asked"
             reading = pool.submit(bed.command, "frc 45/60", user_id=READER)
             assert "*frc* = *75" in reading.result(timeout=SECONDS).text

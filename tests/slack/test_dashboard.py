@@ -70,11 +70,11 @@ def test_dashboard_command_posts_charts_with_summary(steering: Services, fake_sl
     text = blocks_text(message)
     # Alerts first; every number of the image is also in the text.
     assert text.index("À surveiller") < text.index("Plan d'action")
-    frc_line = "🔴 frc — Résolution au premier contact (DSI) : 50\u202f% (30/60) (alerte) ↘ en baisse"
+    frc_line = "🔴 frc — Résolution au premier contact (DSI)\u00a0: 50\u202f% (30/60) (alerte) ↘ en baisse"
     assert frc_line in text
     assert "12,5\u202f%" in text
-    assert "#1 Former les agents : échéance" in text  # late action
-    assert "Valeurs en retard" in text and "eco : attendue le 31 oct. 2026" in text
+    assert "#1 Former les agents\u00a0: échéance" in text  # late action
+    assert "Valeurs en retard" in text and "eco\u00a0: attendue le 31 oct. 2026" in text
 
 
 def test_dashboard_for_an_entity_and_an_unknown_scope(steering: Services, fake_slack: FakeSlack) -> None:
@@ -141,7 +141,7 @@ def test_weekly_digest_is_posted_once_then_says_nothing_new(
     kpi(steering, "frc 55/60 @2026-11")
     assert sender.run() == 1
     latest = shared(fake_slack)[-1]
-    assert "frc : 50\u202f% (30/60) → 91,67\u202f% (55/60) (alerte → conforme)" in blocks_text(latest)
+    assert "frc\u00a0: 50\u202f% (30/60) → 91,67\u202f% (55/60) (alerte → conforme)" in blocks_text(latest)
 
 
 def test_a_digest_whose_share_was_lost_is_not_posted_twice(

@@ -53,7 +53,7 @@ def test_alert_then_back_to_normal_updates_the_alert_in_place(
     )
     assert alert["metadata"]["event_type"] == EVENT_TYPE
     context = next(b for b in alert["blocks"] if b["type"] == "context")["elements"][0]["text"]
-    assert context.startswith("précédente : 83,33\u202f% ↘")
+    assert context.startswith("précédente\u00a0: 83,33\u202f% ↘")
     assert s.drain() == 0  # nothing new
     kpi(alerting, "frc 50/60 @2026-11")
     assert s.drain() == 1

@@ -144,7 +144,7 @@ def test_opening_the_home_tab_publishes_the_users_indicators_and_actions(
     assert "en retard" in text and "1 finie, 0 abandonnée" in text
     assert "Celle de Bob" not in text
     # The plan at a glance and the workspace's count.
-    assert "4 actions : 3 à faire" in text and "25\u202f%" in text and "Plan pas encore validé" in text
+    assert "4 actions\u00a0: 3 à faire" in text and "25\u202f%" in text and "Plan pas encore validé" in text
     assert "3 indicateurs dans l'espace de travail" in text
     # User text is escaped: no channel ping, no raw ampersand.
     assert "<!channel>" not in text and "&amp; co" in text
@@ -254,7 +254,7 @@ def test_300_indicators_and_300_actions_stay_within_the_limit_and_show_more(
     text = text_of(second)
     assert len(second["blocks"]) <= HOME_BLOCKS_MAX and second["private_metadata"] == INDICATORS
     assert f"*k{EXPANDED_ROWS - 1:03d}*" in text and f"*k{EXPANDED_ROWS:03d}*" not in text
-    assert f"Et {300 - EXPANDED_ROWS} autres : `/kpi list`" in text
+    assert f"Et {300 - EXPANDED_ROWS} autres\u00a0: `/kpi list`" in text
     assert "*#16*" not in text and f"Voir les {300 - ROWS} autres" in text  # actions still folded
 
     click(bed, second, more_actions)  # the indicators stay expanded

@@ -237,14 +237,14 @@ def test_a_french_reading_is_stored_as_typed_and_echoed_as_stored(bed: SlackBed,
     assert [r[0] for r in stored(services)] == [1234.5, 1300, 1250]
     assert [r[3] for r in stored(services)] == ["active", "superseded", "active"]
     converted = bed.command("budget 2 k€ @2026-09")
-    assert "*2\u202f000\u202f€*" in converted.text and "Saisi : 2 k€" in converted.text
+    assert "*2\u202f000\u202f€*" in converted.text and "Saisi\u00a0: 2 k€" in converted.text
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("budget 1.234", "deux façons"),
-        ("budget 12 5 bonne semaine", "suivie de « 5 »"),
+        ("budget 12 5 bonne semaine", "suivie de «\u202f5\u202f»"),
         ("budget 3 t", "se mesure en €"),
         ("budget 3 @2026-10-31", "indiquez un mois"),
         ("budget 3 @2026-10 bilan @2026-11", "Deux périodes"),
@@ -338,6 +338,6 @@ def test_a_backfill_is_not_compared_with_a_later_period(bed: SlackBed) -> None:
     bed.command("new budget Budget unité=€ cadence=mensuelle")
     bed.command("budget 12 000 € @2026-10")
     later = bed.command("budget 13 000 €")
-    assert "Précédente : 12\u202f000\u202f€ (octobre 2026)" in later.text, later.text
+    assert "Précédente\u00a0: 12\u202f000\u202f€ (octobre 2026)" in later.text, later.text
     backfill = bed.command("budget 11 000 € @2026-09")
     assert "Précédente" not in backfill.text and "septembre 2026" in backfill.text

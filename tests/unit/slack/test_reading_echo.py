@@ -77,6 +77,6 @@ def test_the_echo_says_which_period_and_why() -> None:
     assert "novembre 2026" in message and "mois en cours" in message and "@2026-10" in message
     converted = _echo("1,2 t", Kind.NUMBER, "kg", None, "fr")
     assert converted is not None and "1\u202f200\u202fkg" in converted[0]
-    assert "Saisi : 1,2 t" in converted[0]
+    assert "Saisi\u00a0: 1,2 t" in converted[0]
     over = _echo("120 %", Kind.PERCENT, "%", None, "fr")
     assert over is not None and "en dehors de 0 à 100" in over[0]
