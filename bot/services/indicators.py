@@ -33,8 +33,18 @@ from bot.domain.periods import Granularity, Period, granularity_of
 from bot.domain.readings import ReadingInput, read_form, read_reading
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
-from bot.domain.trend import Forecast, Trend, direction_of, fit_trend, forecast
+from bot.domain.trend import (
+    MIN_POINTS,
+    MIN_SPAN_DAYS,
+    Forecast,
+    Trend,
+    direction_of,
+    fit_trend,
+    forecast,
+    trend_supported,
+)
 from bot.domain.values import Cadence, Kind, agreeing_unit, same_unit
+from bot.i18n import N_
 from bot.services.alerting import evaluate_reading
 from bot.services.common import (
     Clock,
@@ -314,13 +324,12 @@ class IndicatorService:
             )
         ind = history.indicator
         th = ind.thresholds
-        trend, outlook = trend_of(history)
-        caption = forecast_text(language, ind, outlook, today=today)
+        trend, outlook = trend_of(history, today=today)
+        latest = history.readings[0].value if history.readings else None
+        caption = forecast_text(language, ind, outlook, latest=latest)
         line = None
-        if trend is not None:
-            end = trend.origin
-            if outlook.day is not None and outlook.kind in ("on_pace", "late"):
-                end = min(outlook.day, trend.origin + dt.timedelta(days=3 * 365))
+        if trend is not None and trend_supported(trend, today=today):
+            end = outlook.day if outlook.kind in ("on_pace", "late") and outlook.day else trend.origin
             line = charts.TrendLine(trend.first, trend.at(trend.first), end, trend.at(end))
         png = charts.render_history(
             [charts.Point(r.period.start, r.value) for r in history.readings],
@@ -369,8 +378,9 @@ def _read_in(command: RecordReading, ind: Any, lang: str, *, today: dt.date) -> 
     )  # fmt: skip
 
 
-def trend_of(history: IndicatorHistory) -> tuple[Trend | None, Forecast]:
-    """The trend of the latest readings and where it takes the indicator with respect to its target."""
+def trend_of(history: IndicatorHistory, *, today: dt.date) -> tuple[Trend | None, Forecast]:
+    """The trend of the latest readings and what it honestly says about the target on `today` (the
+    workspace's date); a yes/no indicator has no trend, only reached or not."""
     ind, th = history.indicator, history.indicator.thresholds
     points = [(r.period.start, r.value) for r in history.readings]
     trend = fit_trend(points) if ind.kind is not Kind.BOOL else None
@@ -385,21 +395,47 @@ def trend_of(history: IndicatorHistory) -> tuple[Trend | None, Forecast]:
     )
     latest = history.readings[0].value if history.readings else None
     outlook = forecast(
-        trend, latest=latest, target=th.target, direction=direction, target_date=ind.target_date
+        trend,
+        latest=latest,
+        target=th.target,
+        direction=direction,
+        today=today,
+        target_date=ind.target_date,
+        readings=len(points),
     )
+    if ind.kind is Kind.BOOL and outlook.kind not in ("reached", "deadline_passed", "no_target"):
+        outlook = Forecast("no_data")  # no slope between "non" and "oui": nothing to forecast
     return trend, outlook
 
 
-def forecast_text(lang: str, ind: IndicatorView, outlook: Forecast, *, today: dt.date) -> str:
-    """Where the trend leads, e.g. "At this pace the target (75 %) is reached in March 2027"; "" when
-    there is no trend or no target."""
-    if outlook.kind in ("no_trend", "no_target") or ind.thresholds.target is None:
+def forecast_text(lang: str, ind: IndicatorView, outlook: Forecast, *, latest: float | None = None) -> str:
+    """What the readings say about the target, e.g. "At this pace the target (75 %) is reached in March
+    2027" or "Uncertain trend: 3 readings, a forecast needs at least 5"; "" with no target or reading."""
+    if outlook.kind in ("no_data", "no_target") or ind.thresholds.target is None:
         return ""
     target = i18n.value(lang, ind.kind, ind.thresholds.target, ind.unit)
-    # A line already past the target while the latest reading is not: "this month", never a past one.
-    day = max(outlook.day, today) if outlook.day else None
-    month = i18n.period(lang, Period(day.replace(day=1), Granularity.MONTH)) if day else ""
     deadline = i18n.day(lang, ind.target_date) if ind.target_date else ""
-    by = ind.target_date is not None and outlook.kind in ("on_pace", "not_reached")
-    key = f"forecast.{outlook.kind}" + ("_by" if by else "")
+    if outlook.kind == "uncertain":
+        return _uncertain_text(lang, ind, outlook, latest)
+    month = i18n.period(lang, Period(outlook.day.replace(day=1), Granularity.MONTH)) if outlook.day else ""
+    key = f"forecast.{outlook.kind}"
+    if outlook.kind in ("on_pace", "not_before") and ind.target_date is not None:
+        # "not before March" when the deadline is in February is "not by the deadline".
+        past = outlook.kind == "not_before" and outlook.day is not None and outlook.day >= ind.target_date
+        key = "forecast.not_by_deadline" if past else f"{key}_by"
     return i18n.t(lang, key, target=target, month=month, deadline=deadline)
+
+
+def _uncertain_text(lang: str, ind: IndicatorView, outlook: Forecast, latest: float | None) -> str:
+    reason = outlook.reason
+    if reason == "few_points":
+        return i18n.tn(lang, "forecast.uncertain.few_points", outlook.count, least=MIN_POINTS)
+    if reason == "short_span":
+        return i18n.tn(lang, "forecast.uncertain.short_span", outlook.count, least=MIN_SPAN_DAYS)
+    if reason == "stale" and outlook.day is not None:
+        return i18n.t(lang, "forecast.uncertain.stale", day=i18n.day(lang, outlook.day))
+    if reason == "against" and latest is not None:
+        down, up = N_("forecast.uncertain.against_down"), N_("forecast.uncertain.against_up")
+        key = down if outlook.count < 0 else up
+        return i18n.t(lang, key, value=i18n.value(lang, ind.kind, latest, ind.unit))
+    return i18n.t(lang, "forecast.uncertain.noisy")

@@ -86,7 +86,10 @@ def test_db_upgrade_then_demo(
         "pilote-demo-plan-validé.png",
         "pilote-demo-plan.png",
     ]
-    assert "À ce rythme, la cible (5\u202f%) est atteinte en" in out and "Actions en retard" in out
+    # Honest forecasts: a date only as far as the data reaches, and frc's fall said first.
+    assert "la cible (5\u202f%) n'est pas atteinte avant" in out and "Actions en retard" in out
+    assert "La dernière mesure (67,96\u202f%) est en baisse, contre la tendance à la hausse" in out
+    assert "Tendance incertaine\u00a0: 2 mesures, il en faut au moins 5" in out
     # A terminal gets terminal text: no Slack markup, people by their names.
     assert "<@" not in out and "*" not in out and ":white_check_mark:" not in out
     assert "Camille Demo" in out and "4 actions" in out

@@ -241,17 +241,50 @@ def test_delete_archives_keeps_readings_and_frees_the_code(frc: Services) -> Non
         assert len(s.scalars(select(Reading)).all()) == 1
 
 
-def test_chart_says_where_the_trend_leads(services: Services) -> None:
+def test_chart_says_where_the_trend_leads(services: Services, clock: FixedClock) -> None:
     kpi(services, 'new nr "Budget NR" kind=percent target=5 warn_below=3 target_date=2027-12-31')
-    for value, quarter in (("1", "2025-T4"), ("1,5", "2026-T1"), ("2", "2026-T2"), ("2,5", "2026-T3")):
-        kpi(services, f"nr {value} @{quarter}")
+    for value, month in (("1", "05"), ("1,5", "06"), ("2", "07"), ("2,5", "08"), ("3", "09"), ("3,5", "10")):
+        kpi(services, f"nr {value} @2026-{month}")
+    clock.now = dt.datetime(2026, 10, 20, 9, tzinfo=dt.UTC)
     _, caption, png = services.indicators.chart(team_id=TEAM, code="nr", language="fr")
-    # +0,5 point a quarter: 5 % is reached around the end of 2027's third quarter, before the deadline.
-    assert caption.startswith("À ce rythme, la cible (5\u202f%) est atteinte en ")
-    assert "2027, avant l'échéance du 31 déc. 2027." in caption
+    # +0,5 point a month from 3,5 % on 1 October: 5 % three months later, before the deadline.
+    assert (
+        caption
+        == "À ce rythme, la cible (5\u202f%) est atteinte en janvier 2027, avant l'échéance du 31 déc. 2027."
+    )
     assert png.startswith(b"\x89PNG")
     _, caption_en, _ = services.indicators.chart(team_id=TEAM, code="nr", language="en")
-    assert caption_en.startswith("At this pace the target (5%) is reached in ") and "2027" in caption_en
+    assert caption_en.startswith("At this pace the target (5%) is reached in January 2027"), caption_en
+
+
+def test_a_fall_against_the_trend_is_said_and_no_date_given(services: Services, clock: FixedClock) -> None:
+    # The demo's frc: rising for months, then 75,8 % → 68,0 %.
+    kpi(services, 'new frc "Résolution au premier contact" kind=percent target=75')
+    for value, month in (
+        ("60", "03"),
+        ("63", "04"),
+        ("66", "05"),
+        ("69", "06"),
+        ("72", "07"),
+        ("75,8", "08"),
+    ):
+        kpi(services, f"frc {value} @2026-{month}")
+    kpi(services, "frc 68 @2026-09")
+    clock.now = dt.datetime(2026, 9, 20, 9, tzinfo=dt.UTC)
+    caption = services.indicators.chart(team_id=TEAM, code="frc", language="fr")[1]
+    assert (
+        caption
+        == "La dernière mesure (68\u202f%) est en baisse, contre la tendance à la hausse\u00a0: tendance incertaine."
+    )
+
+
+def test_stale_readings_past_the_deadline_say_so(services: Services, clock: FixedClock) -> None:
+    kpi(services, 'new nr "Budget NR" kind=percent target=5 target_date=2026-06-30')
+    for value, month in (("1", "01"), ("1,5", "02"), ("2", "03"), ("2,5", "04"), ("3", "05")):
+        kpi(services, f"nr {value} @2026-{month}")
+    clock.now = dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)
+    caption = services.indicators.chart(team_id=TEAM, code="nr", language="fr")[1]
+    assert caption == "Échéance du 30 juin 2026 passée\u00a0: la cible (5\u202f%) n'est pas atteinte."
 
 
 def test_every_forecast_has_words_in_both_languages() -> None:
@@ -265,23 +298,23 @@ def test_every_forecast_has_words_in_both_languages() -> None:
         hysteresis=0.0, warn_dm=False, change_alert_pct=None, target_date=dt.date(2027, 12, 31),
     )  # fmt: skip
     ind = indicator_view(row)
-    today = dt.date(2026, 12, 1)
+    cases = [
+        Forecast("reached"), Forecast("deadline_passed"), Forecast("away"), Forecast("due"),
+        Forecast("on_pace", dt.date(2027, 3, 5)), Forecast("late", dt.date(2028, 3, 5)),
+        Forecast("not_before", dt.date(2027, 3, 5)), Forecast("not_before", dt.date(2028, 3, 5)),
+        Forecast("uncertain", reason="few_points", count=1),
+        Forecast("uncertain", reason="few_points", count=3),
+        Forecast("uncertain", reason="short_span", count=20),
+        Forecast("uncertain", dt.date(2026, 3, 1), reason="stale"),
+        Forecast("uncertain", reason="noisy"), Forecast("uncertain", reason="against", count=-1),
+        Forecast("uncertain", reason="against", count=1),
+    ]  # fmt: skip
     for lang in ("fr", "en"):
-        for kind in ("reached", "on_pace", "late", "not_reached"):
-            day = dt.date(2027, 3, 5) if kind in ("on_pace", "late") else None
-            text = forecast_text(lang, ind, Forecast(kind, day), today=today)  # type: ignore[arg-type]
-            assert text and "{" not in text, (lang, kind)
-        assert forecast_text(lang, ind, Forecast("no_trend"), today=today) == ""
-
-
-def test_the_charts_forecast_reads_today_in_the_workspaces_time_zone(
-    services: Services, clock: FixedClock
-) -> None:
-    # The fitted line is past the target while the latest reading is not: "this month", the
-    # workspace's month. 23:30 UTC on 30 November is already 1 December in Paris.
-    kpi(services, 'new eco "Reconditionnés" kind=percent target=65')
-    for text in ("eco 10 @2026-08", "eco 40 @2026-09", "eco 70 @2026-10", "eco 64 @2026-11"):
-        kpi(services, text)
-    clock.now = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
-    caption = services.indicators.chart(team_id=TEAM, code="eco", language="fr")[1]
-    assert caption.endswith("atteinte en décembre 2026."), caption
+        texts = [forecast_text(lang, ind, case, latest=2.0) for case in cases]
+        for case, text in zip(cases, texts, strict=True):
+            assert text and "{" not in text, (lang, case)
+        assert len(set(texts)) == len(texts), lang  # each case says something of its own
+        assert forecast_text(lang, ind, Forecast("no_data")) == ""
+    assert forecast_text("fr", ind, cases[8], latest=2.0).startswith(
+        "Tendance incertaine : 1 mesure,".replace(" :", "\u00a0:")
+    )

@@ -10,7 +10,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.domain.trend import Forecast, Trend, direction_of, fit_trend, forecast
+from bot.domain.trend import (
+    Forecast,
+    Trend,
+    direction_of,
+    fit_trend,
+    forecast,
+    t_test_p_value,
+    trend_supported,
+)
 
 D0 = dt.date(2026, 1, 5)
 
@@ -25,7 +33,10 @@ def day(n: int) -> dt.date:
 
 def test_three_points_on_a_line() -> None:
     trend = fit_trend([(day(0), 1.0), (day(1), 2.0), (day(2), 3.0)])
-    assert trend == Trend(slope_per_day=1.0, origin=day(2), level=3.0, first=day(0))
+    assert trend == Trend(
+        slope_per_day=1.0, origin=day(2), level=3.0, first=day(0), points=3, r2=1.0, p_value=0.0,
+        scatter=0.0, last_step=1.0,
+    )  # fmt: skip
 
 
 def test_hand_computed_least_squares() -> None:
@@ -114,109 +125,167 @@ def test_window_below_three_is_refused() -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# forecast
-
-RISING = Trend(slope_per_day=1.0, origin=day(10), level=3.0, first=day(0))
-FALLING = Trend(slope_per_day=-0.5, origin=day(10), level=20.0, first=day(0))
-FLAT = Trend(slope_per_day=0.0, origin=day(10), level=3.0, first=day(0))
+# forecast: the rules that decide whether a date is stated
 
 
-def test_no_target() -> None:
-    assert forecast(RISING, latest=3.0, target=None, direction=1) == Forecast("no_target")
-    assert forecast(None, latest=None, target=None, direction=-1) == Forecast("no_target")
+def line(
+    slope: float, *, n: int = 8, every: int = 30, start: float = 50.0, noise: float = 0.0, seed: int = 1
+):
+    """n readings `every` days apart on a line from `start`, with optional Gaussian noise."""
+    rng = random.Random(seed)
+    return [(day(i * every), start + slope * i * every + rng.gauss(0.0, noise)) for i in range(n)]
+
+
+def outlook(points, *, target: float, direction: int = 1, today: dt.date | None = None, target_date=None):
+    trend = fit_trend(points)
+    newest = max(points)[0] if points else D0
+    latest = max(points)[1] if points else None
+    return forecast(
+        trend,
+        latest=latest,
+        target=target,
+        direction=direction,
+        today=today or newest,
+        target_date=target_date,
+    )
+
+
+SEEN = dict(today=day(0))  # a today for calls that stop before the date rules
+
+
+def test_no_target_and_no_data() -> None:
+    assert forecast(None, latest=3.0, target=None, direction=1, **SEEN) == Forecast("no_target")
+    assert forecast(None, latest=3.0, target=float("nan"), direction=1, **SEEN) == Forecast("no_target")
+    assert forecast(None, latest=None, target=10.0, direction=1, **SEEN) == Forecast("no_data")
+    assert forecast(None, latest=float("nan"), target=10.0, direction=1, **SEEN) == Forecast("no_data")
 
 
 @pytest.mark.parametrize(
     ("latest", "target", "direction"), [(80.0, 80.0, 1), (81.0, 80.0, 1), (10.0, 12.0, -1), (5.0, 5.0, -1)]
 )
-def test_reached(latest: float, target: float, direction: int) -> None:
-    # Already there: with or without a trend, whichever way the trend goes.
-    assert forecast(FALLING, latest=latest, target=target, direction=direction) == Forecast("reached")
-    assert forecast(None, latest=latest, target=target, direction=direction) == Forecast("reached")
+def test_reached_whatever_the_trend(latest: float, target: float, direction: int) -> None:
+    assert forecast(None, latest=latest, target=target, direction=direction, **SEEN) == Forecast("reached")
+    falling = fit_trend(line(-1.0))
+    assert forecast(falling, latest=latest, target=target, direction=direction, **SEEN).kind == "reached"
 
 
-def test_no_trend() -> None:
-    assert forecast(None, latest=3.0, target=10.0, direction=1) == Forecast("no_trend")
-    assert forecast(RISING, latest=None, target=10.0, direction=1) == Forecast("no_trend")
+def test_a_steady_rise_is_dated_from_the_newest_reading() -> None:
+    # +0.1 a day over 210 days from 50: at 71 on day 210; 80 is 9 / 0.1 = 90 days further.
+    assert outlook(line(0.1), target=80.0) == Forecast("on_pace", day(300))
+    assert outlook(line(0.1), target=80.0, target_date=day(300)) == Forecast("on_pace", day(300))
+    assert outlook(line(0.1), target=80.0, target_date=day(299)) == Forecast("late", day(300))
 
 
-@pytest.mark.parametrize(
-    ("trend", "direction", "target"),
-    [
-        (FLAT, 1, 10.0),
-        (FLAT, -1, 1.0),
-        (FALLING, 1, 30.0),  # falling while higher is better
-        (RISING, -1, 1.0),  # rising while lower is better
-    ],
-)
-def test_not_reached_when_the_trend_does_not_lead_there(trend: Trend, direction: int, target: float) -> None:
-    latest = trend.level
-    assert forecast(trend, latest=latest, target=target, direction=direction) == Forecast("not_reached")
+def test_lower_is_better() -> None:
+    assert outlook(line(-0.1, start=90.0), target=60.0, direction=-1) == Forecast("on_pace", day(300))
+    assert outlook(line(0.1), target=40.0, direction=-1) == Forecast("away")
 
 
-def test_on_pace_hand_computed() -> None:
-    # 3 + 1/day * d == 10  ->  d = 7
-    assert forecast(RISING, latest=3.0, target=10.0, direction=1) == Forecast("on_pace", day(17))
-    # 20 - 0.5/day * d == 12  ->  d = 16
-    assert forecast(FALLING, latest=20.0, target=12.0, direction=-1) == Forecast("on_pace", day(26))
+def test_three_points_are_not_enough() -> None:
+    result = outlook(line(0.1, n=3), target=80.0)
+    assert result == Forecast("uncertain", reason="few_points", count=3)
+    result = outlook(line(0.1, n=4), target=80.0)
+    assert result == Forecast("uncertain", reason="few_points", count=4)
+    assert outlook(line(0.1, n=5), target=70.0).kind == "on_pace"
+    assert forecast(None, latest=1.0, target=80.0, direction=1, **SEEN).reason == "few_points"
 
 
-def test_fractional_day_rounds_up_to_the_first_day_at_the_target() -> None:
-    trend = Trend(slope_per_day=0.5, origin=day(10), level=0.0, first=day(0))
-    # 0.5 * d == 1.2 -> d = 2.4: on day 2 the line is at 1.0, on day 3 at 1.5
-    assert forecast(trend, latest=0.0, target=1.2, direction=1) == Forecast("on_pace", day(13))
+def test_readings_over_less_than_four_weeks_are_not_enough() -> None:
+    result = outlook(line(1.0, n=10, every=3), target=100.0)  # 27 days
+    assert result == Forecast("uncertain", reason="short_span", count=27)
+    assert outlook(line(1.0, n=8, every=4), target=100.0).kind == "on_pace"  # 28 days
 
 
-def test_exact_days_are_not_pushed_by_float_noise() -> None:
-    trend = Trend(slope_per_day=0.1, origin=day(10), level=0.0, first=day(0))
-    # 0.3 / 0.1 == 2.9999999999999996 in floats; 0.7 / 0.1 == 6.999999999999999
-    assert forecast(trend, latest=0.0, target=0.3, direction=1) == Forecast("on_pace", day(13))
-    assert forecast(trend, latest=0.0, target=0.7, direction=1) == Forecast("on_pace", day(17))
+def test_flat_noise_has_no_date() -> None:
+    for seed in range(20):
+        result = outlook(line(0.0, n=12, noise=3.0, seed=seed), target=80.0)
+        assert result.kind in ("uncertain", "away"), seed
+        if result.kind == "uncertain":
+            assert result.reason in ("noisy", "against")
 
 
-def test_late_against_a_target_date() -> None:
-    def due(target_date: dt.date) -> Forecast:
-        return forecast(RISING, latest=3.0, target=10.0, direction=1, target_date=target_date)
-
-    assert due(day(17)) == Forecast("on_pace", day(17))
-    assert due(day(30)) == Forecast("on_pace", day(17))
-    assert due(day(16)) == Forecast("late", day(17))
-
-
-def test_line_already_past_the_target_means_now_never_the_past() -> None:
-    # The fitted line is at 12 on the origin, past the target of 10, though the last reading (9) is not.
-    trend = Trend(slope_per_day=1.0, origin=day(10), level=12.0, first=day(0))
-    assert forecast(trend, latest=9.0, target=10.0, direction=1) == Forecast("on_pace", day(10))
-    assert forecast(trend, latest=9.0, target=10.0, direction=1, target_date=day(9)) == Forecast(
-        "late", day(10)
-    )
+def test_a_significant_slope_with_a_poor_fit_is_still_noisy() -> None:
+    # 26 readings: a weak slope reaches p < 0.05 with R² under 0.3.
+    points = line(0.01, n=12, every=15, noise=0.6, seed=7)
+    trend = fit_trend(points, window=26)
+    assert trend is not None
+    if trend.p_value <= 0.05 and trend.r2 < 0.3:
+        assert outlook(points, target=80.0).reason == "noisy"
 
 
-def test_horizon() -> None:
-    slow = Trend(slope_per_day=0.01, origin=day(0), level=0.0, first=day(-30))
-    # 0.01 * d == 10 -> d = 1000 (within 3 years); 20 -> 2000 (beyond)
-    assert forecast(slow, latest=0.0, target=10.0, direction=1) == Forecast("on_pace", day(1000))
-    assert forecast(slow, latest=0.0, target=20.0, direction=1) == Forecast("not_reached")
-    assert forecast(slow, latest=0.0, target=10.0, direction=1, horizon_days=1000).kind == "on_pace"
-    assert forecast(slow, latest=0.0, target=10.0, direction=1, horizon_days=999).kind == "not_reached"
+def test_the_newest_reading_falling_against_a_rise_is_said_first() -> None:
+    # frc: 60 → 75,8 % over eight months, then 68 %: no date, and the reason is the fall.
+    points = [(day(30 * i), 60.0 + 2.25 * i) for i in range(8)] + [(day(240), 68.0)]
+    result = outlook(points, target=75.0)
+    assert result == Forecast("uncertain", reason="against", count=-1)
+    rising = [(day(30 * i), 90.0 - 2.25 * i) for i in range(8)] + [(day(240), 82.0)]
+    assert outlook(rising, target=70.0, direction=-1) == Forecast("uncertain", reason="against", count=1)
 
 
-def test_no_overflow_near_the_end_of_the_calendar() -> None:
-    end = Trend(slope_per_day=1e-3, origin=dt.date.max - dt.timedelta(days=5), level=0.0, first=D0)
-    assert forecast(end, latest=0.0, target=1.0, direction=1, horizon_days=10**9).kind == "not_reached"
-    tiny = Trend(slope_per_day=1e-300, origin=D0, level=-1e300, first=D0 - dt.timedelta(days=9))
-    assert forecast(tiny, latest=0.0, target=1e300, direction=1).kind == "not_reached"
+def test_a_small_step_back_within_the_scatter_keeps_the_forecast() -> None:
+    points = line(0.1, n=8, noise=0.5, seed=3)
+    points[-1] = (points[-1][0], points[-2][1] - 0.2)
+    assert outlook(points, target=80.0).kind == "on_pace"
 
 
-def test_non_finite_inputs() -> None:
-    assert forecast(RISING, latest=3.0, target=float("nan"), direction=1) == Forecast("no_target")
-    assert forecast(RISING, latest=float("nan"), target=10.0, direction=1) == Forecast("no_trend")
+def test_stale_readings_are_not_moved_to_today() -> None:
+    points = line(0.1, n=8)  # monthly readings, newest on day 210
+    assert outlook(points, target=80.0, today=day(270)).kind == "on_pace"  # two months later: still fresh
+    stale = outlook(points, target=80.0, today=day(271))
+    assert stale == Forecast("uncertain", day(210), reason="stale")
+
+
+def test_stale_data_past_the_deadline() -> None:
+    points = line(0.1, n=8)
+    result = outlook(points, target=80.0, today=day(400), target_date=day(365))
+    assert result == Forecast("deadline_passed")
+    # On the deadline's day itself it is not yet passed.
+    assert outlook(points, target=80.0, today=day(240), target_date=day(240)).kind == "late"
+
+
+def test_no_date_before_today() -> None:
+    points = line(0.1, n=8, every=60)  # readings to day 420, 50 + 42 = 92 at the end; 95 on day 450
+    assert outlook(points, target=95.0, today=day(440)) == Forecast("on_pace", day(450))
+    assert outlook(points, target=95.0, today=day(450)) == Forecast("on_pace", day(450))
+    # Asked after that day, no reading has come to say so: the date is not moved to today.
+    assert outlook(points, target=95.0, today=day(451)) == Forecast("due")
+
+
+def test_no_date_farther_than_the_data_span() -> None:
+    points = line(0.1, n=8)  # 210 days of readings, at 71 on day 210
+    assert outlook(points, target=92.0) == Forecast("on_pace", day(420))  # 210 days ahead: the limit
+    assert outlook(points, target=92.1) == Forecast("not_before", day(420))
+
+
+def test_fractional_day_rounds_up_and_exact_days_stay() -> None:
+    points = line(0.1, n=8)  # at 71.0 on day 210
+    assert outlook(points, target=71.25) == Forecast("on_pace", day(213))  # 2.5 days: the third
+    assert outlook(points, target=71.3).day == day(213)  # 0.3 / 0.1 == 2.9999999999999996
+
+
+def test_significance_of_a_known_slope() -> None:
+    # Student's t critical values (two-sided 5 %): 12.706 (1 df), 2.228 (10), 2.086 (20).
+    assert t_test_p_value(12.706, 1) == pytest.approx(0.05, abs=1e-4)
+    assert t_test_p_value(2.228, 10) == pytest.approx(0.05, abs=1e-4)
+    assert t_test_p_value(-2.086, 20) == pytest.approx(0.05, abs=1e-4)
+    assert t_test_p_value(0.0, 5) == 1.0
+    assert t_test_p_value(float("inf"), 5) == 0.0
+
+
+def test_trend_quality_figures() -> None:
+    exact = fit_trend(line(0.5))
+    assert exact is not None and exact.r2 == pytest.approx(1.0) and exact.p_value == 0.0
+    assert exact.span_days == 210 and exact.points == 8 and exact.last_step == pytest.approx(15.0)
+    flat = fit_trend([(day(0), 1.0), (day(10), 1.0), (day(20), 1.0)])
+    assert flat is not None and flat.r2 == 0.0 and flat.p_value == 1.0
+    assert not trend_supported(flat, today=day(20))
+    assert trend_supported(exact, today=day(210))
 
 
 @pytest.mark.parametrize("direction", [0, 2, -2])
 def test_direction_must_be_one_or_minus_one(direction: int) -> None:
     with pytest.raises(ValueError):
-        forecast(RISING, latest=3.0, target=10.0, direction=direction)
+        forecast(None, latest=3.0, target=10.0, direction=direction, **SEEN)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -277,33 +346,36 @@ def test_fit_on_exactly_linear_data_recovers_the_line(
 
 
 @given(
-    slope=st.floats(min_value=1e-4, max_value=1e3).flatmap(lambda s: st.sampled_from([s, -s])),
-    level=finite,
-    gap=st.floats(min_value=1e-3, max_value=1e6),
+    slope=st.floats(min_value=-50.0, max_value=50.0),
+    noise=st.floats(min_value=0.0, max_value=20.0),
+    n=st.integers(min_value=0, max_value=26),
+    every=st.sampled_from([1, 7, 30, 91, 365]),
+    target=st.floats(min_value=-1e4, max_value=1e4),
     direction=st.sampled_from([1, -1]),
+    age=st.integers(min_value=0, max_value=800),
+    seed=st.integers(min_value=0, max_value=10**6),
 )
-def test_forecast_day_is_the_first_day_the_line_meets_the_target(
-    slope: float, level: float, gap: float, direction: int
+def test_a_stated_date_is_never_before_today_nor_past_the_data_span(
+    slope: float, noise: float, n: int, every: int, target: float, direction: int, age: int, seed: int
 ) -> None:
-    trend = Trend(slope_per_day=slope, origin=D0, level=level, first=D0 - dt.timedelta(days=30))
-    target = level + direction * gap  # ahead of the line's current value
-    latest = level  # not yet reached
-    result = forecast(trend, latest=latest, target=target, direction=direction)
-    if slope * direction <= 0:
-        assert result == Forecast("not_reached")
-        return
-    days_needed = gap / abs(slope)
-    if days_needed > 3 * 365 + 1:
-        assert result == Forecast("not_reached")
-        return
-    if result.kind == "not_reached":  # only right at the horizon's edge
-        assert math.isclose(days_needed, 3 * 365, rel_tol=1e-6) or days_needed > 3 * 365
-        return
-    assert result.kind == "on_pace" and result.day is not None
-    tolerance = 1e-9 * (abs(level) + gap + 1.0)
-    # On the forecast day the line has met the target, and one day earlier it had not, within a day.
-    assert direction * (trend.at(result.day) - target) >= -tolerance
-    assert result.day >= trend.origin
-    if result.day > trend.origin:
-        before = result.day - dt.timedelta(days=1)
-        assert direction * (trend.at(before) - target) < tolerance
+    points = line(slope / every, n=n, every=every, noise=noise, seed=seed)
+    today = (max(points)[0] if points else D0) + dt.timedelta(days=age)
+    result = outlook(points, target=target, direction=direction, today=today)
+    trend = fit_trend(points)
+    if result.kind in ("on_pace", "late"):
+        assert trend is not None and result.day is not None
+        assert today <= result.day <= trend.origin + dt.timedelta(days=trend.span_days)
+        assert trend.points >= 5 and trend.span_days >= 28
+        assert trend.p_value <= 0.05 and trend.r2 >= 0.3
+        latest = max(points)[1]
+        # The latest reading, at the trend's pace, meets the target on that day and not a day before.
+        assert direction * (latest + trend.slope_per_day * (result.day - trend.origin).days - target) >= -1e-6
+
+
+def test_a_reading_below_the_line_is_not_credited_with_the_lines_ground() -> None:
+    points = line(0.1, n=8)
+    points[-1] = (day(210), 70.5)  # half a point under the line, still a rise from 68
+    trend = fit_trend(points)
+    assert trend is not None and trend.level > 70.5
+    expected = day(210 + math.ceil((80.0 - 70.5) / trend.slope_per_day))
+    assert outlook(points, target=80.0) == Forecast("on_pace", expected)
