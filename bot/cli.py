@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import ConfigError, Settings
@@ -40,15 +42,29 @@ def open_database(settings: Settings, *, may_create: bool) -> Database:
     return db
 
 
-def build_services(settings: Settings, db: Database) -> Services:
-    """The services on this database, with the configured defaults."""
+def build_services(settings: Settings, db: Database, *, chart_workers: int | None = None) -> Services:
+    """The services on this database, with the configured defaults; charts are drawn by a pool of
+    `PILOTE_CHART_WORKERS` processes (started in the background: the first chart may wait for it)."""
     defaults = Defaults(
         timezone=settings.pilote_timezone,
         language=settings.pilote_language,
         alert_repeat_hours=settings.pilote_alert_repeat_hours,
         plan_channel=settings.pilote_plan_channel,
     )
-    return Services.build(db, defaults=defaults)
+    from charts.pool import ChartPool
+
+    workers = settings.pilote_chart_workers if chart_workers is None else chart_workers
+    pool = ChartPool(workers)
+    if workers:
+        threading.Thread(target=_start_pool, args=(pool,), name="pilote-charts", daemon=True).start()
+    return Services.build(db, defaults=defaults, drawer=pool)
+
+
+def _start_pool(pool: Any) -> None:
+    try:
+        pool.start()
+    except Exception:  # noqa: BLE001 - the first chart will try again, and say what failed
+        log.exception("the chart workers did not start")
 
 
 def start_outbox(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
@@ -143,7 +159,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot.slack.blocks.kpi import reading_value
 
     db = open_database(settings, may_create=True)
-    services = build_services(settings, db)
+    services = build_services(settings, db, chart_workers=0)  # a few charts: no processes to start
     lang = settings.pilote_language
     today = system_clock().astimezone(ZoneInfo(settings.pilote_timezone)).date()
     seeded = demo.seed(services.indicators, services.actions, today=today)

@@ -21,6 +21,7 @@ ENV_NAMES = {
     "pilote_admins": "PILOTE_ADMINS",
     "pilote_alert_repeat_hours": "PILOTE_ALERT_REPEAT_HOURS",
     "pilote_plan_channel": "PILOTE_PLAN_CHANNEL",
+    "pilote_chart_workers": "PILOTE_CHART_WORKERS",
 }
 
 
@@ -43,6 +44,7 @@ class Settings(BaseSettings):
     pilote_admins: str = ""
     pilote_alert_repeat_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     pilote_plan_channel: str | None = None
+    pilote_chart_workers: int = Field(default=2, ge=0, le=16)  # processes drawing charts (0: in threads)
 
     @field_validator("pilote_plan_channel")
     @classmethod

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.services.actions import ActionService
 from bot.services.alerts import AlertService
-from bot.services.common import Clock, Defaults, system_clock
+from bot.services.common import Clock, Defaults, Drawer, LazyDrawer, system_clock
 from bot.services.dashboards import DashboardService
 from bot.services.digests import DigestService
 from bot.services.home import HomeService
@@ -21,6 +21,7 @@ __all__ = [
     "ActionService",
     "Clock",
     "Defaults",
+    "Drawer",
     "HomeService",
     "IndicatorService",
     "Services",
@@ -45,13 +46,16 @@ class Services:
     digests: DigestService
 
     @classmethod
-    def build(cls, db: Database, *, defaults: Defaults, clock: Clock = system_clock) -> Services:
-        """Wire the services together."""
+    def build(
+        cls, db: Database, *, defaults: Defaults, clock: Clock = system_clock, drawer: Drawer | None = None
+    ) -> Services:
+        """Wire the services together; charts are drawn by `drawer` (default: in the calling thread)."""
+        drawer = drawer or LazyDrawer()
         workspaces = WorkspaceService(db, clock=clock, defaults=defaults)
         return cls(
             db=db,
             workspaces=workspaces,
-            indicators=IndicatorService(db, clock=clock, defaults=defaults),
+            indicators=IndicatorService(db, clock=clock, defaults=defaults, drawer=drawer),
             actions=ActionService(db, clock=clock, defaults=defaults),
             home=HomeService(db, clock=clock, defaults=defaults),
             outbox=OutboxService(db, clock=clock),
@@ -62,6 +66,6 @@ class Services:
                 plan_channel=defaults.plan_channel,
             ),
             reminders=ReminderService(db, clock=clock),
-            dashboards=DashboardService(db, clock=clock, defaults=defaults),
+            dashboards=DashboardService(db, clock=clock, defaults=defaults, drawer=drawer),
             digests=DigestService(db, clock=clock, defaults=defaults),
         )

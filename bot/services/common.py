@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -18,6 +18,40 @@ from storage.db import Database
 from storage.models import Indicator, Reading, Workspace
 
 Clock = Callable[[], dt.datetime]
+
+
+class Drawer(Protocol):
+    """Draws charts from plain data: charts.pool.ChartPool (worker processes, or the calling thread)."""
+
+    def render_history(self, *args: Any, **kwargs: Any) -> bytes: ...
+    def render_dashboard(self, *args: Any, **kwargs: Any) -> bytes: ...
+    def render_plan(self, *args: Any, **kwargs: Any) -> bytes: ...
+
+
+class LazyDrawer:
+    """A Drawer that draws in the calling thread, importing matplotlib only on the first chart."""
+
+    def __init__(self) -> None:
+        self._pool: Drawer | None = None
+
+    def _drawer(self) -> Drawer:
+        if self._pool is None:
+            from charts.pool import ChartPool  # matplotlib takes a second to import
+
+            self._pool = ChartPool(workers=0)
+        return self._pool
+
+    def render_history(self, *args: Any, **kwargs: Any) -> bytes:
+        """Draw a history chart here."""
+        return self._drawer().render_history(*args, **kwargs)
+
+    def render_dashboard(self, *args: Any, **kwargs: Any) -> bytes:
+        """Draw a dashboard here."""
+        return self._drawer().render_dashboard(*args, **kwargs)
+
+    def render_plan(self, *args: Any, **kwargs: Any) -> bytes:
+        """Draw a plan chart here."""
+        return self._drawer().render_plan(*args, **kwargs)
 
 
 def system_clock() -> dt.datetime:

@@ -19,7 +19,16 @@ from bot.domain.home import next_reading_due
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
 from bot.services.actions import action_view
-from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_view, timezone_of
+from bot.services.common import (
+    Clock,
+    Defaults,
+    Drawer,
+    LazyDrawer,
+    indicator_view,
+    local_today,
+    reading_view,
+    timezone_of,
+)
 from storage import action_repositories as arepo
 from storage import digest_repositories as drepo
 from storage import repositories as repo
@@ -168,8 +177,11 @@ def gather(
 class DashboardService:
     """Reads the dashboard and draws its charts."""
 
-    def __init__(self, db: Database, *, clock: Clock, defaults: Defaults) -> None:
+    def __init__(
+        self, db: Database, *, clock: Clock, defaults: Defaults, drawer: Drawer | None = None
+    ) -> None:
         self._db, self._clock, self._defaults = db, clock, defaults
+        self._drawer = drawer or LazyDrawer()
 
     def check_scope(self, *, team_id: str, scope: str) -> str:
         """The entity or domain name the user meant ("" for everything), or InvalidInput."""
@@ -219,14 +231,14 @@ class DashboardService:
         images = [
             ChartImage(
                 "dashboard",
-                charts.render_dashboard(
+                self._drawer.render_dashboard(
                     tiles, title=title, empty_text=i18n.t(lang, "dashboard.no_indicators")
                 ),
                 len(shown),
             )
         ]
         if snapshot.actions:
-            images.append(ChartImage("plan", charts.render_plan(*_plan_chart_data(lang, snapshot))))
+            images.append(ChartImage("plan", self._drawer.render_plan(*_plan_chart_data(lang, snapshot))))
         return tuple(images)
 
 

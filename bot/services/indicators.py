@@ -49,6 +49,8 @@ from bot.services.alerting import evaluate_reading
 from bot.services.common import (
     Clock,
     Defaults,
+    Drawer,
+    LazyDrawer,
     admin_unless_owner,
     indicator_view,
     local_today,
@@ -67,8 +69,11 @@ HISTORY_LIMIT = 200
 class IndicatorService:
     """Use cases around indicators and readings."""
 
-    def __init__(self, db: Database, *, clock: Clock, defaults: Defaults) -> None:
+    def __init__(
+        self, db: Database, *, clock: Clock, defaults: Defaults, drawer: Drawer | None = None
+    ) -> None:
         self._db, self._clock, self._defaults = db, clock, defaults
+        self._drawer = drawer or LazyDrawer()
 
     def _workspace(self, session: Session, team_id: str) -> Workspace:
         return repo.get_or_create_workspace(
@@ -331,7 +336,7 @@ class IndicatorService:
         if trend is not None and trend_supported(trend, today=today):
             end = outlook.day if outlook.kind in ("on_pace", "late") and outlook.day else trend.origin
             line = charts.TrendLine(trend.first, trend.at(trend.first), end, trend.at(end))
-        png = charts.render_history(
+        png = self._drawer.render_history(
             [charts.Point(r.period.start, r.value) for r in history.readings],
             charts.Thresholds(th.target, th.warn_below, th.alert_below, th.warn_above, th.alert_above),
             charts.HistoryLabels(
