@@ -18,6 +18,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.home import next_reading_due
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
+from bot.domain.values import Kind
 from bot.services.actions import action_view
 from bot.services.common import (
     Clock,
@@ -221,7 +222,9 @@ class DashboardService:
                 status=i.status.value,
                 status_text=i18n.t(lang, f"status.{i.status.value}"),
                 values=list(i.recent),
-                trend={1: "↗", -1: "↘", 0: "→"}[i.direction] if i.has_previous else "",
+                trend={1: "↗", -1: "↘", 0: "→"}[i.direction]
+                if i.has_previous and i.indicator.kind is not Kind.BOOL
+                else "",
             )
             for i in shown
         ]

@@ -49,6 +49,11 @@ def shared(fake: FakeSlack, channel: str = CHANNEL) -> list[dict[str, Any]]:
     return [m for m in fake.messages.get(channel, []) if m.get("files")]
 
 
+def blocks_of(message: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = message.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
 def blocks_text(message: dict[str, Any]) -> str:
     blocks = message.get("blocks")
     if isinstance(blocks, str):
@@ -75,6 +80,32 @@ def test_dashboard_command_posts_charts_with_summary(steering: Services, fake_sl
     assert "12,5\u202f%" in text
     assert "#1 Former les agents\u00a0: échéance" in text  # late action
     assert "Valeurs en retard" in text and "eco\u00a0: attendue le 31 oct. 2026" in text
+    # Every value as a native table: caption, header row, the code as row header, numbers as numbers.
+    (table,) = [b for b in blocks_of(message) if b["type"] == "data_table"]
+    assert table["caption"] == "Valeurs des indicateurs au 20 nov. 2026"
+    assert [c["text"] for c in table["rows"][0]][:4] == ["Code", "Indicateur", "Entité", "Valeur"]
+    assert table["row_header_column_index"] == 0
+    frc = next(row for row in table["rows"] if row[0]["text"] == "frc")
+    assert frc[3] == {"type": "raw_number", "value": 50.0, "text": "50\u202f% (30/60)"}
+    assert frc[4]["text"] == "alerte" and frc[6]["text"] == "octobre 2026"
+
+
+def test_a_dashboard_of_120_indicators_tables_the_first_100_and_says_so(
+    services: Services, fake_slack: FakeSlack
+) -> None:
+    for i in range(120):
+        kpi(services, f'new ind{i:03d} "Indicateur {i}" kind=percent target=80')
+        kpi(services, f"ind{i:03d} {i % 100} @2026-10")
+    bed = SlackBed(services, fake_slack)
+    bed.command("", command="/dashboard", channel_id=CHANNEL)
+    fake_slack.wait_for("files.completeUploadExternal")
+    (message,) = shared(fake_slack)
+    blocks = blocks_of(message)
+    (table,) = [b for b in blocks if b["type"] == "data_table"]
+    assert len(table["rows"]) == 101
+    said = blocks_text(message)
+    assert "Le tableau montre les 100 premiers indicateurs sur 120" in said
+    assert "Le graphique montre les 24 premiers indicateurs sur 120" in said
 
 
 def test_dashboard_for_an_entity_and_an_unknown_scope(steering: Services, fake_slack: FakeSlack) -> None:

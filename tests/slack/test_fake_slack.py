@@ -442,6 +442,46 @@ def test_validate_blocks_message_limit_and_surfaces(slack_specs: Path) -> None:
         validate_blocks([{"type": "section"}])
 
 
+def _table(rows: list[list[str]], **extra: Any) -> dict[str, Any]:
+    cells = [[{"type": "raw_text", "text": c} for c in row] for row in rows]
+    return {"type": "data_table", "caption": "Valeurs", "rows": cells, **extra}
+
+
+def _chart(series: dict[str, list[tuple[str, float]]], categories: list[str]) -> dict[str, Any]:
+    return {
+        "type": "data_visualization",
+        "title": "frc",
+        "chart": {
+            "type": "line",
+            "series": [
+                {"name": name, "data": [{"label": lb, "value": v} for lb, v in points]}
+                for name, points in series.items()
+            ],
+            "axis_config": {"categories": categories},
+        },
+    }
+
+
+def test_data_blocks_follow_slacks_rules_beyond_the_schema(slack_specs: Path) -> None:
+    table = _table([["Code", "Valeur"], ["frc", "68 %"]], row_header_column_index=0)
+    chart = _chart({"frc": [("sept.", 1.0), ("oct.", 2.0)]}, ["sept.", "oct."])
+    validate_blocks([table, chart, chart])
+    with pytest.raises(AssertionError, match="2 table blocks, Slack allows one per message"):
+        validate_blocks([table, table])
+    with pytest.raises(AssertionError, match="3 data_visualization blocks"):
+        validate_blocks([chart, chart, chart])
+    with pytest.raises(AssertionError, match="rows of different lengths"):
+        validate_blocks([_table([["Code", "Valeur"], ["frc"]])])
+    with pytest.raises(AssertionError, match="row_header_column_index: 2 is not a column"):
+        validate_blocks([_table([["Code", "Valeur"], ["frc", "1"]], row_header_column_index=2)])
+    with pytest.raises(AssertionError, match="characters in the table exceed 10000"):
+        validate_blocks([_table([["Code", "Note"]] + [["x", "é" * 120]] * 90)])
+    with pytest.raises(AssertionError, match="one data point per category"):
+        validate_blocks([_chart({"frc": [("sept.", 1.0)]}, ["sept.", "oct."])])
+    with pytest.raises(AssertionError, match="names must be unique"):
+        validate_blocks([{**chart, "chart": {**chart["chart"], "series": chart["chart"]["series"] * 2}}])
+
+
 def test_validate_view_picks_the_schema_by_type(slack_specs: Path) -> None:
     validate_view(MODAL)
     validate_view(HOME)

@@ -179,6 +179,80 @@ def wording_problems(value: Any, path: str = "$") -> list[str]:
     return []
 
 
+#: Slack's rules for the 2026 data blocks that JSON Schema cannot say (docs.slack.dev, data-table-block
+#: and data-visualization-block): one table a message, two charts, 10,000 characters in a table.
+TABLE_BLOCK_TYPES = ("table", "data_table")
+DATA_TABLE_CHARS_MAX = 10_000
+DATA_VISUALIZATIONS_MAX = 2
+
+
+def _cell_text(cell: Any) -> str:
+    if not isinstance(cell, Mapping):
+        return ""
+    if cell.get("type") == "raw_number":
+        return str(cell.get("text") or cell.get("value", ""))
+    if cell.get("type") == "raw_text":
+        return str(cell.get("text", ""))
+    return json.dumps(cell.get("elements", []), ensure_ascii=False)
+
+
+def _data_table_problems(index: int, block: Mapping[str, Any]) -> list[str]:
+    where = f"$[{index}]"
+    rows = block.get("rows")
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
+        return []  # the schema says what is wrong
+    problems = []
+    widths = {len(row) for row in rows}
+    if len(widths) > 1:
+        problems.append(f"{where}.rows: rows of different lengths {sorted(widths)}")
+    header = block.get("row_header_column_index")
+    if isinstance(header, int) and header >= min(widths):
+        problems.append(f"{where}.row_header_column_index: {header} is not a column of {min(widths)}")
+    if any(isinstance(c, Mapping) and c.get("type") == "rich_text" for c in rows[0]):
+        problems.append(f"{where}.rows[0]: the header row cannot hold rich_text cells")
+    chars = len(str(block.get("caption", ""))) + sum(len(_cell_text(c)) for row in rows for c in row)
+    if chars > DATA_TABLE_CHARS_MAX:
+        problems.append(f"{where}: {chars} characters in the table exceed {DATA_TABLE_CHARS_MAX}")
+    return problems
+
+
+def _data_visualization_problems(index: int, block: Mapping[str, Any]) -> list[str]:
+    chart = block.get("chart")
+    if not isinstance(chart, Mapping) or chart.get("type") == "pie":
+        return []
+    series = chart.get("series") or []
+    categories = list((chart.get("axis_config") or {}).get("categories") or [])
+    where, problems = f"$[{index}].chart", []
+    names = [s.get("name") for s in series if isinstance(s, Mapping)]
+    if len(set(names)) != len(names):
+        problems.append(f"{where}.series: names must be unique, got {names}")
+    if len(set(categories)) != len(categories):
+        problems.append(f"{where}.axis_config.categories: labels must be unique, got {categories}")
+    for i, one in enumerate(series):
+        labels = [p.get("label") for p in one.get("data") or [] if isinstance(p, Mapping)]
+        if sorted(map(str, labels)) != sorted(map(str, categories)):
+            problems.append(f"{where}.series[{i}]: one data point per category needed, got {labels}")
+    return problems
+
+
+def data_block_problems(blocks: list[Any]) -> list[str]:
+    """Slack's rules on data_table, table and data_visualization blocks beyond the JSON Schema."""
+    kinds = [b.get("type") if isinstance(b, Mapping) else None for b in blocks]
+    problems = []
+    tables = sum(kind in TABLE_BLOCK_TYPES for kind in kinds)
+    if tables > 1:
+        problems.append(f"$: {tables} table blocks, Slack allows one per message")
+    charts = kinds.count("data_visualization")
+    if charts > DATA_VISUALIZATIONS_MAX:
+        problems.append(f"$: {charts} data_visualization blocks, Slack renders {DATA_VISUALIZATIONS_MAX}")
+    for i, (kind, block) in enumerate(zip(kinds, blocks, strict=True)):
+        if kind == "data_table":
+            problems += _data_table_problems(i, block)
+        elif kind == "data_visualization":
+            problems += _data_visualization_problems(i, block)
+    return problems
+
+
 def blocks_problems(blocks: Any, *, surface: Surface = "message") -> list[str]:
     """Return the readable problems of a block list for a surface (empty when valid)."""
     if surface not in SURFACE_BLOCK_LIMITS:
@@ -189,7 +263,7 @@ def blocks_problems(blocks: Any, *, surface: Surface = "message") -> list[str]:
     limit = SURFACE_BLOCK_LIMITS[surface]
     if len(blocks) > limit:
         problems.insert(0, f"$: {len(blocks)} blocks exceed Slack's limit of {limit} per {surface}")
-    return problems + wording_problems(blocks)
+    return problems + data_block_problems(blocks) + wording_problems(blocks)
 
 
 def validate_blocks(blocks: Any, *, surface: Surface = "message") -> None:

@@ -17,6 +17,9 @@ CONTEXT_TEXT_MAX = 3000
 HEADER_TEXT_MAX = 150
 MESSAGE_BLOCKS_MAX = 50
 FALLBACK_TEXT_MAX = 3000
+DATA_TABLE_ROWS_MAX = 100  # data rows, under the header row
+DATA_TABLE_CHARS_MAX = 10_000  # every cell's text and the caption together
+DATA_TABLE_COLUMNS_MAX = 20
 
 
 def esc(text: str) -> str:
@@ -50,6 +53,47 @@ def header(text: str) -> Block:
 def divider() -> Block:
     """A divider."""
     return {"type": "divider"}
+
+
+def text_cell(text: str) -> Block:
+    """A data_table cell of plain text (never empty: an em dash stands for nothing)."""
+    return {"type": "raw_text", "text": plain(text).strip() or "—"}
+
+
+def number_cell(number: float, text: str) -> Block:
+    """A data_table cell that sorts as a number and reads as the language writes it."""
+    return {"type": "raw_number", "value": number, "text": text}
+
+
+def _cell_chars(cell: Block) -> int:
+    return len(str(cell.get("text", "")))
+
+
+def data_table(
+    caption: str, header: list[str], rows: list[list[Block]], *, row_header: int = 0
+) -> tuple[Block | None, int]:
+    """A data_table (a caption, a header row, a row-header column: a data table as RGAA 5.4–5.7 asks)
+    within Slack's limits: the first rows that fit in 100 rows and 10,000 characters, and how many
+    rows it holds (None and 0 when there are none)."""
+    head = [text_cell(h) for h in header[:DATA_TABLE_COLUMNS_MAX]]
+    budget = DATA_TABLE_CHARS_MAX - len(caption) - sum(map(_cell_chars, head))
+    kept: list[list[Block]] = []
+    for row in rows[:DATA_TABLE_ROWS_MAX]:
+        cells = row[:DATA_TABLE_COLUMNS_MAX]
+        size = sum(map(_cell_chars, cells))
+        if size > budget:
+            break
+        budget -= size
+        kept.append(cells)
+    if not kept:
+        return None, 0
+    block = {
+        "type": "data_table",
+        "caption": caption,
+        "row_header_column_index": row_header,
+        "rows": [head, *kept],
+    }
+    return block, len(kept)
 
 
 def message(fallback: str, blocks: list[Block]) -> Message:

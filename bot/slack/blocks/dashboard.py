@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from bot.domain.dashboard import DashboardIndicator, DashboardSnapshot
 from bot.domain.schedule import Schedule
 from bot.domain.thresholds import Status
-from bot.i18n import N_, day, moment, number, t, tn, value
+from bot.domain.values import Kind
+from bot.i18n import N_, day, moment, number, period, t, tn, value
 from bot.services.dashboards import ChartImage, scope_label
 from bot.services.digests import SubscriptionView
 from bot.slack.blocks.common import (
@@ -19,12 +20,15 @@ from bot.slack.blocks.common import (
     Message,
     clip,
     context,
+    data_table,
     divider,
     esc,
     header,
     mention,
     message,
+    number_cell,
     section,
+    text_cell,
 )
 
 ICONS = {Status.ALERT: "🔴", Status.WARNING: "🟠", Status.OK: "🟢", Status.NONE: "⚪"}
@@ -91,7 +95,7 @@ def _value(lang: str, item: DashboardIndicator) -> str:
 
 
 def _trend(lang: str, item: DashboardIndicator) -> str:
-    if not item.has_previous:
+    if not item.has_previous or item.indicator.kind is Kind.BOOL:  # "oui ↗" says nothing "oui" does not
         return ""
     keys = {1: N_("dashboard.trend.up"), -1: N_("dashboard.trend.down"), 0: N_("dashboard.trend.flat")}
     return t(lang, keys[item.direction])
@@ -222,15 +226,59 @@ def summary_blocks(
         blocks += _listing(lang, t(lang, "dashboard.late_actions"), late_actions)
     blocks.append(section(plan_line(lang, snap)))
     shown = next((im.shown for im in images if im.kind == "dashboard"), 0)
-    if shown:
-        blocks.append(divider())
-        # Every value of the chart, not cut: the image holds them all.
-        values = [value_line(lang, i) for i in snap.indicators[:shown]]
-        blocks += _listing(lang, t(lang, "dashboard.all_values"), values, limit=None)
-        if shown < len(snap.indicators):
-            blocks.append(context(t(lang, "dashboard.more_tiles", shown=shown, total=len(snap.indicators))))
-    # Within Slack's 50 blocks: the chart's values come last and are what gives way.
-    return blocks[:MESSAGE_BLOCKS_MAX]
+    table, rows = values_table(lang, snap)
+    tail: list[Block] = [divider()] if table or shown else []
+    if table is not None:
+        # Every value of the chart and more, as a native table a screen reader can walk.
+        tail.append(table)
+        if rows < len(snap.indicators):
+            tail.append(
+                context(tn(lang, "dashboard.table_more", len(snap.indicators), shown=number(lang, rows)))
+            )
+    if 0 < shown < len(snap.indicators):
+        tail.append(context(t(lang, "dashboard.more_tiles", shown=shown, total=len(snap.indicators))))
+    # Within Slack's 50 blocks: the lists above give way, never the table.
+    return blocks[: MESSAGE_BLOCKS_MAX - len(tail)] + tail
+
+
+def values_table(lang: str, snap: DashboardSnapshot) -> tuple[Block | None, int]:
+    """Every indicator's latest value as a data_table (within Slack's limits), and how many rows."""
+    header = [
+        t(lang, key)
+        for key in (
+            N_("dashboard.table.code"),
+            N_("dashboard.table.name"),
+            N_("dashboard.table.entity"),
+            N_("dashboard.table.value"),
+            N_("dashboard.table.status"),
+            N_("dashboard.table.target"),
+            N_("dashboard.table.period"),
+            N_("dashboard.table.trend"),
+        )
+    ]
+    rows = [_table_row(lang, i) for i in snap.indicators]
+    caption = t(lang, "dashboard.table.caption", date=day(lang, snap.today))
+    return data_table(caption, header, rows)
+
+
+def _table_row(lang: str, item: DashboardIndicator) -> list[Block]:
+    ind, latest = item.indicator, item.latest
+    target = ind.thresholds.target
+    numeric = ind.kind is not Kind.BOOL
+    return [
+        text_cell(ind.code),
+        text_cell(ind.name),
+        text_cell(ind.entity),
+        number_cell(latest.value, _value(lang, item))
+        if latest and numeric
+        else text_cell(_value(lang, item) if latest else ""),
+        text_cell(t(lang, f"status.{item.status.value}")),
+        number_cell(target, value(lang, ind.kind, target, ind.unit))
+        if target is not None and numeric
+        else text_cell(value(lang, ind.kind, target, ind.unit) if target is not None else ""),
+        text_cell(period(lang, latest.period) if latest else ""),
+        text_cell(_trend(lang, item)),
+    ]
 
 
 def _plan_counts(lang: str, snap: DashboardSnapshot) -> dict[str, str]:

@@ -27,11 +27,14 @@ def mrkdwn_as_text(text: str, names: Mapping[str, str]) -> str:
 
 
 def blocks_as_text(blocks: Sequence[Block], names: Mapping[str, str]) -> str:
-    """The header, section and context blocks, one paragraph each, as terminal text."""
+    """The header, section, context and data_table blocks, one paragraph each, as terminal text."""
     out = []
     for block in blocks:
         if block["type"] in ("header", "section"):
             out.append(block["text"]["text"])
         elif block["type"] == "context":
             out.extend(e.get("text", "") for e in block["elements"])
+        elif block["type"] == "data_table":
+            rows = [" | ".join(str(c.get("text", c.get("value", ""))) for c in row) for row in block["rows"]]
+            out.append("\n".join([block["caption"], *rows]))
     return "\n\n".join(mrkdwn_as_text(text, names) for text in out)
