@@ -33,6 +33,10 @@ class Notifier:
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
+    def post(self, *, channel: str, message: dict) -> None:  # type: ignore[type-arg]
+        """Post a message (text fallback and blocks) in a channel."""
+        self.client.chat_postMessage(channel=channel, **message)
+
     def upload_png(
         self, *, channel: str, png: bytes, filename: str, title: str, alt_text: str, comment: str
     ) -> None:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.services import Services
+from bot.slack.blocks import kpi as kpi_blocks
 from storage.models import Indicator, Reading, Workspace
+from tests.support.data import kpi
 from tests.support.fake_slack import FakeSlack
 from tests.support.fixtures import FIXED_NOW
 from tests.support.signing import sign, slash_command_body
 from tests.support.slackbed import SIGNING_SECRET, SlackBed
+from tests.support.specs import validate_blocks
 
 
 @pytest.fixture
@@ -114,6 +119,46 @@ def test_show_acks_then_uploads_chart_with_v2_flow(bed: SlackBed, fake_slack: Fa
     assert "83,33\u202f% (50/60)" in call.args["initial_comment"]
     (upload,) = fake_slack.uploads.values()
     assert upload.data.startswith(b"\x89PNG") and upload.alt_txt
+    # Next to the PNG, the same history as Slack's own line chart and a data table.
+    (native,) = fake_slack.wait_for("chat.postMessage", timeout=20)
+    blocks = native.args["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    chart, table = blocks
+    assert chart["type"] == "data_visualization" and chart["title"] == "frc — Résolution"
+    assert chart["chart"]["axis_config"]["categories"] == ["septembre 2026", "octobre 2026"]
+    frc, target = chart["chart"]["series"]
+    assert [p["value"] for p in frc["data"]] == [75.0, pytest.approx(83.333, abs=1e-3)]
+    assert target == {
+        "name": "Cible",
+        "data": [{"label": "septembre 2026", "value": 75.0}, {"label": "octobre 2026", "value": 75.0}],
+    }
+    assert table["type"] == "data_table" and table["rows"][2][1]["text"] == "83,33\u202f% (50/60)"
+    assert native.args["text"] == "Historique de frc — Résolution\u00a0: 2 valeurs"
+
+
+def test_only_a_history_that_fits_gets_slacks_own_chart(services: Services, slack_specs: Path) -> None:
+    kpi(services, 'new long "Longue série" kind=number unit=ticket(s)')
+    for month in range(1, 12):
+        kpi(services, f"long {month} @2025-{month:02d}")
+    kpi(services, 'new ok "Plan validé" kind=bool')
+    kpi(services, "ok non @2026-09")
+    kpi(services, "ok oui @2026-10")
+
+    def native(code: str) -> dict | None:
+        return kpi_blocks.history_chart_message(
+            "fr", services.indicators.history(team_id="T0PILOTE", code=code)
+        )
+
+    assert native("ok") is None  # no line between non and oui
+    assert native("long") is not None and validate_blocks(native("long")["blocks"]) is None
+    assert native("long")["blocks"][0]["chart"]["axis_config"]["y_label"] == "tickets"
+    for month in range(12, 23):
+        kpi(services, f"long {month} @{2025 + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}")
+    assert len(services.indicators.history(team_id="T0PILOTE", code="long").readings) == 22
+    assert native("long") is None  # past 20 periods: the PNG alone
+    kpi(services, 'new one "Une valeur" kind=number')
+    kpi(services, "one 3 @2026-10")
+    assert native("one") is None
 
 
 def test_show_in_a_channel_without_the_bot_explains(bed: SlackBed, fake_slack: FakeSlack) -> None:

@@ -15,16 +15,22 @@ from bot.domain.indicators import (
 from bot.domain.periods import Period, default_period
 from bot.domain.readings import input_form
 from bot.domain.thresholds import Status
+from bot.domain.values import Kind, agreeing_unit
 from bot.i18n import N_, moment, period, t, tn, value
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
+    Block,
     Message,
+    clip,
     context,
+    data_table,
     esc,
     header,
     mention,
     message,
+    number_cell,
     section,
+    text_cell,
 )
 
 STATUS_ICONS = {
@@ -34,6 +40,9 @@ STATUS_ICONS = {
     Status.ALERT: ":red_circle:",
 }
 SHOW_READINGS = 10
+VIZ_POINTS_MAX = 20  # data_visualization: 20 categories, one point each per series
+VIZ_LABEL_MAX = 20  # a category's or a series' name
+VIZ_TITLE_MAX = 50
 
 
 def reading_value(lang: str, ind: IndicatorView, r: ReadingView) -> str:
@@ -227,3 +236,42 @@ def chart_alt_text(lang: str, history: IndicatorHistory, outlook: str = "") -> s
         period=period(lang, latest.period) if latest else "—",
     )
     return f"{text} {outlook}".strip()[:1000]
+
+
+def history_chart_message(lang: str, history: IndicatorHistory) -> Message | None:
+    """The history as a native line chart (with the target as a second series) and as a data_table,
+    when it fits Slack's data_visualization (2 to 20 periods, labels of 20 characters); None otherwise
+    (a yes/no indicator, one reading, a longer history: the PNG alone shows it)."""
+    ind = history.indicator
+    readings = list(reversed(history.readings))  # oldest first, as on the chart
+    if ind.kind is Kind.BOOL or not 2 <= len(readings) <= VIZ_POINTS_MAX:
+        return None
+    labels = [period(lang, r.period) for r in readings]
+    if len(set(labels)) != len(labels) or max(map(len, labels)) > VIZ_LABEL_MAX:
+        return None
+    name = clip(ind.code, VIZ_LABEL_MAX)
+    points = [{"label": lb, "value": r.value} for lb, r in zip(labels, readings, strict=True)]
+    series = [{"name": name, "data": points}]
+    target, target_name = ind.thresholds.target, clip(t(lang, "chart.target"), VIZ_LABEL_MAX)
+    if target is not None and target_name != name:
+        series.append({"name": target_name, "data": [{"label": lb, "value": target} for lb in labels]})
+    axis = {"categories": labels, "x_label": t(lang, "dashboard.table.period")}
+    if ind.unit:
+        axis["y_label"] = clip(agreeing_unit(ind.unit, 2, lang), VIZ_TITLE_MAX)
+    chart: Block = {
+        "type": "data_visualization",
+        "title": clip(f"{ind.code} — {ind.name}", VIZ_TITLE_MAX),
+        "chart": {"type": "line", "series": series, "axis_config": axis},
+    }
+    rows = [
+        [text_cell(lb), number_cell(r.value, reading_value(lang, ind, r)), text_cell(r.note or "")]
+        for lb, r in zip(labels, readings, strict=True)
+    ]
+    header_row = [
+        t(lang, "dashboard.table.period"),
+        t(lang, "dashboard.table.value"),
+        t(lang, "kpi.table.note"),
+    ]
+    table, _ = data_table(t(lang, "kpi.table.caption", code=ind.code, name=ind.name), header_row, rows)
+    fallback = tn(lang, "kpi.viz.text", len(readings), code=esc(ind.code), name=esc(ind.name))
+    return message(fallback, [chart] + ([table] if table else []))

@@ -102,6 +102,9 @@ def register(app: App, deps: SlackDeps) -> None:
                 alt_text=kpi_blocks.chart_alt_text(lang, history, outlook),
                 comment=kpi_blocks.history_text(lang, history, outlook),
             )
+            native = kpi_blocks.history_chart_message(lang, history)
+            if native is not None:  # the same history as Slack's own chart and table, next to the PNG
+                notifier.post(channel=command["channel_id"], message=native)
         except SlackApiError as err:
             code = str(err.response.get("error", "")) if err.response is not None else ""
             log.warning("chart upload failed: %s", code or err)
