@@ -207,7 +207,8 @@ class DashboardService:
             )
 
     def render(self, snapshot: DashboardSnapshot, *, language: str) -> tuple[ChartImage, ...]:
-        """The dashboard's small multiples and, when there is a plan, its chart (outside any transaction)."""
+        """The dashboard's small multiples when there are indicators and the plan's chart when there are
+        actions (outside any transaction); none for an empty scope."""
         import charts  # matplotlib takes a second to import: only processes that draw pay for it
 
         lang = language
@@ -231,15 +232,11 @@ class DashboardService:
         title = i18n.t(
             lang, "dashboard.chart_title", scope=scope_label(lang, snapshot) or i18n.t(lang, "dashboard.all")
         )
-        images = [
-            ChartImage(
-                "dashboard",
-                self._drawer.render_dashboard(
-                    tiles, title=title, empty_text=i18n.t(lang, "dashboard.no_indicators")
-                ),
-                len(shown),
+        images = []
+        if tiles:  # an empty scope gets no image: the message says there is nothing to show
+            images.append(
+                ChartImage("dashboard", self._drawer.render_dashboard(tiles, title=title), len(shown))
             )
-        ]
         if snapshot.actions:
             images.append(ChartImage("plan", self._drawer.render_plan(*_plan_chart_data(lang, snapshot))))
         return tuple(images)

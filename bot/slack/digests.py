@@ -98,11 +98,18 @@ class ChartPoster:
         title: str,
         note: str = "",
         on_uploaded: Callable[[tuple[str, ...]], None] | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> str | None:
         """Upload the charts, then share them with the summary; the message's ts when Slack says it.
-        `on_uploaded` gets the file ids before they are shared (so a retry can look for them)."""
+        `on_uploaded` gets the file ids before they are shared (so a retry can look for them); with no
+        image, the summary is posted alone, tagged with `metadata`."""
         files = [(im, blocks.file_title(lang, im), blocks.alt_text(lang, snapshot, im)) for im in images]
         summary = blocks.summary_blocks(lang, snapshot, title=title, images=images, note=note)
+        if not files:  # nothing to draw (no indicator, no action): the summary alone
+            answer = self._client.chat_postMessage(
+                channel=channel, text=title, blocks=summary, **({"metadata": metadata} if metadata else {})
+            )
+            return str(answer["ts"])
         ids = self.upload(files)
         if on_uploaded is not None:
             on_uploaded(ids)
@@ -147,23 +154,22 @@ class DigestSender:
                     digests.posted(run_id=job.run_id, ts=found)
                     return 1
             snapshot = digests.snapshot(job)
-            if snapshot.nothing_new:
-                if job.skip_empty:
-                    digests.skipped(run_id=job.run_id)
-                    return 1
-                msg = blocks.nothing_new_message(lang, snapshot, job.schedule)
-                metadata = {"event_type": EVENT_TYPE, "event_payload": {"run": job.run_id}}
-                ts = self._client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"]
-                digests.posted(run_id=job.run_id, ts=str(ts))
+            if snapshot.nothing_new and job.skip_empty:
+                digests.skipped(run_id=job.run_id)
                 return 1
+            # Every period gets its snapshot; with nothing new, the message says so first.
+            notes = [blocks.nothing_new_note(lang, snapshot)] if snapshot.nothing_new else []
+            if job.catch_up:
+                notes.append(blocks.catch_up_note(lang, job.period_at, snapshot.timezone))
             ts = self._poster.publish(
                 lang=lang,
                 channel=channel,
                 snapshot=snapshot,
                 images=self._services.dashboards.render(snapshot, language=lang),
                 title=blocks.digest_title(lang, snapshot, job.schedule),
-                note=blocks.catch_up_note(lang, job.period_at, snapshot.timezone) if job.catch_up else "",
+                note="\n".join(notes),
                 on_uploaded=lambda ids: digests.uploading(run_id=job.run_id, file_ids=ids),
+                metadata={"event_type": EVENT_TYPE, "event_payload": {"run": job.run_id}},
             )
             digests.posted(run_id=job.run_id, ts=ts)
             return 1

@@ -166,8 +166,16 @@ def test_weekly_digest_is_posted_once_then_says_nothing_new(
     assert "Point hebdomadaire (le lundi à 09:00)" in text and "Ces 7 derniers jours" in text
     clock.advance(days=7)
     assert sender.run() == 1
-    last = fake_slack.messages[CHANNEL][-1]
-    assert "rien de nouveau depuis le" in last["text"] and not last.get("files")
+    # Nothing new: the snapshot all the same, saying so first, with what is late.
+    quiet = shared(fake_slack)[-1]
+    assert quiet is not digest and len(quiet["files"]) == 2
+    blocks = blocks_of(quiet)
+    assert blocks[1]["text"]["text"].startswith(
+        "*Rien de nouveau depuis le 23 nov. 2026, 09:00.* Aucune valeur"
+    )
+    quiet_text = blocks_text(quiet)
+    assert "Valeurs en retard" in quiet_text and "Actions en retard" in quiet_text
+    assert any(b["type"] == "data_table" for b in blocks)
     clock.advance(days=7)
     kpi(steering, "frc 55/60 @2026-11")
     assert sender.run() == 1
@@ -321,3 +329,42 @@ def test_a_domain_dashboard_names_the_domain_as_people_write_it(
     fake_slack.wait_for("files.completeUploadExternal", 2)
     text = blocks_text(shared(fake_slack)[1])
     assert "Tableau de bord — numérique-responsable" in text and "Mesurer le parc" in text
+
+
+def test_if_new_skips_a_quiet_period_entirely(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from bot.domain.dashboard_grammar import Subscribe, parse_dashboard
+
+    cmd = parse_dashboard("subscribe weekly mon 09:00 if-new")
+    assert isinstance(cmd, Subscribe) and cmd.skip_empty
+    steering.digests.subscribe(
+        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=cmd.schedule, skip_empty=True
+    )
+    sender = digest_sender(steering, fake_slack)
+    clock.advance(days=3, seconds=1)
+    assert sender.run() == 1
+    assert len(shared(fake_slack)) == 1
+    clock.advance(days=7)
+    assert sender.run() == 1  # settled as skipped
+    assert len(fake_slack.messages[CHANNEL]) == 1 and fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_digest_of_an_empty_workspace_posts_its_summary_without_an_image(
+    services: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from bot.domain.dashboard_grammar import Subscribe, parse_dashboard
+
+    cmd = parse_dashboard("subscribe daily 09:00")
+    assert isinstance(cmd, Subscribe)
+    services.digests.subscribe(
+        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=cmd.schedule
+    )
+    sender = digest_sender(services, fake_slack)
+    clock.advance(days=1)
+    assert sender.run() == 1
+    assert fake_slack.calls_to("files.getUploadURLExternal") == []
+    (posted,) = fake_slack.calls_to("chat.postMessage")
+    text = json.dumps(posted.args["blocks"], ensure_ascii=False)
+    assert "Aucun indicateur\u00a0: créez-en un avec `/kpi new`." in text
+    assert posted.args["metadata"]["event_type"] == "pilote_digest"

@@ -172,8 +172,8 @@ def summary_blocks(
     )
     blocks: list[Block] = [header(title)]
     if note:
-        blocks.append(context(note))
-    blocks.append(section(count_line))
+        blocks.append(section(note))  # first: why this digest comes with nothing new, or late
+    blocks.append(section(count_line if snap.indicators else t(lang, "dashboard.no_indicators")))
     attention = [value_line(lang, i) for i in snap.attention]
     if attention:
         blocks += _listing(lang, t(lang, "dashboard.attention"), attention)
@@ -336,13 +336,6 @@ def catch_up_note(lang: str, period_at: dt.datetime, timezone: str) -> str:
     return t(lang, "dashboard.catch_up", date=_local(lang, period_at, timezone))
 
 
-def nothing_new_message(lang: str, snap: DashboardSnapshot, schedule: Schedule) -> Message:
-    """A digest with nothing new, in one line."""
-    text = t(
-        lang,
-        "dashboard.nothing_new",
-        schedule=describe_schedule(lang, schedule),
-        scope=_scope(lang, scope_label(lang, snap)),
-        since=_local(lang, snap.since, snap.timezone),
-    )
-    return message(text, [section(text)])
+def nothing_new_note(lang: str, snap: DashboardSnapshot) -> str:
+    """The first line of a digest with nothing recorded since the last one."""
+    return t(lang, "dashboard.nothing_new_note", since=_local(lang, snap.since, snap.timezone))
