@@ -142,6 +142,18 @@ def test_subscribe_status_unsubscribe(steering: Services, fake_slack: FakeSlack)
     assert "n'est abonné à aucun" in again.text
 
 
+def subscribe(services: Services, text: str) -> None:
+    """`/dashboard subscribe …` in the steering channel, by Alice."""
+    from bot.domain.dashboard_grammar import Subscribe, parse_dashboard
+
+    cmd = parse_dashboard(text)
+    assert isinstance(cmd, Subscribe)
+    services.digests.subscribe(
+        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=cmd.schedule,
+        skip_empty=cmd.skip_empty,
+    )  # fmt: skip
+
+
 def digest_sender(services: Services, fake: FakeSlack) -> DigestSender:
     return DigestSender(sender_client(token=fake.token, base_url=fake.api_url, timeout=5), services)
 
@@ -149,13 +161,7 @@ def digest_sender(services: Services, fake: FakeSlack) -> DigestSender:
 def test_weekly_digest_is_posted_once_then_says_nothing_new(
     steering: Services, fake_slack: FakeSlack, clock: FixedClock
 ) -> None:
-    from bot.domain.dashboard_grammar import Subscribe, parse_dashboard
-
-    cmd = parse_dashboard("subscribe weekly mon 09:00")
-    assert isinstance(cmd, Subscribe)
-    steering.digests.subscribe(
-        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=cmd.schedule
-    )
+    subscribe(steering, "subscribe weekly mon 09:00")
     sender = digest_sender(steering, fake_slack)
     assert sender.run() == 0  # Friday: not yet
     clock.advance(days=3, seconds=1)  # Monday 23 Nov, 10:00:01 Paris
@@ -334,13 +340,7 @@ def test_a_domain_dashboard_names_the_domain_as_people_write_it(
 def test_if_new_skips_a_quiet_period_entirely(
     steering: Services, fake_slack: FakeSlack, clock: FixedClock
 ) -> None:
-    from bot.domain.dashboard_grammar import Subscribe, parse_dashboard
-
-    cmd = parse_dashboard("subscribe weekly mon 09:00 if-new")
-    assert isinstance(cmd, Subscribe) and cmd.skip_empty
-    steering.digests.subscribe(
-        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=cmd.schedule, skip_empty=True
-    )
+    subscribe(steering, "subscribe weekly mon 09:00 if-new")
     sender = digest_sender(steering, fake_slack)
     clock.advance(days=3, seconds=1)
     assert sender.run() == 1
@@ -353,13 +353,7 @@ def test_if_new_skips_a_quiet_period_entirely(
 def test_a_digest_of_an_empty_workspace_posts_its_summary_without_an_image(
     services: Services, fake_slack: FakeSlack, clock: FixedClock
 ) -> None:
-    from bot.domain.dashboard_grammar import Subscribe, parse_dashboard
-
-    cmd = parse_dashboard("subscribe daily 09:00")
-    assert isinstance(cmd, Subscribe)
-    services.digests.subscribe(
-        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=cmd.schedule
-    )
+    subscribe(services, "subscribe daily 09:00")
     sender = digest_sender(services, fake_slack)
     clock.advance(days=1)
     assert sender.run() == 1
