@@ -23,8 +23,10 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from bot.domain.periods import Granularity, Period
 
 __all__ = [
     "MAX_P_VALUE",
@@ -81,6 +83,9 @@ class Trend:
     p_value: float = 0.0  # two-sided p-value of the slope (Student's t, n − 2 degrees of freedom)
     scatter: float = 0.0  # residual standard error, value units
     last_step: float = 0.0  # newest reading minus the one before it
+    # −1 or +1 when the newest reading broke off a significant trend of the ones before it (fell
+    # from a rise, rose from a fall) by more than twice their scatter; 0 otherwise.
+    broke_off: int = 0
 
     @property
     def span_days(self) -> int:
@@ -112,6 +117,20 @@ def fit_trend(points: Sequence[tuple[datetime.date, float]], *, window: int = 12
     usable = [(_day(day), float(value)) for day, value in points if math.isfinite(value)]
     usable.sort(key=lambda p: p[0])
     recent = usable[-window:]
+    trend = _fit(recent)
+    if trend is None:
+        return None
+    before = _fit(recent[:-1]) if len(recent) > MIN_POINTS - 1 else None
+    if before is not None and before.p_value <= MAX_P_VALUE and before.r2 >= MIN_R2:
+        off = recent[-1][1] - before.at(recent[-1][0])
+        if off * before.slope_per_day < 0 and trend.last_step * before.slope_per_day < 0:
+            if abs(off) > _AGAINST_SCATTERS * before.scatter + 1e-12 * max(1.0, abs(recent[-1][1])):
+                trend = replace(trend, broke_off=-1 if off < 0 else 1)
+    return trend
+
+
+def _fit(recent: Sequence[tuple[datetime.date, float]]) -> Trend | None:
+    """The least-squares line through points sorted by day, with its quality figures."""
     if len(recent) < _FIT_POINTS:
         return None
     origin, first = recent[-1][0], recent[0][0]
@@ -134,7 +153,6 @@ def fit_trend(points: Sequence[tuple[datetime.date, float]], *, window: int = 12
     if not (math.isfinite(syy) and math.isfinite(sse)):
         return None
     r2 = 1.0 - sse / syy if syy > 0 else 0.0
-    scatter = math.sqrt(sse / (n - 2))
     return Trend(
         slope_per_day=slope,
         origin=origin,
@@ -143,7 +161,7 @@ def fit_trend(points: Sequence[tuple[datetime.date, float]], *, window: int = 12
         points=n,
         r2=min(1.0, max(0.0, r2)),
         p_value=_slope_p_value(slope, sse, sxx, n),
-        scatter=scatter,
+        scatter=math.sqrt(sse / (n - 2)),
         last_step=ys[-1] - ys[-2],
     )
 
@@ -157,9 +175,12 @@ def forecast(
     today: datetime.date,
     target_date: datetime.date | None = None,
     readings: int = 0,
+    granularity: Granularity | None = None,
 ) -> Forecast:
     """What the readings honestly say about reaching the target, on the workspace's `today`
-    (`readings`: how many there are, said when too few to fit a line)."""
+    (`readings`: how many there are, said when too few to fit a line). Readings of periods stand on
+    each period's first day: with a `granularity`, the day stated is the first day of the first
+    period whose reading would be at the target (reached on 3 March: April's reading shows it)."""
     if direction not in (1, -1):
         raise ValueError(f"direction must be 1 or -1, got {direction}")
     today = _day(today)
@@ -185,9 +206,12 @@ def forecast(
     if not math.isfinite(days_ahead):
         return Forecast("not_before", _shift(trend.origin, trend.span_days))
     days = max(0, math.ceil(days_ahead - _DAY_EPSILON))
-    if days > trend.span_days:  # further than the data's own span: no date can be told
-        return Forecast("not_before", _shift(trend.origin, trend.span_days))
     day = _shift(trend.origin, days)
+    if granularity is not None:
+        period = Period.containing(day, granularity)
+        day = period.start if period.start == day else period.end + datetime.timedelta(days=1)
+    if day.toordinal() - trend.origin.toordinal() > trend.span_days:  # further than the data's span
+        return Forecast("not_before", _shift(trend.origin, trend.span_days))
     if day < today:  # the readings stopped before the day the line meets the target
         return Forecast("due")
     if target_date is not None and day > _day(target_date):
@@ -205,6 +229,8 @@ def _doubt(trend: Trend | None, today: datetime.date) -> Forecast | None:
     age = today.toordinal() - trend.origin.toordinal()
     if age > max(_STALE_GAPS * mean_gap, _STALE_MIN_DAYS):
         return Forecast("uncertain", trend.origin, reason="stale")
+    if trend.broke_off:  # said first: a fall from a rise also makes the whole line look like noise
+        return Forecast("uncertain", reason="against", count=trend.broke_off)
     if trend.p_value > MAX_P_VALUE or trend.r2 < MIN_R2:
         return Forecast("uncertain", reason="noisy")
     if trend.last_step * trend.slope_per_day < 0 and abs(trend.last_step) > _AGAINST_SCATTERS * trend.scatter:
@@ -234,6 +260,8 @@ def _slope_p_value(slope: float, sse: float, sxx: float, n: int) -> float:
     if sse <= 0.0:  # readings exactly on a line: certain if it slopes at all
         return 0.0 if slope != 0 else 1.0
     standard_error = math.sqrt(sse / (n - 2) / sxx)
+    if standard_error == 0.0:  # a scatter too small for floats (readings near 1e-150)
+        return 0.0 if slope != 0 else 1.0
     return t_test_p_value(slope / standard_error, n - 2)
 
 

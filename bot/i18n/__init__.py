@@ -188,8 +188,14 @@ def period(lang: str, p: Period) -> str:
 
 
 def day(lang: str, d: dt.date) -> str:
-    """A date as words."""
-    return format_date(d, format="medium", locale=_LOCALES.get(lang, _LOCALES["fr"]))
+    """A date as words ("1er juin 2026": French writes the first of a month as an ordinal)."""
+    return _first_of_month(
+        lang, d, format_date(d, format="medium", locale=_LOCALES.get(lang, _LOCALES["fr"]))
+    )
+
+
+def _first_of_month(lang: str, d: dt.date, text: str) -> str:
+    return "1er" + text[1:] if lang == "fr" and d.day == 1 and text.startswith("1 ") else text
 
 
 def moment(lang: str, at: dt.datetime, timezone: str) -> str:
@@ -200,6 +206,6 @@ def moment(lang: str, at: dt.datetime, timezone: str) -> str:
     # The locale's own glue ("{1}, {0}") between its medium date and its short time: Babel has no
     # single pattern for that pair (its medium datetime carries seconds).
     glue = get_datetime_format("medium", locale=locale)
-    date = format_date(local.date(), format="medium", locale=locale)
+    date = _first_of_month(lang, local.date(), format_date(local.date(), format="medium", locale=locale))
     time = format_time(local, format="short", locale=locale)
     return glue.replace("{1}", date).replace("{0}", time)

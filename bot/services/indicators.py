@@ -331,7 +331,8 @@ class IndicatorService:
         th = ind.thresholds
         trend, outlook = trend_of(history, today=today)
         latest = history.readings[0].value if history.readings else None
-        caption = forecast_text(language, ind, outlook, latest=latest)
+        granularity = history.readings[0].period.granularity if history.readings else None
+        caption = forecast_text(language, ind, outlook, latest=latest, granularity=granularity)
         line = None
         if trend is not None and trend_supported(trend, today=today):
             end = outlook.day if outlook.kind in ("on_pace", "late") and outlook.day else trend.origin
@@ -407,22 +408,26 @@ def trend_of(history: IndicatorHistory, *, today: dt.date) -> tuple[Trend | None
         today=today,
         target_date=ind.target_date,
         readings=len(points),
+        granularity=history.readings[0].period.granularity if history.readings else None,
     )
     if ind.kind is Kind.BOOL and outlook.kind not in ("reached", "deadline_passed", "no_target"):
         outlook = Forecast("no_data")  # no slope between "non" and "oui": nothing to forecast
     return trend, outlook
 
 
-def forecast_text(lang: str, ind: IndicatorView, outlook: Forecast, *, latest: float | None = None) -> str:
-    """What the readings say about the target, e.g. "At this pace the target (75 %) is reached in March
-    2027" or "Uncertain trend: 3 readings, a forecast needs at least 5"; "" with no target or reading."""
+def forecast_text(
+    lang: str, ind: IndicatorView, outlook: Forecast, *, latest: float | None = None, granularity: Any = None
+) -> str:
+    """What the readings say about the target, e.g. "At this pace the target (75 %) would be reached in
+    March 2027" or "Uncertain trend: 3 readings, a forecast needs at least 5"; "" with no target or
+    reading. A day is said as the period of the readings' `granularity` (a month by default)."""
     if outlook.kind in ("no_data", "no_target") or ind.thresholds.target is None:
         return ""
     target = i18n.value(lang, ind.kind, ind.thresholds.target, ind.unit)
     deadline = i18n.day(lang, ind.target_date) if ind.target_date else ""
     if outlook.kind == "uncertain":
-        return _uncertain_text(lang, ind, outlook, latest)
-    month = i18n.period(lang, Period(outlook.day.replace(day=1), Granularity.MONTH)) if outlook.day else ""
+        return _uncertain_text(lang, ind, outlook, latest, granularity)
+    month = _period_of(lang, outlook.day, granularity) if outlook.day else ""
     key = f"forecast.{outlook.kind}"
     if outlook.kind in ("on_pace", "not_before") and ind.target_date is not None:
         # "not before March" when the deadline is in February is "not by the deadline".
@@ -431,14 +436,25 @@ def forecast_text(lang: str, ind: IndicatorView, outlook: Forecast, *, latest: f
     return i18n.t(lang, key, target=target, month=month, deadline=deadline)
 
 
-def _uncertain_text(lang: str, ind: IndicatorView, outlook: Forecast, latest: float | None) -> str:
+def _period_of(lang: str, day: dt.date, granularity: Any) -> str:
+    """ "mars 2027", "T2 2027", "2029": the period a day falls in (a month for days and weeks)."""
+    unit = granularity if granularity in (Granularity.QUARTER, Granularity.YEAR) else Granularity.MONTH
+    return i18n.period(lang, Period.containing(day, unit))
+
+
+def _uncertain_text(
+    lang: str, ind: IndicatorView, outlook: Forecast, latest: float | None, granularity: Any
+) -> str:
     reason = outlook.reason
     if reason == "few_points":
         return i18n.tn(lang, "forecast.uncertain.few_points", outlook.count, least=MIN_POINTS)
     if reason == "short_span":
         return i18n.tn(lang, "forecast.uncertain.short_span", outlook.count, least=MIN_SPAN_DAYS)
     if reason == "stale" and outlook.day is not None:
-        return i18n.t(lang, "forecast.uncertain.stale", day=i18n.day(lang, outlook.day))
+        unit = granularity or Granularity.DAY
+        return i18n.t(
+            lang, "forecast.uncertain.stale", period=i18n.period(lang, Period.containing(outlook.day, unit))
+        )
     if reason == "against" and latest is not None:
         down, up = N_("forecast.uncertain.against_down"), N_("forecast.uncertain.against_up")
         key = down if outlook.count < 0 else up

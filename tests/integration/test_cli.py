@@ -87,8 +87,8 @@ def test_db_upgrade_then_demo(
         "pilote-demo-plan.png",
     ]
     # Honest forecasts: a date only as far as the data reaches, and frc's fall said first.
-    assert "la cible (5\u202f%) n'est pas atteinte avant" in out and "Actions en retard" in out
-    assert "La dernière mesure (67,96\u202f%) est en baisse, contre la tendance à la hausse" in out
+    assert "la cible (5\u202f%) ne serait pas atteinte avant" in out and "Actions en retard" in out
+    assert "la dernière mesure (67,96\u202f%) est en baisse, contre la tendance à la hausse" in out
     assert "Tendance incertaine\u00a0: 2 mesures, il en faut au moins 5" in out
     # A terminal gets terminal text: no Slack markup, people by their names.
     assert "<@" not in out and "*" not in out and ":white_check_mark:" not in out

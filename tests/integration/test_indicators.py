@@ -248,13 +248,12 @@ def test_chart_says_where_the_trend_leads(services: Services, clock: FixedClock)
     clock.now = dt.datetime(2026, 10, 20, 9, tzinfo=dt.UTC)
     _, caption, png = services.indicators.chart(team_id=TEAM, code="nr", language="fr")
     # +0,5 point a month from 3,5 % on 1 October: 5 % three months later, before the deadline.
-    assert (
-        caption
-        == "À ce rythme, la cible (5\u202f%) est atteinte en janvier 2027, avant l'échéance du 31 déc. 2027."
+    assert caption == (
+        "À ce rythme, la cible (5\u202f%) serait atteinte en janvier 2027, avant l'échéance du 31 déc. 2027."
     )
     assert png.startswith(b"\x89PNG")
     _, caption_en, _ = services.indicators.chart(team_id=TEAM, code="nr", language="en")
-    assert caption_en.startswith("At this pace the target (5%) is reached in January 2027"), caption_en
+    assert caption_en.startswith("At this pace the target (5%) would be reached in January 2027"), caption_en
 
 
 def test_a_fall_against_the_trend_is_said_and_no_date_given(services: Services, clock: FixedClock) -> None:
@@ -272,8 +271,8 @@ def test_a_fall_against_the_trend_is_said_and_no_date_given(services: Services, 
     kpi(services, "frc 68 @2026-09")
     clock.now = dt.datetime(2026, 9, 20, 9, tzinfo=dt.UTC)
     caption = services.indicators.chart(team_id=TEAM, code="frc", language="fr")[1]
-    said = "La dernière mesure (68\u202f%) est en baisse, contre la tendance à la hausse"
-    assert caption == said + "\u00a0: tendance incertaine."
+    said = "la dernière mesure (68\u202f%) est en baisse, contre la tendance à la hausse."
+    assert caption == "Tendance incertaine\u00a0: " + said
 
 
 def test_stale_readings_past_the_deadline_say_so(services: Services, clock: FixedClock) -> None:

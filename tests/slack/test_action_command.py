@@ -90,7 +90,7 @@ def test_new_without_text_opens_the_form(bed: SlackBed, fake_slack: FakeSlack) -
 def test_governance(bed: SlackBed) -> None:
     action(bed, 'new "Audit"')
     validated = action(bed, "plan validé @2026-10-01")
-    assert "Plan validé le 1 oct. 2026" in validated
+    assert "Plan validé le 1er oct. 2026" in validated
     meeting = action(bed, "copil <@U0ALICE|alice> <@U0BOB|bob> Budget 2027 voté")
     assert "(2 participants)" in meeting and "Comités de pilotage sur 12 mois\u00a0: *1*" in meeting
     plan = action(bed, "plan")
@@ -161,7 +161,7 @@ def test_a_committee_dated_anywhere_and_filters_in_two_words(bed: SlackBed) -> N
     [
         ("copil <@U0BOB|bob> @20 nov. 2026 arbitrages budgétaires", "20 nov. 2026"),
         ("copil @18 novembre 2026 <@U0BOB|bob> arbitrages", "18 nov. 2026"),
-        ("plan validé @1er octobre 2026 délibération", "1 oct. 2026"),
+        ("plan validé @1er octobre 2026 délibération", "1er oct. 2026"),
     ],
 )
 def test_governance_dates_in_words(bed: SlackBed, text: str, expected: str) -> None:
@@ -232,7 +232,7 @@ def test_dates_in_the_journal_and_errors_are_words_not_iso(bed: SlackBed) -> Non
     shown = action(bed, "show 1")
     assert "→ 31 déc. 2026" in shown and "2026-12-31" not in shown, shown
     refused = action(bed, "1 due=2026-03-31")
-    assert "(31 mars 2026)" in refused and "(1 sept. 2026)" in refused, refused
+    assert "(31 mars 2026)" in refused and "(1er sept. 2026)" in refused, refused
     assert "2026-03-31" not in refused.split("`/action")[0]
 
 

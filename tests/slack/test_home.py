@@ -206,7 +206,7 @@ def test_past_midnight_in_paris_the_tab_reads_the_next_day(
     open_home(bed)
     text = text_of(published(bed))
     assert "Au 2 déc. 2026, 00:30." in text and "1 déc. 2026, 23:30" not in text
-    assert "échéance 1 déc. 2026 · :warning: en retard" in text  # due yesterday, Paris time
+    assert "échéance 1er déc. 2026 · :warning: en retard" in text  # due yesterday, Paris time
 
 
 def test_the_tab_is_republished_after_the_users_own_reading(bed: SlackBed, services: Services) -> None:

@@ -51,4 +51,4 @@ def test_a_moment_is_read_in_the_workspaces_time_zone() -> None:
     # 25 October 2026, clocks go back at 01:00 UTC: an hour apart, the same wall-clock time.
     assert i18n.moment("fr", dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC), paris) == "25 oct. 2026, 02:30"
     assert i18n.moment("fr", dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC), paris) == "25 oct. 2026, 02:30"
-    assert i18n.moment("fr", late, "UTC") == "1 déc. 2026, 23:49"
+    assert i18n.moment("fr", late, "UTC") == "1er déc. 2026, 23:49"

@@ -177,7 +177,7 @@ def summary_blocks(
     attention = [value_line(lang, i) for i in snap.attention]
     if attention:
         blocks += _listing(lang, t(lang, "dashboard.attention"), attention)
-    else:
+    elif snap.indicators:  # with none at all, the line above has said so
         blocks.append(section(f"{t(lang, 'dashboard.attention')}\n{t(lang, 'dashboard.attention_none')}"))
     changes = [_change_line(lang, i) for i in snap.changes] + [
         t(
@@ -271,7 +271,7 @@ def _table_row(lang: str, item: DashboardIndicator) -> list[Block]:
         text_cell(ind.entity),
         number_cell(latest.value, _value(lang, item))
         if latest and numeric
-        else text_cell(_value(lang, item) if latest else ""),
+        else text_cell(_value(lang, item)),  # "aucune valeur" when there is none
         text_cell(t(lang, f"status.{item.status.value}")),
         number_cell(target, value(lang, ind.kind, target, ind.unit))
         if target is not None and numeric
@@ -337,5 +337,7 @@ def catch_up_note(lang: str, period_at: dt.datetime, timezone: str) -> str:
 
 
 def nothing_new_note(lang: str, snap: DashboardSnapshot) -> str:
-    """The first line of a digest with nothing recorded since the last one."""
-    return t(lang, "dashboard.nothing_new_note", since=_local(lang, snap.since, snap.timezone))
+    """The first line of a digest with nothing recorded since the last one, and whether anything is late."""
+    late = bool(snap.late_readings or snap.late_actions)
+    key = N_("dashboard.nothing_new_note") if late else N_("dashboard.nothing_new_none_late")
+    return t(lang, key, since=_local(lang, snap.since, snap.timezone))

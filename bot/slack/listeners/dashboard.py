@@ -93,7 +93,8 @@ def register(app: App, deps: SlackDeps) -> None:
         try:
             snapshot = services.dashboards.snapshot(team_id=team_id, scope=cmd.scope, channel_id=channel_id)
         except DomainError as err:
-            respond(response_type="ephemeral", replace_original=False, **error_message(mine, err))
+            # The ack ran the same check and has told the user already: once is enough.
+            log.info("dashboard not drawn: %s", err)
             return
         images = services.dashboards.render(snapshot, language=lang)
         try:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from bot.domain.periods import Granularity
 from bot.domain.trend import (
     Forecast,
     Trend,
@@ -223,9 +224,46 @@ def test_the_newest_reading_falling_against_a_rise_is_said_first() -> None:
 
 
 def test_a_small_step_back_within_the_scatter_keeps_the_forecast() -> None:
-    points = line(0.1, n=8, noise=0.5, seed=3)
-    points[-1] = (points[-1][0], points[-2][1] - 0.2)
-    assert outlook(points, target=80.0).kind == "on_pace"
+    # +0,3 a month with ±0,4 of noise, then a step back of 0,2: within the readings' own scatter.
+    points = [(day(30 * i), 50 + 0.3 * i + (0.4 if i % 2 else -0.4)) for i in range(11)]
+    points.append((day(330), points[-1][1] - 0.2))
+    trend = fit_trend(points)
+    assert trend is not None and trend.broke_off == 0 and trend.last_step < 0
+    assert outlook(points, target=54.0).kind == "on_pace"
+
+
+def test_a_fall_that_breaks_a_steady_rise_is_said_even_when_it_spoils_the_fit() -> None:
+    # 45/60 … 52/60 rising, then 40/60 (a strike): over all six the slope is not significant.
+    points = [(day(30 * i), v) for i, v in enumerate([75.0, 78.33, 80.0, 83.33, 86.67])]
+    points.append((day(150), 66.67))
+    trend = fit_trend(points)
+    assert trend is not None and trend.p_value > 0.05  # alone, it would read as noise
+    assert outlook(points, target=90.0) == Forecast("uncertain", reason="against", count=-1)
+
+
+def test_a_period_reading_dates_the_first_period_that_shows_the_target() -> None:
+    # Monthly readings on each month's first day, +1,5 a month from 70,8 in November: 75 is crossed
+    # on 26 January, so February's reading is the first at the target.
+    points = [(dt.date(2026, m, 1), 70.8 - 1.5 * (11 - m)) for m in range(4, 12)]
+    raw = outlook(points, target=75.0, today=dt.date(2026, 11, 20))
+    assert raw.kind == "on_pace" and raw.day is not None and raw.day.month == 1
+    monthly = forecast(
+        fit_trend(points), latest=70.8, target=75.0, direction=1, today=dt.date(2026, 11, 20),
+        granularity=Granularity.MONTH,
+    )  # fmt: skip
+    assert monthly == Forecast("on_pace", dt.date(2027, 2, 1))
+    # Quarterly: 20 → 40 % over T2 2025–T3 2026 (+4 a quarter): 50 % is crossed during T1 2027,
+    # so T2 2027's reading is the first to show it.
+    starts = [dt.date(2025, 4, 1), dt.date(2025, 7, 1), dt.date(2025, 10, 1)]
+    starts += [dt.date(2026, 1, 1), dt.date(2026, 4, 1), dt.date(2026, 7, 1)]
+    quarters = [(d, 20.0 + 4 * i) for i, d in enumerate(starts)]
+    quarterly = forecast(
+        fit_trend(quarters), latest=40.0, target=50.0, direction=1, today=dt.date(2026, 11, 20),
+        granularity=Granularity.QUARTER,
+    )  # fmt: skip
+    assert quarterly.kind == "on_pace" and quarterly.day is not None
+    assert quarterly.day.month in (1, 4, 7, 10) and quarterly.day.day == 1
+    assert quarterly.day == dt.date(2027, 4, 1)  # 40 + 4 × 2,5 quarters: during T1 2027, seen in T2
 
 
 def test_stale_readings_are_not_moved_to_today() -> None:
