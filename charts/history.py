@@ -75,6 +75,10 @@ class HistoryLabels:
     no_data: str
     trend: str = ""  # legend entry of the trend line; none when empty
     deadline: str = ""  # legend entry of the deadline line ("Échéance : 31 déc. 2027"); none when empty
+    # The latest value and the target as the caller writes them, units agreeing ("1 réunion",
+    # "4 réunions"): a renderer knows no plural rules. Empty: written from `unit`.
+    latest_value: str = ""
+    target_value: str = ""
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,9 @@ def _draw(
 
     legend_handles: list[Artist] = []
     if levels.target is not None:
-        if is_bool:
+        if labels.target_value:
+            target_text = labels.target_value
+        elif is_bool:
             target_text = bool_labels[1 if levels.target >= 0.5 else 0]
         else:
             own = _exponent_for(abs(levels.target))
@@ -289,7 +295,16 @@ def _draw(
     # Lines first, then areas.
     legend_handles.extend(h for h in (warning, alert) if h is not None)
     previous = float(ys[-2]) if len(ys) > 1 else None
-    _annotate_last(ax, float(spans.middles[-1]), float(ys[-1]), previous, style, is_bool, bool_labels)
+    _annotate_last(
+        ax,
+        float(spans.middles[-1]),
+        float(ys[-1]),
+        previous,
+        style,
+        is_bool,
+        bool_labels,
+        labels.latest_value,
+    )
 
     _style_axes(ax, fig, style, exponent, is_bool, bool_labels, months, integer_values)
     if spans.labelled:
@@ -618,9 +633,12 @@ def _annotate_last(
     style: _NumberStyle,
     is_bool: bool,
     bool_labels: tuple[str, str],
+    written: str = "",
 ) -> None:
     """Write the latest value next to the latest point, inside the axes whatever its position."""
-    if is_bool:
+    if written:
+        text = written
+    elif is_bool:
         text = bool_labels[1 if y else 0]
     else:
         own = _exponent_for(abs(y))  # its own power of ten: a lone 7.6×10¹¹ reads better than 0.76×10¹²

@@ -212,6 +212,7 @@ class DashboardService:
         import charts  # matplotlib takes a second to import: only processes that draw pay for it
 
         lang = language
+        stamp = i18n.t(lang, "chart.stamp", date=i18n.day(lang, snapshot.today))
         shown = snapshot.indicators[:MAX_TILES]
         per_entity = snapshot.scope_kind == "indicator"
         tiles = [
@@ -226,6 +227,7 @@ class DashboardService:
                 trend={1: "↗", -1: "↘", 0: "→"}[i.direction]
                 if i.has_previous and i.indicator.kind is not Kind.BOOL
                 else "",
+                is_bool=i.indicator.kind is Kind.BOOL,
             )
             for i in shown
         ]
@@ -235,10 +237,14 @@ class DashboardService:
         images = []
         if tiles:  # an empty scope gets no image: the message says there is nothing to show
             images.append(
-                ChartImage("dashboard", self._drawer.render_dashboard(tiles, title=title), len(shown))
+                ChartImage(
+                    "dashboard", self._drawer.render_dashboard(tiles, title=title, stamp=stamp), len(shown)
+                )
             )
         if snapshot.actions:
-            images.append(ChartImage("plan", self._drawer.render_plan(*_plan_chart_data(lang, snapshot))))
+            images.append(
+                ChartImage("plan", self._drawer.render_plan(*_plan_chart_data(lang, snapshot), stamp=stamp))
+            )
         return tuple(images)
 
 
@@ -278,5 +284,10 @@ def _plan_chart_data(lang: str, snapshot: DashboardSnapshot):  # type: ignore[no
         progress=i18n.t(lang, "plan.chart_progress", pct=i18n.number(lang, round(snapshot.progress))),
         late=i18n.tn(lang, "plan.chart_late", len(snapshot.late_actions)),
         empty=i18n.t(lang, "plan.chart_empty"),
+        late_legend=i18n.t(lang, "plan.chart_late_legend"),
+        progress_value=i18n.t(
+            lang, "plan.chart_progress_value", pct=i18n.number(lang, round(snapshot.progress))
+        ),
+        axis=i18n.t(lang, "plan.chart_axis"),
     )
     return data, labels

@@ -337,23 +337,47 @@ class IndicatorService:
         if trend is not None and trend_supported(trend, today=today):
             end = outlook.day if outlook.kind in ("on_pace", "late") and outlook.day else trend.origin
             line = charts.TrendLine(trend.first, trend.at(trend.first), end, trend.at(end))
+        readings = history.readings
+        # A quarter or a year is drawn as one span, labelled "T3 2026" or "2025", not as a day.
+        spans = bool(readings) and {r.period.granularity for r in readings} <= {
+            Granularity.QUARTER,
+            Granularity.YEAR,
+        }
+        points = [
+            charts.Point(r.period.start, r.value, r.period.end, i18n.period(language, r.period))
+            if spans
+            else charts.Point(r.period.start, r.value)
+            for r in readings
+        ]
+        whole = ind.kind is Kind.NUMBER and all(float(r.value).is_integer() for r in readings)
         png = self._drawer.render_history(
-            [charts.Point(r.period.start, r.value) for r in history.readings],
+            points,
             charts.Thresholds(th.target, th.warn_below, th.alert_below, th.warn_above, th.alert_above),
             charts.HistoryLabels(
                 title=f"{ind.code} — {ind.name}",
-                unit=agreeing_unit(ind.unit, 2, language),  # the axis and the labels: plural
+                unit=agreeing_unit(ind.unit, 2, language),  # the axis: plural
                 target=i18n.t(language, "chart.target"),
                 warning=i18n.t(language, "chart.warning"),
                 alert=i18n.t(language, "chart.alert"),
                 no_data=i18n.t(language, "chart.no_data"),
                 trend=i18n.t(language, "chart.trend"),
+                deadline=i18n.t(language, "chart.deadline", date=i18n.day(language, ind.target_date))
+                if ind.target_date
+                else "",
+                # Each value with its own agreement: "1 réunion", "Cible (4 réunions)".
+                latest_value=i18n.value(language, ind.kind, readings[0].value, ind.unit) if readings else "",
+                target_value=i18n.value(language, ind.kind, th.target, ind.unit)
+                if th.target is not None
+                else "",
             ),
             trend=line,
             caption=caption,
             decimal_comma=language == "fr",
             is_bool=ind.kind is Kind.BOOL,
             bool_labels=(i18n.t(language, "bool.false"), i18n.t(language, "bool.true")),
+            integer_values=whole,  # counts: whole ticks only
+            deadline=ind.target_date,
+            stamp=i18n.t(language, "chart.stamp", date=i18n.day(language, today)),
         )
         return history, caption, png
 

@@ -428,3 +428,18 @@ def test_concurrent_rendering_with_trends() -> None:
     serial = [render(i) for i in range(8)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(render, range(8))) == serial
+
+
+def test_the_latest_value_and_the_target_are_written_as_the_caller_agrees_them() -> None:
+    fig = Figure(figsize=(10, 5), dpi=100)
+    FigureCanvasAgg(fig)
+    labels = charts.HistoryLabels(
+        title="copil", unit="réunions", target="Cible", warning="Vigilance", alert="Alerte",
+        no_data="—", latest_value="1 réunion", target_value="4 réunions",
+    )  # fmt: skip
+    points = [charts.Point(datetime.date(2025, 1, 1), 3.0), charts.Point(datetime.date(2026, 1, 1), 1.0)]
+    charts.history._draw(fig, points, charts.Thresholds(target=4.0), labels)
+    fig.canvas.draw()
+    texts = {t.get_text() for t in fig.findobj(Text)}
+    assert "1 réunion" in texts and "Cible (4 réunions)" in texts
+    assert not any("1 réunions" in t for t in texts)
