@@ -189,6 +189,8 @@ def forecast(
     if latest is None or not math.isfinite(latest):
         return Forecast("no_data")
     if latest * direction >= target * direction:
+        if trend is not None and trend.points >= MIN_POINTS and _stale(trend, today):
+            return Forecast("reached", trend.origin, reason="stale")  # reached then; nothing since
         return Forecast("reached")
     if target_date is not None and today > _day(target_date):
         return Forecast("deadline_passed")
@@ -225,9 +227,7 @@ def _doubt(trend: Trend | None, today: datetime.date) -> Forecast | None:
         return Forecast("uncertain", reason="few_points", count=trend.points if trend else 0)
     if trend.span_days < MIN_SPAN_DAYS:
         return Forecast("uncertain", reason="short_span", count=trend.span_days)
-    mean_gap = trend.span_days / (trend.points - 1)
-    age = today.toordinal() - trend.origin.toordinal()
-    if age > max(_STALE_GAPS * mean_gap, _STALE_MIN_DAYS):
+    if _stale(trend, today):
         return Forecast("uncertain", trend.origin, reason="stale")
     if trend.broke_off:  # said first: a fall from a rise also makes the whole line look like noise
         return Forecast("uncertain", reason="against", count=trend.broke_off)
@@ -241,6 +241,12 @@ def _doubt(trend: Trend | None, today: datetime.date) -> Forecast | None:
 def trend_supported(trend: Trend | None, *, today: datetime.date) -> bool:
     """Whether the readings support their trend line on `today` (the forecast rules 1 to 4)."""
     return _doubt(trend, _day(today)) is None
+
+
+def _stale(trend: Trend, today: datetime.date) -> bool:
+    """Whether the newest reading is older than twice the readings' mean gap (and a week)."""
+    mean_gap = trend.span_days / max(1, trend.points - 1)
+    return today.toordinal() - trend.origin.toordinal() > max(_STALE_GAPS * mean_gap, _STALE_MIN_DAYS)
 
 
 def t_test_p_value(t: float, degrees: int) -> float:

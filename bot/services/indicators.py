@@ -451,6 +451,9 @@ def forecast_text(
     deadline = i18n.day(lang, ind.target_date) if ind.target_date else ""
     if outlook.kind == "uncertain":
         return _uncertain_text(lang, ind, outlook, latest, granularity)
+    if outlook.kind == "reached" and outlook.reason == "stale" and outlook.day is not None:
+        when = i18n.period(lang, Period.containing(outlook.day, granularity or Granularity.DAY))
+        return i18n.t(lang, "forecast.reached_stale", target=target, period=when)
     month = _period_of(lang, outlook.day, granularity) if outlook.day else ""
     key = f"forecast.{outlook.kind}"
     if outlook.kind in ("on_pace", "not_before") and ind.target_date is not None:

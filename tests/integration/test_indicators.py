@@ -296,7 +296,8 @@ def test_every_forecast_has_words_in_both_languages() -> None:
     )  # fmt: skip
     ind = indicator_view(row)
     cases = [
-        Forecast("reached"), Forecast("deadline_passed"), Forecast("away"), Forecast("due"),
+        Forecast("reached"), Forecast("reached", dt.date(2025, 3, 1), reason="stale"),
+        Forecast("deadline_passed"), Forecast("away"), Forecast("due"),
         Forecast("on_pace", dt.date(2027, 3, 5)), Forecast("late", dt.date(2028, 3, 5)),
         Forecast("not_before", dt.date(2027, 3, 5)), Forecast("not_before", dt.date(2028, 3, 5)),
         Forecast("uncertain", reason="few_points", count=1),
@@ -312,6 +313,6 @@ def test_every_forecast_has_words_in_both_languages() -> None:
             assert text and "{" not in text, (lang, case)
         assert len(set(texts)) == len(texts), lang  # each case says something of its own
         assert forecast_text(lang, ind, Forecast("no_data")) == ""
-    assert forecast_text("fr", ind, cases[8], latest=2.0).startswith(
-        "Tendance incertaine : 1 mesure,".replace(" :", "\u00a0:")
-    )
+    assert forecast_text(
+        "fr", ind, Forecast("uncertain", reason="few_points", count=1), latest=2.0
+    ).startswith("Tendance incertaine : 1 mesure,".replace(" :", "\u00a0:"))

@@ -417,3 +417,9 @@ def test_a_reading_below_the_line_is_not_credited_with_the_lines_ground() -> Non
     assert trend is not None and trend.level > 70.5
     expected = day(210 + math.ceil((80.0 - 70.5) / trend.slope_per_day))
     assert outlook(points, target=80.0) == Forecast("on_pace", expected)
+
+
+def test_a_target_reached_long_ago_says_when() -> None:
+    points = line(0.1, n=8)  # monthly to day 210, 71 at the end
+    assert outlook(points, target=70.0) == Forecast("reached")
+    assert outlook(points, target=70.0, today=day(400)) == Forecast("reached", day(210), reason="stale")
