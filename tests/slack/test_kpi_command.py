@@ -386,3 +386,15 @@ def test_a_backfill_is_not_compared_with_a_later_period(bed: SlackBed) -> None:
     assert "Précédente\u00a0: 12\u202f000\u202f€ (octobre 2026)" in later.text, later.text
     backfill = bed.command("budget 11 000 € @2026-09")
     assert "Précédente" not in backfill.text and "septembre 2026" in backfill.text
+
+
+def test_the_chart_of_an_indicator_with_no_value_says_so_in_its_alt_text(
+    bed: SlackBed, fake_slack: FakeSlack
+) -> None:
+    bed.command('new vide "Sans valeur" kind=percent target=50')
+    bed.command("show vide")
+    (upload,) = fake_slack.wait_for("files.getUploadURLExternal", timeout=20)
+    assert (
+        upload.args["alt_txt"]
+        == "Graphique de l'indicateur vide (Sans valeur)\u00a0: aucune valeur pour l'instant."
+    )

@@ -226,14 +226,16 @@ def chart_alt_text(lang: str, history: IndicatorHistory, outlook: str = "") -> s
     """Alt text of the chart image: what it shows, and where the trend leads."""
     ind = history.indicator
     latest = history.readings[0] if history.readings else None
+    if latest is None:
+        return t(lang, "kpi.show.alt_empty", code=ind.code, name=ind.name)
     text = tn(
         lang,
         "kpi.show.alt",
         len(history.readings),
         code=ind.code,
         name=ind.name,
-        value=reading_value(lang, ind, latest) if latest else "—",
-        period=period(lang, latest.period) if latest else "—",
+        value=reading_value(lang, ind, latest),
+        period=period(lang, latest.period),
     )
     return f"{text} {outlook}".strip()[:1000]
 
