@@ -212,9 +212,26 @@ def test_healthz(bed: SlackBed) -> None:
     assert reply.status == 200 and reply.json["status"] == "ok"
 
 
-def test_signed_but_malformed_payload_is_400_not_500(bed: SlackBed) -> None:
+def test_signed_but_malformed_payload_is_400_not_500(bed: SlackBed, caplog: pytest.LogCaptureFixture) -> None:
     reply = bed.signed_post(b"payload=%7Bnot-json")
     assert reply.status == 400
+    signed_junk = bed.signed_post(b"command=/kpi&text=\xff\xfe\xfa")  # signed, not UTF-8
+    assert signed_junk.status == 400
+    assert not [r for r in caplog.records if r.exc_info], "a refused request logs one line, no traceback"
+
+
+def test_a_body_that_is_not_utf8_with_a_wrong_signature_is_401_before_any_decoding(
+    bed: SlackBed, services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = b"command=/kpi&text=frc 1" + b"\xff\xfe\x00\xe9"
+    headers = {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=" + "0" * 64}
+    reply = bed.request(
+        "POST", "/slack/events", body, {"Content-Type": "application/x-www-form-urlencoded", **headers}
+    )
+    assert reply.status == 401 and reply.json == {"error": "invalid_request"}
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]
+    # The same bytes signed with the real secret pass the check (and are then refused as junk: 400).
+    assert bed.request("POST", "/slack/events", body, {**sign(SIGNING_SECRET, body)}).status == 400
 
 
 def test_database_failure_gets_a_clear_ephemeral_answer_not_a_5xx(
