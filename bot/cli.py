@@ -17,6 +17,10 @@ from storage.db import Database
 
 log = logging.getLogger("pilote")
 DEFAULT_THREADS = 8
+# A public endpoint: idle connections are cheap for waitress (one socket each, no thread), so many
+# may be open before a command is refused; those that say nothing are closed after CHANNEL_TIMEOUT_S.
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT_S = 30
 
 
 class StartupError(Exception):
@@ -116,6 +120,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         threads=args.threads,
         ident="pilote",
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=CHANNEL_TIMEOUT_S,
+        cleanup_interval=10,
+        backlog=1024,
         max_request_body_size=5 * 1024 * 1024,
         _quiet=True,
     )
@@ -196,13 +204,26 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pilote")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     p = argparse.ArgumentParser(prog="pilote", description="Pilote: indicators and action plan in Slack")
+    version = f"pilote {_version()}"
+    p.add_argument("--version", action="version", version=version)
     sub = p.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="HTTP mode: Slack posts to /slack/events")
+    serve.add_argument("--version", action="version", version=version)
     serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--host", default="0.0.0.0")
+    # Closed by default: only this machine can reach it unless told otherwise (behind a proxy).
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     serve.set_defaults(run=cmd_serve)
     sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)").set_defaults(run=cmd_socket)

@@ -144,3 +144,31 @@ def test_the_server_posts_the_dashboard_after_the_ack(server: int, fake_slack: F
     (share,) = fake_slack.wait_for("files.completeUploadExternal", timeout=30)
     blocks = json.dumps(share.args["blocks"], ensure_ascii=False)
     assert "Résolution" in blocks and len(share.args["files"]) == 1  # no action yet: no plan chart
+
+
+def test_idle_connections_cannot_starve_commands(server: int, fake_slack: FakeSlack) -> None:
+    # 300 clients that connect and say half a request, then nothing (the probe: at 99 of them
+    # waitress's default limit of 100 connections answered no command at all).
+    idle = []
+    try:
+        for _ in range(300):
+            sock = socket.create_connection(("127.0.0.1", server), timeout=5)
+            sock.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n")
+            idle.append(sock)
+        assert get(server, "/healthz")[0] == 200
+        status, answer = post_command(server, fake_slack, 'new frc "Résolution" kind=ratio')
+        assert status == 200 and "frc" in json.dumps(answer, ensure_ascii=False)
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_serve_listens_on_loopback_unless_told_and_says_its_version() -> None:
+    from bot.cli import parser
+
+    assert parser().parse_args(["serve"]).host == "127.0.0.1"
+    assert parser().parse_args(["serve", "--host", "0.0.0.0"]).host == "0.0.0.0"
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().startswith("pilote ")
