@@ -14,6 +14,8 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.slack.shapes import problem_of
+
 log = logging.getLogger("pilote.http")
 
 EVENTS_PATH = "/slack/events"
@@ -86,10 +88,14 @@ class PiloteWSGI:
             ):
                 log.info("unsigned or stale request refused (%d bytes)", len(body))
                 return _plain(start_response, "401 Unauthorized", {"error": "invalid_request"})
+            problem = problem_of(body, environ.get("CONTENT_TYPE", ""))
+            if problem is not None:  # signed, but not a shape Slack sends: refused before Bolt reads it
+                log.warning("malformed signed request refused: %s", problem)
+                return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
             environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
             try:
                 return self._slack(environ, start_response)
-            except ValueError as err:  # a signed body that is not what Slack sends (bad JSON, encoding)
+            except (ValueError, TypeError, KeyError, AttributeError) as err:  # a shape not foreseen above
                 log.warning("malformed signed request refused: %s", type(err).__name__)
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
         return _plain(start_response, "404 Not Found", {"error": "not_found"})

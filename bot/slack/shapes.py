@@ -1,0 +1,121 @@
+"""The shapes of what Slack posts, checked on a signed body before Bolt parses it.
+
+A body that carries a valid signature is from whoever holds the signing secret; it may still not be a
+payload Slack would ever send (a test tool, a replayed fragment, a bug on the other side). Bolt and
+the listeners trust the shapes of Slack's documents and would fail deep inside on anything else, with
+a traceback and a 500. Here each kind of request is checked for the fields Pilote reads, and the team
+id for Slack's form, so that junk is a 400 with one log line and never a row in the database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs
+
+__all__ = ["TEAM_ID", "problem_of"]
+
+TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,20}")  # T024BE7LD; E… for an Enterprise Grid organisation
+USER_ID = re.compile(r"[UWB][A-Z0-9]{1,20}")
+CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{1,20}")
+_INTERACTIVE_NEEDS = {
+    "block_actions": ("actions",),
+    "view_submission": ("view",),
+    "view_closed": ("view",),
+}
+
+
+def problem_of(body: bytes, content_type: str) -> str | None:
+    """Why a signed body is not something Slack sends (a few words), or None when its shape is right."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    if "json" in content_type:
+        try:
+            return _event_problem(json.loads(text))
+        except json.JSONDecodeError:
+            return "not JSON"
+    form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+    if "ssl_check" in form:
+        return None
+    if "payload" in form:
+        try:
+            return _interactive_problem(json.loads(form["payload"]))
+        except json.JSONDecodeError:
+            return "payload is not JSON"
+    if "command" in form:
+        return _command_problem(form)
+    return "neither a command, an interaction nor an event"
+
+
+def _id_problem(value: Any, pattern: re.Pattern[str], what: str) -> str | None:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        return f"{what} is not a Slack id"
+    return None
+
+
+def _command_problem(form: Mapping[str, str]) -> str | None:
+    if not form.get("command", "").startswith("/"):
+        return "command does not start with /"
+    return (
+        _id_problem(form.get("team_id"), TEAM_ID, "team_id")
+        or _id_problem(form.get("user_id"), USER_ID, "user_id")
+        or _id_problem(form.get("channel_id"), CHANNEL_ID, "channel_id")
+    )
+
+
+def _team_of(payload: Mapping[str, Any]) -> Any:
+    team = payload.get("team")
+    return team.get("id") if isinstance(team, Mapping) else payload.get("team_id")
+
+
+def _interactive_problem(payload: Any) -> str | None:
+    if not isinstance(payload, Mapping) or not isinstance(payload.get("type"), str):
+        return "payload is not an object with a type"
+    user = payload.get("user")
+    problem = _id_problem(_team_of(payload), TEAM_ID, "team") or _id_problem(
+        user.get("id") if isinstance(user, Mapping) else None, USER_ID, "user"
+    )
+    if problem:
+        return problem
+    kind = payload["type"]
+    for field in _INTERACTIVE_NEEDS.get(kind, ()):
+        if field == "actions":
+            actions = payload.get("actions")
+            if (
+                not isinstance(actions, list)
+                or not actions
+                or not all(isinstance(a, Mapping) for a in actions)
+            ):
+                return "actions is not a list of objects"
+            if not all(isinstance(a.get("action_id"), str) for a in actions):
+                return "an action has no action_id"
+        if field == "view":
+            view = payload.get("view")
+            if not isinstance(view, Mapping) or not isinstance(view.get("callback_id"), str):
+                return "view has no callback_id"
+            if not isinstance(view.get("state", {}), Mapping):
+                return "view state is not an object"
+    return None
+
+
+def _event_problem(document: Any) -> str | None:
+    if not isinstance(document, Mapping) or not isinstance(document.get("type"), str):
+        return "not an object with a type"
+    kind = document["type"]
+    if kind == "url_verification":
+        return None if isinstance(document.get("challenge"), str) else "challenge is not a string"
+    if kind != "event_callback":
+        return f"unknown type {kind[:20]!r}"
+    problem = _id_problem(document.get("team_id"), TEAM_ID, "team_id")
+    if problem:
+        return problem
+    event = document.get("event")
+    if not isinstance(event, Mapping) or not isinstance(event.get("type"), str):
+        return "event is not an object with a type"
+    if "user" in event and not isinstance(event["user"], str):
+        return "event user is not a string"
+    return None

@@ -1,0 +1,83 @@
+"""Signed requests of shapes Slack never sends: a 400 and one log line, never a 500, a traceback or a
+row in the database."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote, urlencode
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.services import Services
+from storage.models import Workspace
+from tests.support.fake_slack import FakeSlack
+from tests.support.signing import sign, slash_command_body
+from tests.support.slackbed import SIGNING_SECRET, SlackBed
+
+
+def payload(document: object) -> bytes:
+    return b"payload=" + quote(json.dumps(document)).encode()
+
+
+def command(**fields: str) -> bytes:
+    return urlencode(fields).encode()
+
+
+GOOD_USER = {"id": "U0ALICE"}
+GOOD_TEAM = {"id": "T0PILOTE"}
+JUNK = [
+    payload([]), payload(1), payload("x"), payload(None), payload({}),
+    payload({"type": "block_actions", "team": GOOD_TEAM, "user": GOOD_USER, "actions": "x"}),
+    payload({"type": "block_actions", "team": GOOD_TEAM, "user": GOOD_USER, "actions": [1]}),
+    payload({"type": "block_actions", "team": GOOD_TEAM, "user": GOOD_USER, "actions": [{}]}),
+    payload({"type": "block_actions", "actions": [{"action_id": "a"}], "team": "x", "user": 1}),
+    payload({"type": "view_submission", "team": GOOD_TEAM, "user": GOOD_USER, "view": 1}),
+    payload({"type": "view_submission", "team": GOOD_TEAM, "user": GOOD_USER, "view": {"callback_id": 3}}),
+    payload({"type": "view_closed", "team": GOOD_TEAM, "user": GOOD_USER,
+             "view": {"callback_id": "x", "state": 2}}),
+    command(command="/kpi"), command(command="/kpi", text="frc 1"), command(command="/kpi", team_id="T1"),
+    command(command="kpi", team_id="T0PILOTE", user_id="U0ALICE", channel_id="C0PLAN"),
+    b'{"type":"event_callback"}', b'{"type":"event_callback","team_id":"T0PILOTE","event":1}',
+    b'{"type":"event_callback","team_id":"T0PILOTE","event":{"type":"app_home_opened","user":1}}',
+    b'{"type":"url_verification","challenge":1}', b"[]", b"1", b"{}", b"{not json", b"", b"a=b",
+    b"command=/kpi&text=frc 1&team_id=T0PILOTE" + b"\xff",
+]  # fmt: skip
+JUNK_TEAMS = ["", "T0PILOTE\x00", "t0pilote", "X123", "T" + "A" * 5000, "T0 PILOTE", "T0PILOTÉ"]
+
+
+def workspaces(services: Services) -> int:
+    with services.db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(Workspace)) or 0)
+
+
+@pytest.mark.parametrize("body", JUNK, ids=range(len(JUNK)))
+def test_a_signed_body_slack_never_sends_is_a_400_with_one_line(
+    services: Services, fake_slack: FakeSlack, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    bed = SlackBed(services, fake_slack)
+    json_like = body[:1] in (b"{", b"[", b"1")
+    ctype = "application/json" if json_like else "application/x-www-form-urlencoded"
+    reply = bed.request("POST", "/slack/events", body, {"Content-Type": ctype, **sign(SIGNING_SECRET, body)})
+    assert reply.status == 400 and reply.json == {"error": "malformed_payload"}
+    assert not [r for r in caplog.records if r.exc_info], "no traceback for junk"
+    assert len([r for r in caplog.records if "refused" in r.getMessage()]) == 1
+    assert workspaces(services) == 0
+    assert [c.method for c in fake_slack.calls if c.method != "auth.test"] == []
+
+
+@pytest.mark.parametrize("team", JUNK_TEAMS, ids=range(len(JUNK_TEAMS)))
+def test_a_junk_team_id_creates_no_workspace(services: Services, fake_slack: FakeSlack, team: str) -> None:
+    bed = SlackBed(services, fake_slack)
+    body = slash_command_body(
+        command="/kpi", text="list", response_url=fake_slack.new_response_url(), team_id=team
+    )
+    assert bed.signed_post(body).status == 400
+    assert workspaces(services) == 0
+
+
+def test_what_slack_sends_still_passes(services: Services, fake_slack: FakeSlack) -> None:
+    bed = SlackBed(services, fake_slack)
+    reply = bed.command('new frc "Résolution" kind=ratio')
+    assert reply.status == 200 and "frc" in reply.text
+    assert workspaces(services) == 1
