@@ -112,7 +112,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     services = build_services(settings, db)
     app = build_slack(settings, services)
     start_outbox(settings, services)
-    wsgi = PiloteWSGI(app, signing_secret=settings.secret("slack_signing_secret"), health=db.ping)
+    wsgi = PiloteWSGI(
+        app,
+        signing_secret=settings.secret("slack_signing_secret"),
+        health=db.ping,
+        first_time=lambda signature: services.replays.first_time(signature=signature),
+    )
     log.info("Pilote listening on http://%s:%s/slack/events", args.host, args.port)
     waitress.serve(
         wsgi,

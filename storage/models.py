@@ -54,6 +54,16 @@ class Workspace(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class SeenRequest(Base):
+    """A signed request already taken: its signature, kept for Slack's five-minute window (and a bit),
+    so that the same request replayed takes no effect twice, whichever process it reaches."""
+
+    __tablename__ = "seen_requests"
+
+    signature: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 class UserSetting(Base):
     """What one user chose for themself: the language Pilote speaks to them (none: Slack's, then the
     workspace's)."""

@@ -14,6 +14,7 @@ from bot.services.home import HomeService
 from bot.services.indicators import IndicatorService
 from bot.services.outbox import OutboxService
 from bot.services.reminders import ReminderService
+from bot.services.replays import ReplayService
 from bot.services.workspaces import WorkspaceService
 from storage.db import Database
 
@@ -44,6 +45,7 @@ class Services:
     reminders: ReminderService
     dashboards: DashboardService
     digests: DigestService
+    replays: ReplayService
 
     @classmethod
     def build(
@@ -68,4 +70,5 @@ class Services:
             reminders=ReminderService(db, clock=clock),
             dashboards=DashboardService(db, clock=clock, defaults=defaults, drawer=drawer),
             digests=DigestService(db, clock=clock, defaults=defaults),
+            replays=ReplayService(db, clock=clock),
         )

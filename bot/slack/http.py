@@ -25,6 +25,10 @@ MAX_SKEW_S = 5 * 60  # Slack: refuse a request whose timestamp is more than five
 StartResponse = Callable[..., Any]
 
 
+def _never_seen(signature: str) -> bool:
+    return True
+
+
 def _plain(start_response: StartResponse, status: str, payload: dict[str, str]) -> Iterable[bytes]:
     body = json.dumps(payload).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
@@ -59,10 +63,18 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 class PiloteWSGI:
     """Routes POST /slack/events to Bolt and GET /healthz to the database check."""
 
-    def __init__(self, app: App, *, signing_secret: str, health: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        signing_secret: str,
+        health: Callable[[], None],
+        first_time: Callable[[str], bool] | None = None,
+    ) -> None:
         self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
         self._secret = signing_secret.encode()
         self._health = health
+        self._first_time = first_time or _never_seen
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -92,6 +104,10 @@ class PiloteWSGI:
             if problem is not None:  # signed, but not a shape Slack sends: refused before Bolt reads it
                 log.warning("malformed signed request refused: %s", problem)
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
+            if self._replayed(environ["HTTP_X_SLACK_SIGNATURE"]):
+                # The same signed request again: it took effect the first time, and takes none now.
+                log.warning("replayed request ignored (%d bytes)", len(body))
+                return _plain(start_response, "200 OK", {})
             environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
             try:
                 return self._slack(environ, start_response)
@@ -99,3 +115,10 @@ class PiloteWSGI:
                 log.warning("malformed signed request refused: %s", type(err).__name__)
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
         return _plain(start_response, "404 Not Found", {"error": "not_found"})
+
+    def _replayed(self, signature: str) -> bool:
+        try:
+            return not self._first_time(signature)
+        except Exception:  # noqa: BLE001 - the database is failing: the listener will say so clearly
+            log.warning("replay check failed; the request is taken", exc_info=True)
+            return False

@@ -9,8 +9,9 @@ from urllib.parse import quote, urlencode
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import Services
+from bot.services import Defaults, Services
 from storage.models import Workspace
+from tests.support.databases import FixedClock
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import sign, slash_command_body
 from tests.support.slackbed import SIGNING_SECRET, SlackBed
@@ -81,3 +82,41 @@ def test_what_slack_sends_still_passes(services: Services, fake_slack: FakeSlack
     reply = bed.command('new frc "Résolution" kind=ratio')
     assert reply.status == 200 and "frc" in reply.text
     assert workspaces(services) == 1
+
+
+def readings(services: Services) -> int:
+    from storage.models import Reading
+
+    with services.db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(Reading)) or 0)
+
+
+def test_the_same_signed_command_replayed_records_nothing_twice(
+    services: Services, fake_slack: FakeSlack, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    bed = SlackBed(services, fake_slack)
+    bed.command('new frc "Résolution" kind=ratio')
+    body = slash_command_body(command="/kpi", text="frc 45/60", response_url=fake_slack.new_response_url())
+    headers = sign(SIGNING_SECRET, body)
+    first = bed.request("POST", "/slack/events", body, headers)
+    assert first.status == 200 and "45/60" in first.text
+    again = bed.request("POST", "/slack/events", body, headers)  # caught on the wire, sent again
+    assert again.status == 200 and again.json == {}
+    assert readings(services) == 1
+    assert any("replayed request ignored" in r.getMessage() for r in caplog.records)
+    # Another process on the same database sees it too: the memory is the database's.
+    defaults = Defaults(timezone="Europe/Paris", language="fr")
+    other = SlackBed(Services.build(services.db, defaults=defaults, clock=clock), fake_slack)
+    assert other.request("POST", "/slack/events", body, headers).json == {}
+    assert readings(services) == 1
+    # Ten minutes on, the signature is forgotten (Slack refuses it as stale anyway, five minutes on).
+    clock.advance(minutes=11)
+    assert services.replays.first_time(signature=headers["X-Slack-Signature"])
+
+
+def test_a_new_request_with_the_same_text_is_taken(services: Services, fake_slack: FakeSlack) -> None:
+    bed = SlackBed(services, fake_slack)
+    bed.command('new frc "Résolution" kind=ratio')
+    for _ in range(2):  # typed twice: two requests, two trigger ids, two signatures
+        bed.command("frc 45/60")
+    assert readings(services) == 2

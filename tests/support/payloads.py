@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from tests.support.signing import next_trigger_id
 from tests.support.specs import specs_dir
 
 #: Top-level keys of the spec samples (used when the specs folder is absent).
@@ -65,7 +66,7 @@ def block_actions_payload(
     value: str,
     user_id: str = "U0ALICE",
     team_id: str = "T0PILOTE",
-    trigger_id: str = "1337.42.abcd",
+    trigger_id: str | None = None,
     response_url: str | None,
     view: Mapping[str, Any] | None = None,
     channel_id: str = "C0PLAN",
@@ -87,7 +88,7 @@ def block_actions_payload(
         "user": _user(user_id, team_id),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or next_trigger_id(),
         "team": _team(team_id),
         "enterprise": None,
         "is_enterprise_install": False,
@@ -148,7 +149,7 @@ def view_submission_payload(
         "user": _user(user_id, team_id),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
-        "trigger_id": "1337.43.efgh",
+        "trigger_id": next_trigger_id(),
         "view": submitted,
         "enterprise": None,
         "is_enterprise_install": False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from collections.abc import Mapping
@@ -66,6 +67,15 @@ def _form_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+_TRIGGERS = itertools.count(42)
+
+
+def next_trigger_id() -> str:
+    """A trigger id of its own, as Slack gives every request (so no two test requests are the same
+    bytes, which the replay check would rightly take for one request sent twice)."""
+    return f"1337.{next(_TRIGGERS)}.abcd"
+
+
 def slash_command_body(
     *,
     command: str,
@@ -74,7 +84,7 @@ def slash_command_body(
     team_id: str = "T0PILOTE",
     user_id: str = "U0ALICE",
     channel_id: str = "C0PLAN",
-    trigger_id: str = "1337.42.abcd",
+    trigger_id: str | None = None,
     user_name: str = "alice",
     channel_name: str = "plan-strategique",
     team_domain: str = "pilote-test",
@@ -99,7 +109,7 @@ def slash_command_body(
         "command": command,
         "text": text,
         "response_url": response_url,
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or next_trigger_id(),
         "is_enterprise_install": is_enterprise_install,
     }
     keys = slash_command_keys()

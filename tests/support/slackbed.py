@@ -59,7 +59,12 @@ class SlackBed:
             home_interval=0.0,
             home_quiet=home_quiet,
         )
-        self.wsgi = PiloteWSGI(self.app, signing_secret=SIGNING_SECRET, health=services.db.ping)
+        self.wsgi = PiloteWSGI(
+            self.app,
+            signing_secret=SIGNING_SECRET,
+            health=services.db.ping,
+            first_time=lambda signature: services.replays.first_time(signature=signature),
+        )
 
     @classmethod
     def close_all(cls) -> None:

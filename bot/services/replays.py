@@ -1,0 +1,34 @@
+"""Replays: a signed request is taken once. Slack signs each request with its timestamp and refuses
+nothing older than five minutes, so a signature seen in the last ten is the same request again
+(replayed by someone who caught it, or sent twice by a proxy)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from bot.services.common import Clock
+from storage.db import Database
+from storage.models import SeenRequest
+
+KEEP = dt.timedelta(minutes=10)  # twice Slack's window: a clock a little off still finds the first
+
+
+class ReplayService:
+    """Remembers the signatures of the requests taken, in the database all processes share."""
+
+    def __init__(self, db: Database, *, clock: Clock) -> None:
+        self._db, self._clock = db, clock
+
+    def first_time(self, *, signature: str) -> bool:
+        """True the first time a signature is seen (and it is remembered); False for a replay."""
+        now = self._clock()
+        try:
+            with self._db.write() as session:
+                session.execute(delete(SeenRequest).where(SeenRequest.seen_at < now - KEEP))
+                session.add(SeenRequest(signature=signature[:80], seen_at=now))
+        except IntegrityError:
+            return False
+        return True
