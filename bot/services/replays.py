@@ -5,6 +5,7 @@ nothing older than five minutes, so a signature seen in the last ten is the same
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -23,12 +24,14 @@ class ReplayService:
         self._db, self._clock = db, clock
 
     def first_time(self, *, signature: str) -> bool:
-        """True the first time a signature is seen (and it is remembered); False for a replay."""
+        """True the first time a signature (or another key of a request) is seen, and it is remembered;
+        False for a replay."""
         now = self._clock()
+        digest = hashlib.sha256(signature.encode()).hexdigest()  # any length of key, one width stored
         try:
             with self._db.write() as session:
                 session.execute(delete(SeenRequest).where(SeenRequest.seen_at < now - KEEP))
-                session.add(SeenRequest(signature=signature[:80], seen_at=now))
+                session.add(SeenRequest(signature=digest, seen_at=now))
         except IntegrityError:
             return False
         return True

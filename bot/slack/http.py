@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.slack.shapes import problem_of
+from bot.slack.shapes import once_key, problem_of
 
 log = logging.getLogger("pilote.http")
 
@@ -104,8 +104,11 @@ class PiloteWSGI:
             if problem is not None:  # signed, but not a shape Slack sends: refused before Bolt reads it
                 log.warning("malformed signed request refused: %s", problem)
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
-            if self._replayed(environ["HTTP_X_SLACK_SIGNATURE"]):
-                # The same signed request again: it took effect the first time, and takes none now.
+            if self._replayed(environ["HTTP_X_SLACK_SIGNATURE"]) or self._replayed(
+                once_key(body, environ.get("CONTENT_TYPE", ""))
+            ):
+                # The same request again (the same bytes replayed, an event Slack resends, a form
+                # submitted twice): it took effect the first time, and takes none now.
                 log.warning("replayed request ignored (%d bytes)", len(body))
                 return _plain(start_response, "200 OK", {})
             environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
@@ -116,9 +119,11 @@ class PiloteWSGI:
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
         return _plain(start_response, "404 Not Found", {"error": "not_found"})
 
-    def _replayed(self, signature: str) -> bool:
+    def _replayed(self, key: str | None) -> bool:
+        if key is None:
+            return False
         try:
-            return not self._first_time(signature)
+            return not self._first_time(key)
         except Exception:  # noqa: BLE001 - the database is failing: the listener will say so clearly
             log.warning("replay check failed; the request is taken", exc_info=True)
             return False

@@ -9,13 +9,14 @@ id for Slack's form, so that junk is a 400 with one log line and never a row in 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
-__all__ = ["TEAM_ID", "problem_of"]
+__all__ = ["TEAM_ID", "once_key", "problem_of"]
 
 TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,20}")  # T024BE7LD; E… for an Enterprise Grid organisation
 USER_ID = re.compile(r"[UWB][A-Z0-9]{1,20}")
@@ -118,4 +119,27 @@ def _event_problem(document: Any) -> str | None:
         return "event is not an object with a type"
     if "user" in event and not isinstance(event["user"], str):
         return "event user is not a string"
+    return None
+
+
+def once_key(body: bytes, content_type: str) -> str | None:
+    """What makes a request the same one sent again, beyond its signature (which changes when Slack
+    resends): an event's `event_id` (Events API retries), a modal's `view.id`, `view.hash` and typed
+    values (a form submitted twice). None for the rest. Call it on a body `problem_of` found well formed."""
+    text = body.decode("utf-8")
+    if "json" in content_type:
+        document = json.loads(text)
+        event_id = document.get("event_id")
+        return f"event:{document.get('team_id')}:{event_id}" if isinstance(event_id, str) else None
+    raw = parse_qs(text).get("payload")
+    if not raw:
+        return None
+    payload = json.loads(raw[0])
+    view = payload.get("view")
+    if payload.get("type") == "view_submission" and isinstance(view, Mapping):
+        view_id, view_hash = view.get("id"), view.get("hash")
+        if isinstance(view_id, str) and isinstance(view_hash, str):
+            # With what was typed: a form refused with errors, corrected and sent again, is new.
+            state = json.dumps(view.get("state"), sort_keys=True, ensure_ascii=False).encode()
+            return f"view:{_team_of(payload)}:{view_id}:{view_hash}:{hashlib.sha256(state).hexdigest()[:32]}"
     return None

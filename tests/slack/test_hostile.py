@@ -4,6 +4,7 @@ row in the database."""
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -59,7 +60,7 @@ def test_a_signed_body_slack_never_sends_is_a_400_with_one_line(
     bed = SlackBed(services, fake_slack)
     json_like = body[:1] in (b"{", b"[", b"1")
     ctype = "application/json" if json_like else "application/x-www-form-urlencoded"
-    reply = bed.request("POST", "/slack/events", body, {"Content-Type": ctype, **sign(SIGNING_SECRET, body)})
+    reply = bed.request("POST", "/slack/events", body, {**sign(SIGNING_SECRET, body), "Content-Type": ctype})
     assert reply.status == 400 and reply.json == {"error": "malformed_payload"}
     assert not [r for r in caplog.records if r.exc_info], "no traceback for junk"
     assert len([r for r in caplog.records if "refused" in r.getMessage()]) == 1
@@ -120,3 +121,20 @@ def test_a_new_request_with_the_same_text_is_taken(services: Services, fake_slac
     for _ in range(2):  # typed twice: two requests, two trigger ids, two signatures
         bed.command("frc 45/60")
     assert readings(services) == 2
+
+
+def test_an_event_slack_resends_is_taken_once(services: Services, fake_slack: FakeSlack) -> None:
+    from tests.support.events import event_body, event_headers
+
+    bed = SlackBed(services, fake_slack)
+    body = event_body({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D0ALICE"})
+    first = bed.request("POST", "/slack/events", body, event_headers(SIGNING_SECRET, body))
+    assert first.status == 200
+    fake_slack.wait_for("views.publish", timeout=10)
+    # Slack's retry: the same event, signed anew (another timestamp), with X-Slack-Retry-Num.
+    retried = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    signed_again = event_headers(SIGNING_SECRET, body, int(time.time()) - 1)
+    retry = bed.request("POST", "/slack/events", body, {**retried, **signed_again})
+    assert retry.status == 200 and retry.body == b"{}"  # answered by the replay check, not by Bolt
+    bed.close_all()
+    assert len(fake_slack.calls_to("views.publish")) == 1

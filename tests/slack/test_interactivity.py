@@ -364,3 +364,18 @@ def test_an_internal_failure_on_submit_keeps_the_form(
     validate_view(reply.json["view"])
     assert "rien n'a été enregistré" in str(reply.json["view"])
     assert count(services, Action) == 0
+
+
+def test_a_form_submitted_twice_acts_once_but_a_corrected_one_is_new(
+    bed: SlackBed, services: Services, fake_slack: FakeSlack
+) -> None:
+    define_frc(services)
+    click(bed, ids.HOME_NEW_ACTION + ":top", home=True)
+    view = opened(fake_slack)
+    refused = submit(bed, view, {m.NEW_LABEL: "Former", m.NEW_PROGRESS: "cent"})  # refused: errors
+    assert b"errors" in refused.body
+    answers = {m.NEW_LABEL: "Former les agents", m.NEW_PROGRESS: "30"}
+    assert submit(bed, view, answers).body == b""  # corrected, same view and hash: a new submission
+    assert submit(bed, view, answers).body in (b"", b"{}")  # the same one again (a double click)
+    actions, _ = services.actions.list(team_id=TEAM, user_id=ALICE)
+    assert [a.label for a in actions] == ["Former les agents"]
