@@ -369,8 +369,7 @@ def test_an_internal_failure_on_submit_keeps_the_form(
 def test_a_form_submitted_twice_acts_once_but_a_corrected_one_is_new(
     bed: SlackBed, services: Services, fake_slack: FakeSlack
 ) -> None:
-    define_frc(services)
-    click(bed, ids.HOME_NEW_ACTION + ":top", home=True)
+    click(bed, ids.HOME_NEW_ACTION, home=True)  # the new-action form, from the Home tab
     view = opened(fake_slack)
     refused = submit(bed, view, {m.NEW_LABEL: "Former", m.NEW_PROGRESS: "cent"})  # refused: errors
     assert b"errors" in refused.body
