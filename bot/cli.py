@@ -29,7 +29,7 @@ class StartupError(Exception):
 
 def open_database(settings: Settings, *, may_create: bool) -> Database:
     """Open the database, migrating an empty SQLite file when allowed, else refusing an old schema."""
-    db = Database(settings.database_url)
+    db = Database(settings.secret("database_url"))
     try:
         db.ping()
     except Exception as exc:  # the driver's own error class varies: report it in one line
@@ -150,7 +150,7 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     """Apply the Alembic migrations."""
-    db = Database(settings.database_url)
+    db = Database(settings.secret("database_url"))
     before, after = migrate.upgrade(db.engine)
     from bot import i18n
 
@@ -248,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # waitress warns at every queued request under load; the queue is normal, not an incident.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # APScheduler says "Running job …" and "executed successfully" at INFO for every run of every
+    # job: tens of thousands of lines a day of nothing happening. Its warnings and errors still show.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         settings = Settings.load()
         return int(args.run(settings, args))

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    database_url: str = "sqlite:///pilote.db"
+    database_url: SecretStr = SecretStr("sqlite:///pilote.db")  # may carry a password
     pilote_timezone: str = "Europe/Paris"
     pilote_language: Literal["fr", "en"] = "fr"
     pilote_admins: str = ""
@@ -89,9 +89,9 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _db_url(cls, v: str) -> str:
+    def _db_url(cls, v: SecretStr) -> SecretStr:
         try:
-            make_url(v)
+            make_url(v.get_secret_value())
         except ArgumentError:
             raise ValueError(
                 "is not a database URL (e.g. sqlite:///pilote.db or postgresql://host/db)"

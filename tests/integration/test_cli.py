@@ -48,8 +48,22 @@ def test_malformed_settings(
 def test_secrets_are_never_printed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "very-secret-value")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://pilote:hunter2@db.example/pilote")
     settings = Settings.load()
-    assert "very-secret-value" not in repr(settings) and "very-secret-value" not in str(settings.model_dump())
+    for secret in ("very-secret-value", "hunter2"):
+        assert secret not in repr(settings) and secret not in str(settings.model_dump())
+    assert settings.secret("database_url").endswith(":hunter2@db.example/pilote")
+
+
+def test_the_scheduler_says_nothing_of_its_routine_runs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import logging
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["db", "upgrade"]) == 0
+    assert logging.getLogger("apscheduler").level == logging.WARNING  # its own, whatever the root says
+    assert not logging.getLogger("apscheduler.executors.default").isEnabledFor(logging.INFO)
 
 
 def test_unmigrated_database_is_refused_with_the_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
