@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import NoSuchModuleError, OperationalError
+
 from bot.config import ConfigError, Settings
 from bot.services import Defaults, Services, system_clock
 from storage import migrate
@@ -27,9 +29,20 @@ class StartupError(Exception):
     """Start-up cannot go on; the message says why and what to do, in one line."""
 
 
+def database_of(settings: Settings) -> Database:
+    """The configured database, or StartupError when its driver is not installed."""
+    url = settings.secret("database_url")
+    try:
+        return Database(url)
+    except (ModuleNotFoundError, NoSuchModuleError) as exc:
+        scheme = url.split(":", 1)[0]
+        hint = " (pip install -e '.[postgres]')" if scheme.startswith("postgres") else ""
+        raise StartupError(f"DATABASE_URL: no driver for {scheme} is installed{hint}: {exc}") from None
+
+
 def open_database(settings: Settings, *, may_create: bool) -> Database:
     """Open the database, migrating an empty SQLite file when allowed, else refusing an old schema."""
-    db = Database(settings.secret("database_url"))
+    db = database_of(settings)
     try:
         db.ping()
     except Exception as exc:  # the driver's own error class varies: report it in one line
@@ -88,16 +101,36 @@ def start_outbox(settings: Settings, services: Services):  # type: ignore[no-unt
 
 def build_slack(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
     """The Bolt app, its Web API client on SLACK_API_URL."""
+    from slack_bolt.error import BoltError
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
     from bot.slack.app import build_app
     from bot.slack.notifier import make_client
 
     client = make_client(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
-    app, _ = build_app(
-        client=client,
-        signing_secret=settings.secret("slack_signing_secret"),
-        services=services,
-        admin_ids=settings.admin_ids,
-    )
+    quiet = logging.getLogger("pilote.startup.slack")
+    quiet.setLevel(logging.CRITICAL)  # the one line below says it; slack_sdk's own would add a trace
+    probe = WebClient(token=client.token, base_url=client.base_url, timeout=10, logger=quiet)
+    probe.retry_handlers.clear()
+    try:
+        probe.auth_test()  # a token Slack refuses, or no Slack at that URL: said before anything runs
+    except SlackApiError as exc:
+        code = exc.response.get("error", "?") if exc.response is not None else "?"
+        raise StartupError(f"SLACK_BOT_TOKEN: Slack refuses it ({code})") from None
+    except OSError as exc:  # URLError, refused connection, DNS: Slack is not reachable there
+        raise StartupError(
+            f"SLACK_API_URL: Slack cannot be reached at {settings.slack_api_url} ({exc})"
+        ) from None
+    try:
+        app, _ = build_app(
+            client=client,
+            signing_secret=settings.secret("slack_signing_secret"),
+            services=services,
+            admin_ids=settings.admin_ids,
+        )
+    except BoltError as exc:
+        raise StartupError(f"Slack app: {str(exc).splitlines()[0]}") from None
     return app
 
 
@@ -150,8 +183,12 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     """Apply the Alembic migrations."""
-    db = Database(settings.secret("database_url"))
-    before, after = migrate.upgrade(db.engine)
+    db = database_of(settings)
+    try:
+        before, after = migrate.upgrade(db.engine)
+    except OperationalError as exc:
+        first = str(exc.orig or exc).strip().splitlines()[0]
+        raise StartupError(f"DATABASE_URL: cannot connect to upgrade it ({first})") from None
     from bot import i18n
 
     lang, where = settings.pilote_language, db.url.render_as_string(hide_password=True)
@@ -255,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.load()
         return int(args.run(settings, args))
     except (ConfigError, StartupError) as exc:
-        print(f"pilote: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # one line per wrong setting, all of them at once
+            print(f"pilote: {line}", file=sys.stderr)
         return 2
 
 

@@ -109,17 +109,19 @@ class Settings(BaseSettings):
 
     @classmethod
     def load(cls) -> Settings:
-        """Read the settings, or raise ConfigError naming the first bad one."""
+        """Read the settings, or raise ConfigError naming every bad one, one line each."""
         try:
             return cls()
         except ValidationError as exc:
-            err = exc.errors()[0]
-            field = str(err["loc"][0]) if err["loc"] else "?"
-            name = ENV_NAMES.get(field, field.upper())
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "literal_error":
-                msg = "must be fr or en"
-            raise ConfigError(f"{name} {msg}") from None
+            lines = []
+            for err in exc.errors():
+                field = str(err["loc"][0]) if err["loc"] else "?"
+                name = ENV_NAMES.get(field, field.upper())
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                if err["type"] == "literal_error":
+                    msg = "must be fr or en"
+                lines.append(f"{name} {msg}")
+            raise ConfigError("\n".join(lines)) from None
 
     def require(self, *fields: str) -> None:
         """Raise ConfigError naming the first of `fields` that is not set."""

@@ -11,6 +11,7 @@ from bot import cli
 from bot.config import ConfigError, Settings
 from storage import migrate
 from storage.db import Database
+from tests.support.fake_slack import FakeSlack
 
 
 def test_missing_setting_is_one_clear_line(
@@ -110,3 +111,50 @@ def test_db_upgrade_then_demo(
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
     assert cli.main(["demo", "--out", str(tmp_path / "out")]) == 0
     assert "déjà présent" in capsys.readouterr().out
+
+
+def test_every_wrong_setting_is_named_at_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, value in (
+        ("SLACK_BOT_TOKEN", "bad"),
+        ("PILOTE_TIMEZONE", "Mars/Olympus"),
+        ("PILOTE_LANGUAGE", "de"),
+    ):
+        monkeypatch.setenv(name, value)
+    assert cli.main(["serve"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split()[1] for line in lines] == ["SLACK_BOT_TOKEN", "PILOTE_TIMEZONE", "PILOTE_LANGUAGE"]
+    assert all(line.startswith("pilote: ") for line in lines)
+
+
+def _serving_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, api_url: str, token: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", token)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s3cr3t")
+    monkeypatch.setenv("SLACK_API_URL", api_url)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+
+
+def test_a_token_slack_refuses_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    _serving_env(monkeypatch, tmp_path, fake_slack.api_url, "xoxb-not-the-fakes-token")
+    assert cli.main(["serve", "--port", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "pilote: SLACK_BOT_TOKEN: Slack refuses it (invalid_auth)"
+    fake_slack.take_problems()  # the wrong token is the point here
+
+
+def test_slack_unreachable_and_a_missing_driver_are_one_line_each(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _serving_env(monkeypatch, tmp_path, "http://127.0.0.1:1/", "xoxb-1")
+    assert cli.main(["serve", "--port", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("pilote: SLACK_API_URL: Slack cannot be reached at")
+    monkeypatch.setenv("DATABASE_URL", "mysql://pilote@127.0.0.1/pilote")
+    assert cli.main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("pilote: DATABASE_URL: no driver for mysql is installed")
