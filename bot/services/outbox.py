@@ -179,6 +179,15 @@ class OutboxService:
             row.next_attempt_at = self._clock() + delay
             return True
 
+    def held(self, *, id: int, error: str, until: dt.timedelta) -> None:
+        """Slack refused the bot's token, not the message: keep it for later without spending a try."""
+        with self._db.write() as session:
+            row = session.get(OutboxMessage, id)
+            assert row is not None
+            row.last_error = error[:2000]
+            row.attempts = max(0, row.attempts - 1)
+            row.next_attempt_at = self._clock() + until
+
     def message_of(self, *, key: str) -> SentMessage | None:
         """Where a sent message is, and what it said, by its key (None until it is sent)."""
         with self._db.read() as session:

@@ -27,6 +27,11 @@ HISTORY_LOOKBACK = 200  # messages searched for a tag after an ambiguous failure
 # a second server) queued, and RETRY_SECONDS after the database itself failed.
 SAFETY_POLL_SECONDS = 10.0
 RETRY_SECONDS = 5.0
+# Slack refuses the bot's token itself (revoked, app uninstalled, workspace gone): no message can pass.
+TOKEN_REFUSED = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
+)
+TOKEN_PAUSE = dt.timedelta(minutes=10)
 CONTENDED_SECONDS = 1.0
 # A connection that broke, or a timeout: the message may or may not have reached Slack.
 AMBIGUOUS = (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, socket.timeout)
@@ -50,6 +55,14 @@ def sender_client(*, token: str, base_url: str, timeout: int = 10) -> WebClient:
     return client
 
 
+class TokenRefused(Exception):
+    """Slack refused the bot token: sending stops until a token works again."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class OutboxSender:
     """Drains the outbox: one claim, then each message sent (or looked for, then sent) and settled."""
 
@@ -59,9 +72,11 @@ class OutboxSender:
         self._languages = Languages(SlackUsers(client), services.workspaces, wait=None)
         self._dm: dict[str, str] = {}
         self._stopping = threading.Event()
+        self.refused: str | None = None  # the error of a bot token Slack refuses, until one works
 
     def drain(self) -> int:
-        """Send what is due now; return how many were settled as sent."""
+        """Send what is due now; return how many were settled as sent (TokenRefused: Slack refuses the
+        bot's token; the rest of the batch comes back when its lease ends)."""
         return sum(self._deliver(item) for item in self._services.outbox.claim())
 
     def start(self, *, safety_poll: float = SAFETY_POLL_SECONDS) -> threading.Thread:
@@ -90,6 +105,18 @@ class OutboxSender:
                     if items:
                         continue
                     due_in = CONTENDED_SECONDS  # another process claimed them meanwhile
+            except TokenRefused as refused:
+                # Retrying cannot help until someone installs the app again or sets a new token: one
+                # line for the operator, then a slow look now and then (a rotated token may come back).
+                if self.refused != refused.code:
+                    log.error(
+                        "Slack refuses the bot token (%s): alerts and reminders are kept, not sent, until "
+                        "a valid SLACK_BOT_TOKEN is set (checked again every %d min)",
+                        refused.code,
+                        TOKEN_PAUSE.total_seconds() // 60,
+                    )
+                self.refused = refused.code
+                due_in = TOKEN_PAUSE.total_seconds()
             except Exception:  # the database or Slack failed in a way drain() does not settle: try again
                 log.exception("outbox not drained, next try in %s s", RETRY_SECONDS)
                 due_in = RETRY_SECONDS
@@ -122,8 +149,16 @@ class OutboxSender:
                 metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": item.key}}
                 found = str(self._client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"])
             outbox.sent(id=item.id, channel=channel, ts=found)
+            if self.refused is not None:
+                log.info("Slack accepts the bot token again: sending resumes")
+                self.refused = None
         except SlackApiError as err:
             status = err.response.status_code if err.response is not None else 0
+            code = str(err.response.get("error", "")) if err.response is not None else ""
+            if code in TOKEN_REFUSED:
+                # The token, not the message: every message would fail the same way. Keep them all.
+                outbox.held(id=item.id, error=code, until=TOKEN_PAUSE)
+                raise TokenRefused(code) from None
             retry_after = None
             if status == 429:
                 retry_after = dt.timedelta(seconds=int(err.response.headers.get("Retry-After", "1") or 1))

@@ -275,3 +275,45 @@ def test_a_running_sender_resumes_at_start_and_retries_when_due(
         assert len(dms(fake_slack)) == 1
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize("code", ["invalid_auth", "token_revoked", "account_inactive"])
+def test_a_refused_token_spends_no_try_and_keeps_every_message(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock, code: str
+) -> None:
+    from sqlalchemy import select
+
+    from bot.slack.delivery import TOKEN_PAUSE, TokenRefused
+    from storage.models import OutboxMessage
+
+    tries = 12  # more than MAX_ATTEMPTS: a message given up on would be dead by now
+    fake_slack.fail_next("chat.postMessage", status=200, body={"ok": False, "error": code}, times=tries)
+    s = sender(alerting, fake_slack)
+    for _ in range(tries):
+        with pytest.raises(TokenRefused):
+            s.drain()
+        clock.advance(seconds=TOKEN_PAUSE.total_seconds() + 1)
+    with alerting.db.read() as session:
+        (row,) = session.scalars(select(OutboxMessage)).all()
+        assert (row.status, row.attempts, row.last_error) == ("pending", 0, code)
+    assert s.drain() == 1  # a token that works again: the alert goes, once
+    assert len(dms(fake_slack)) == 1
+
+
+def test_a_running_sender_says_once_that_the_token_is_refused_and_waits(
+    alerting: Services, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_slack.fail_next(
+        "chat.postMessage", status=200, body={"ok": False, "error": "token_revoked"}, times=5
+    )
+    s = sender(alerting, fake_slack)
+    thread = s.start(safety_poll=0.05)
+    try:
+        until(lambda: s.refused == "token_revoked")
+    finally:
+        s.stop()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and "Slack refuses the bot token (token_revoked)" in errors[0]
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # no hammering: one try, then the pause
