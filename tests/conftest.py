@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,3 +47,41 @@ def fake_slack(slack_specs: Path) -> Iterator[FakeSlack]:
         SlackBed.close_all()
         problems = list(fake.problems)
     assert problems == [], "Slack API problems:\n  " + "\n  ".join(problems)
+
+
+# --------------------------------------------------------------------------------------------------
+# No secret in any log line of the suite
+
+
+class _Every(logging.Handler):
+    """Keeps every log record of the suite, formatted with its traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log() -> Iterator[None]:
+    """Every log line of the suite, tracebacks included, is grepped for the secrets the tests use."""
+    from tests.support.fake_slack import DEFAULT_TOKEN
+    from tests.support.slackbed import SIGNING_SECRET
+
+    every = _Every()
+    root = logging.getLogger()
+    root.addHandler(every)
+    previous = root.level
+    root.setLevel(min(previous, logging.INFO) if previous else logging.INFO)
+    yield
+    root.removeHandler(every)
+    root.setLevel(previous)
+    secrets = {"signing secret": SIGNING_SECRET, "bot token": DEFAULT_TOKEN}
+    url = os.environ.get("PILOTE_TEST_DATABASE_URL", "")
+    if "@" in url and ":" in url.split("@")[0].split("//")[-1]:
+        secrets["database password"] = url.split("@")[0].split("//")[-1].split(":", 1)[1]
+    found = [f"{what} in: {line[:200]}" for line in every.lines for what, s in secrets.items() if s in line]
+    assert not found, f"{len(found)} log lines carry a secret:\n  " + "\n  ".join(found[:10])

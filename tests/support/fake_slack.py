@@ -51,6 +51,7 @@ BOT_USER_ID = "U0PILOTEBOT"
 BOT_ID = "B0PILOTE"
 APP_ID = "A0PILOTE"
 _FIRST_TS = 1_700_000_000
+DEFAULT_TOKEN = "xoxb-test-token"  # the bot token the bot is configured with in tests
 
 
 @dataclass
@@ -168,7 +169,7 @@ class FakeSlack:
     def __init__(
         self,
         *,
-        token: str = "xoxb-test-token",
+        token: str = DEFAULT_TOKEN,
         team_id: str = "T0PILOTE",
         users: Mapping[str, Mapping[str, Any]] | None = None,
         scopes: Iterable[str] | None = None,
