@@ -73,6 +73,13 @@ class Settings(BaseSettings):
             raise ValueError("must be a bot token starting with xoxb-")
         return v
 
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _signing_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().strip():
+            raise ValueError("is empty: copy it from the app's Basic Information page")
+        return v
+
     @field_validator("slack_app_token")
     @classmethod
     def _app_token(cls, v: SecretStr | None) -> SecretStr | None:

@@ -33,6 +33,7 @@ def test_missing_setting_is_one_clear_line(
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL must be an http(s) URL"),
         ("PILOTE_TIMEZONE", "Mars/Olympus", "PILOTE_TIMEZONE is not a time zone"),
         ("PILOTE_LANGUAGE", "de", "PILOTE_LANGUAGE must be fr or en"),
+        ("SLACK_SIGNING_SECRET", " ", "SLACK_SIGNING_SECRET is empty"),
         ("DATABASE_URL", "not a url", "DATABASE_URL is not a database URL"),
     ],
 )
