@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -106,6 +107,8 @@ class ChartPool:
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     max_tasks_per_child=self.tasks_per_worker,
+                    initializer=_follow_parent,
+                    initargs=(os.getpid(),),
                 )
             return self._executor
 
@@ -114,6 +117,22 @@ class ChartPool:
             if self._executor is executor:
                 self._executor = None
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+PARENT_CHECK_S = 1.0
+
+
+def _follow_parent(parent: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone. A parent killed (SIGKILL,
+    SIGTERM without cleanup) never tells its workers, which would otherwise wait for work forever,
+    each holding a hundred megabytes."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="pilote-chart-parent", daemon=True).start()
 
 
 def _renderers() -> dict[str, Callable[..., Any]]:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +71,46 @@ def test_a_closed_pool_draws_nothing() -> None:
         closed.draw("pid")
     with pytest.raises(ValueError):
         ChartPool(-1)
+
+
+def test_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
+    # A parent that starts a pool, says its workers' ids, and is then SIGKILLed: no cleanup runs.
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[3])!r})\n"
+        "from charts.pool import ChartPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ChartPool(2).start()\n"
+        "    print(' '.join(map(str, pool.worker_pids())), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        workers = [int(p) for p in parent.stdout.readline().split()]
+        assert len(workers) == 2 and all(alive(p) for p in workers)
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
+    gone = threading.Event()
+
+    def watch() -> None:
+        while any(alive(p) for p in workers):
+            time.sleep(0.05)
+        gone.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    assert gone.wait(timeout=15), f"chart workers {workers} outlived their parent"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped by init) counts as gone.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
