@@ -72,6 +72,7 @@ class OutboxItem:
     payload: dict[str, Any]
     attempts: int
     maybe_sent: bool  # an earlier try may have reached Slack: look before sending again
+    created_at: dt.datetime | None = None  # queued then: no earlier try can be older
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class OutboxService:
                         json.loads(row.payload),
                         row.attempts,
                         maybe_sent,
+                        row.created_at,
                     )
                 )
             return items

@@ -21,7 +21,9 @@ from bot.slack.people import Languages, SlackUsers
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pilote_outbox"
 REMINDERS = frozenset({"checkin", "actions", "digest_failed"})
-HISTORY_LOOKBACK = 200  # messages searched for a tag after an ambiguous failure
+HISTORY_LOOKBACK = 200  # messages searched for a tag after an ambiguous failure, with no start time
+HISTORY_PAGE = 15  # conversations.history's 2026 cap for apps outside the Slack Marketplace
+CLOCK_SKEW_S = 120.0  # Slack's clock and ours may differ: the window starts this much earlier
 # A message queued by this process rings the doorbell and is sent at once; a retry is sent when it
 # falls due. The outbox is also looked at every SAFETY_POLL_SECONDS for what other processes (the CLI,
 # a second server) queued, and RETRY_SECONDS after the database itself failed.
@@ -37,15 +39,52 @@ CONTENDED_SECONDS = 1.0
 AMBIGUOUS = (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, socket.timeout)
 
 
-def find_tagged(client: WebClient, channel: str, event_type: str, field: str, value: Any) -> str | None:
-    """The ts of a recent message of the channel whose metadata carries event_type and field == value."""
-    page = client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True)
-    messages: list[dict[str, Any]] = page.get("messages", [])
-    for msg in messages:
-        meta = msg.get("metadata") or {}
-        if meta.get("event_type") == event_type and (meta.get("event_payload") or {}).get(field) == value:
-            return str(msg["ts"])
-    return None
+class SearchDeferred(Exception):
+    """Slack rate-limited the search for an earlier try: look again after `retry_after` seconds, from
+    `cursor` (the page not yet read)."""
+
+    def __init__(self, retry_after: float, cursor: str | None) -> None:
+        super().__init__(retry_after)
+        self.retry_after, self.cursor = retry_after, cursor
+
+
+def find_tagged(
+    client: WebClient,
+    channel: str,
+    event_type: str,
+    field: str,
+    value: Any,
+    *,
+    oldest: float | None = None,
+    cursor: str | None = None,
+) -> str | None:
+    """The ts of a message of the channel whose metadata carries event_type and field == value.
+    With `oldest` (the first try's time: nothing older can be it), the whole window is read page by
+    page, 15 messages a call as Slack allows apps outside its Marketplace since 2026, from `cursor`
+    if an earlier search stopped there; a 429 raises SearchDeferred (the search waits, not the
+    message). Without, the newest messages only."""
+    while True:
+        args: dict[str, Any] = {"channel": channel, "include_all_metadata": True}
+        if oldest is None:
+            args["limit"] = HISTORY_LOOKBACK
+        else:
+            args.update(limit=HISTORY_PAGE, oldest=f"{max(0.0, oldest - CLOCK_SKEW_S):.6f}", inclusive=True)
+        if cursor:
+            args["cursor"] = cursor
+        try:
+            page = client.conversations_history(**args)
+        except SlackApiError as err:
+            if err.response is not None and err.response.status_code == 429:
+                wait = float(err.response.headers.get("Retry-After", "60") or 60)
+                raise SearchDeferred(wait, cursor) from None
+            raise
+        for msg in page.get("messages", []):
+            meta = msg.get("metadata") or {}
+            if meta.get("event_type") == event_type and (meta.get("event_payload") or {}).get(field) == value:
+                return str(msg["ts"])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if oldest is None or not (page.get("has_more") and cursor):
+            return None
 
 
 def sender_client(*, token: str, base_url: str, timeout: int = 10) -> WebClient:
@@ -73,6 +112,7 @@ class OutboxSender:
         self._dm: dict[str, str] = {}
         self._stopping = threading.Event()
         self.refused: str | None = None  # the error of a bot token Slack refuses, until one works
+        self._cursors: dict[str, str] = {}  # where a rate-limited search for a message stopped
 
     def drain(self) -> int:
         """Send what is due now; return how many were settled as sent (TokenRefused: Slack refuses the
@@ -128,9 +168,11 @@ class OutboxSender:
             self._dm[user_id] = self._client.conversations_open(users=user_id)["channel"]["id"]
         return self._dm[user_id]
 
-    def _already_there(self, channel: str, key: str) -> str | None:
+    def _already_there(self, channel: str, item: OutboxItem) -> str | None:
         """The ts of a message tagged with this key in the channel, if one arrived after all."""
-        return find_tagged(self._client, channel, EVENT_TYPE, "key", key)
+        oldest = item.created_at.timestamp() if item.created_at is not None else None
+        cursor = self._cursors.pop(item.key, None)
+        return find_tagged(self._client, channel, EVENT_TYPE, "key", item.key, oldest=oldest, cursor=cursor)
 
     def _deliver(self, item: OutboxItem) -> int:
         outbox = self._services.outbox
@@ -140,7 +182,7 @@ class OutboxSender:
         try:
             # A user gets a DM; a channel (escalation) gets the message in the channel.
             channel = self._dm_channel(item.recipient) if to_user else item.recipient
-            found = self._already_there(channel, item.key) if item.maybe_sent else None
+            found = self._already_there(channel, item) if item.maybe_sent else None
             if found is None:
                 if item.kind in REMINDERS:
                     msg = reminder_message(lang, item.kind, item.payload)
@@ -172,6 +214,20 @@ class OutboxSender:
                 status,
                 "retry" if retry else "gave up",
                 err.response.get("error") if err.response is not None else err,
+            )
+            return 0
+        except SearchDeferred as deferred:
+            # Slack limits its history to a call a minute: the message waits, its tries unspent, and
+            # the search goes on from the page it reached.
+            if deferred.cursor:
+                self._cursors[item.key] = deferred.cursor
+            outbox.held(
+                id=item.id, error="history rate-limited", until=dt.timedelta(seconds=deferred.retry_after)
+            )
+            log.info(
+                "outbox %s: search for an earlier try rate-limited, again in %.0f s",
+                item.key,
+                deferred.retry_after,
             )
             return 0
         except AMBIGUOUS as err:

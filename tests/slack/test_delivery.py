@@ -317,3 +317,32 @@ def test_a_running_sender_says_once_that_the_token_is_refused_and_waits(
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 1 and "Slack refuses the bot token (token_revoked)" in errors[0]
     assert len(fake_slack.calls_to("chat.postMessage")) == 1  # no hammering: one try, then the pause
+
+
+def test_under_slacks_2026_history_limits_an_accepted_alert_is_found_not_sent_twice(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    # Slack's clock is the test's, 15 messages a history call and one call a minute (else 429).
+    fake_slack.clock = lambda: clock.now.timestamp()
+    fake_slack.history_limits(cap=15, every=60)
+    fake_slack.drop_after_accept("chat.postMessage")
+    s = sender(alerting, fake_slack)
+    assert s.drain() == 0
+    (dm_channel,) = [c for c, msgs in fake_slack.messages.items() if msgs]
+    for i in range(20):  # the owner's DM goes on: 20 newer messages bury the alert
+        clock.advance(seconds=1)
+        fake_slack.add_message(dm_channel, {"text": f"message {i}", "user": "U0BOB"})
+    clock.advance(seconds=5)
+    assert s.drain() == 0  # page 1 read (15 newest, not it), page 2 rate-limited: the search waits
+    history = fake_slack.calls_to("conversations.history")
+    assert all(int(c.args["limit"]) <= 15 and c.args.get("oldest") for c in history)
+    clock.advance(seconds=61)
+    assert s.drain() == 1  # the search goes on from page 2 and finds it
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # delivered once
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage
+
+    with alerting.db.read() as session:
+        (row,) = session.scalars(select(OutboxMessage)).all()
+        assert row.status == "sent" and row.attempts == 2  # the rate-limited search spent no try

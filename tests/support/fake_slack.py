@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import json
 import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -197,6 +198,14 @@ class FakeSlack:
         self._holds: dict[str, threading.Event] = {}
         self._response_urls: dict[str, int] = {}
         self._ts_seq = itertools.count(1)
+        # Slack stamps messages with its own clock: the tests' clock when they set one, so that a
+        # search from "the first try's time" finds what was posted after it.
+        self.clock: Callable[[], float] = time.time
+        self._last_ts = 0.0
+        # Slack's 2026 limits for apps outside the Marketplace, when switched on (history_limits()).
+        self.history_cap: int | None = None
+        self.history_every: float | None = None
+        self._history_at: dict[str, float] = {}
         self._id_seq = itertools.count(1)
         self._response_seq = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -363,8 +372,24 @@ class FakeSlack:
     # request handling (runs in server threads)
 
     def _next_ts(self) -> str:
-        micros = next(self._ts_seq) * 100
-        return f"{_FIRST_TS + micros // 1_000_000}.{micros % 1_000_000:06d}"
+        next(self._ts_seq)
+        self._last_ts = max(round(self.clock(), 6), round(self._last_ts + 0.0001, 6))
+        return f"{self._last_ts:.6f}"
+
+    def _history_limited(self, method: str) -> int | None:
+        """Seconds to wait when a history call comes too soon under the 2026 limits, else None."""
+        if self.history_every is None or method not in ("conversations.history", "conversations.replies"):
+            return None
+        now, last = self.clock(), self._history_at.get(method)
+        if last is not None and now - last < self.history_every:
+            return max(1, int(self.history_every - (now - last) + 0.999))
+        self._history_at[method] = now
+        return None
+
+    def history_limits(self, *, cap: int = 15, every: float = 60.0) -> None:
+        """Answer conversations.history and .replies as Slack does for apps outside the Marketplace
+        since 2026: at most `cap` messages a call, one call every `every` seconds (else 429)."""
+        self.history_cap, self.history_every = cap, every
 
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}0PILOTE{next(self._id_seq):04d}"
@@ -408,6 +433,12 @@ class FakeSlack:
             self._take_script(method)
             call.outcome = f"scripted:{script.status}"
             return _Answer(script.status, script.body, script.headers)
+        limited = self._history_limited(method)
+        if error is None and limited is not None:
+            call.outcome = "scripted:429"
+            answer = _Answer.of_json({"ok": False, "error": "ratelimited"}, status=429)
+            answer.headers["Retry-After"] = str(limited)
+            return answer
         if error is not None:
             payload: dict[str, Any] = {"ok": False, "error": error.error}
             if error.details:
@@ -765,6 +796,8 @@ class FakeSlack:
                 message.pop("metadata", None)
         offset = int(str(args.get("cursor") or "0").removeprefix("offset:") or 0)
         limit = int(args.get("limit") or 100)
+        if self.history_cap is not None:
+            limit = min(limit, self.history_cap)
         page = selected[offset : offset + limit]
         has_more = offset + limit < len(selected)
         return {
