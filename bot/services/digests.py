@@ -65,6 +65,7 @@ class DigestJob:
     file_ids: tuple[str, ...]  # files of an earlier try that may have been shared
     maybe_sent: bool
     language: str
+    created_at: dt.datetime | None = None  # claimed first then: no earlier try can be older
 
 
 def schedule_of(text: str) -> Schedule:
@@ -189,6 +190,7 @@ class DigestService:
                         file_ids=tuple(f for f in run.file_ids.split(",") if f),
                         maybe_sent=run.ambiguous or run.attempts > 1,
                         language=languages.get(sub.team_id, self._defaults.language),
+                        created_at=run.created_at,
                     )
                 )
             return jobs
@@ -246,6 +248,14 @@ class DigestService:
                 return False
             run.next_attempt_at = now + (retry_after if retry_after is not None else backoff(run.attempts))
             return True
+
+    def deferred(self, *, run_id: int, error: str, until: dt.timedelta) -> None:
+        """The search for an earlier try was rate-limited, not the digest: later, without spending a try."""
+        with self._db.write() as session:
+            run = self._run(session, run_id)
+            run.last_error = error[:2000]
+            run.attempts = max(0, run.attempts - 1)
+            run.next_attempt_at = self._clock() + until
 
     def runs(self, *, team_id: str, channel_id: str) -> list[tuple[dt.datetime, str, int]]:
         """(period, status, attempts) of the channel's digests, oldest first (tests, diagnostics)."""

@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 import urllib.error
+from collections.abc import Callable
 from http.client import HTTPException
 from typing import Any
 
@@ -58,11 +59,27 @@ def find_tagged(
     oldest: float | None = None,
     cursor: str | None = None,
 ) -> str | None:
-    """The ts of a message of the channel whose metadata carries event_type and field == value.
-    With `oldest` (the first try's time: nothing older can be it), the whole window is read page by
-    page, 15 messages a call as Slack allows apps outside its Marketplace since 2026, from `cursor`
-    if an earlier search stopped there; a 429 raises SearchDeferred (the search waits, not the
-    message). Without, the newest messages only."""
+    """The ts of a message of the channel whose metadata carries event_type and field == value."""
+
+    def tagged(msg: dict[str, Any]) -> bool:
+        meta = msg.get("metadata") or {}
+        return meta.get("event_type") == event_type and (meta.get("event_payload") or {}).get(field) == value
+
+    return find_message(client, channel, tagged, oldest=oldest, cursor=cursor)
+
+
+def find_message(
+    client: WebClient,
+    channel: str,
+    match: Callable[[dict[str, Any]], bool],
+    *,
+    oldest: float | None = None,
+    cursor: str | None = None,
+) -> str | None:
+    """The ts of a message of the channel that `match` accepts. With `oldest` (the first try's time:
+    nothing older can be it), the whole window is read page by page, 15 messages a call as Slack
+    allows apps outside its Marketplace since 2026, from `cursor` if an earlier search stopped there;
+    a 429 raises SearchDeferred (the search waits, not the message). Without, the newest only."""
     while True:
         args: dict[str, Any] = {"channel": channel, "include_all_metadata": True}
         if oldest is None:
@@ -79,8 +96,7 @@ def find_tagged(
                 raise SearchDeferred(wait, cursor) from None
             raise
         for msg in page.get("messages", []):
-            meta = msg.get("metadata") or {}
-            if meta.get("event_type") == event_type and (meta.get("event_payload") or {}).get(field) == value:
+            if match(msg):
                 return str(msg["ts"])
         cursor = (page.get("response_metadata") or {}).get("next_cursor")
         if oldest is None or not (page.get("has_more") and cursor):

@@ -20,7 +20,7 @@ from bot.services import Services
 from bot.services.dashboards import ChartImage
 from bot.services.digests import DigestJob
 from bot.slack.blocks import dashboard as blocks
-from bot.slack.delivery import AMBIGUOUS, HISTORY_LOOKBACK, find_tagged
+from bot.slack.delivery import AMBIGUOUS, SearchDeferred, find_message, find_tagged
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pilote_digest"
@@ -78,15 +78,17 @@ class ChartPoster:
         )
         return _share_ts(answer.get("files") or [], channel)
 
-    def already_shared(self, *, channel: str, file_ids: Sequence[str]) -> str | None:
-        """The ts of a message in the channel holding one of these files, if an earlier try got there."""
-        page = self._client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK)
+    def already_shared(
+        self, *, channel: str, file_ids: Sequence[str], oldest: float | None = None, cursor: str | None = None
+    ) -> str | None:
+        """The ts of a message in the channel holding one of these files, if an earlier try got there
+        (searched from `oldest`, the first try's time; SearchDeferred when Slack rate-limits it)."""
         wanted = set(file_ids)
-        messages: list[dict[str, Any]] = page.get("messages", [])
-        for msg in messages:
-            if wanted & {str(f.get("id")) for f in msg.get("files") or []}:
-                return str(msg["ts"])
-        return None
+
+        def holds_one(msg: dict[str, Any]) -> bool:
+            return bool(wanted & {str(f.get("id")) for f in msg.get("files") or []})
+
+        return find_message(self._client, channel, holds_one, oldest=oldest, cursor=cursor)
 
     def publish(
         self,
@@ -131,6 +133,7 @@ class DigestSender:
     def __init__(self, client: WebClient, services: Services) -> None:
         self._client, self._services = client, services
         self._poster = ChartPoster(client)
+        self._searches: dict[int, tuple[str, str | None]] = {}  # where a rate-limited search stopped
 
     def run(self) -> int:
         """Post what is due now; return how many digests were settled as posted or skipped."""
@@ -173,6 +176,14 @@ class DigestSender:
             )
             digests.posted(run_id=job.run_id, ts=ts)
             return 1
+        except SearchDeferred as deferred:
+            # Slack's history allows a call a minute: the digest waits, its tries unspent.
+            digests.deferred(
+                run_id=job.run_id,
+                error="history rate-limited",
+                until=dt.timedelta(seconds=deferred.retry_after),
+            )
+            log.info("digest %s: search for an earlier try rate-limited", job.run_id)
         except SlackApiError as err:
             response = err.response
             status = response.status_code if response is not None else 0
@@ -208,9 +219,21 @@ class DigestSender:
         return 0
 
     def _find_earlier(self, job: DigestJob) -> str | None:
-        """What an earlier try of this digest left in the channel: its files, or its one-line message."""
-        if job.file_ids:
-            found = self._poster.already_shared(channel=job.channel_id, file_ids=job.file_ids)
-            if found is not None:
-                return found
-        return find_tagged(self._client, job.channel_id, EVENT_TYPE, "run", job.run_id)
+        """What an earlier try of this digest left in the channel: its files, or its summary alone
+        (tagged). A search Slack rate-limits resumes where it stopped at the next try."""
+        oldest = job.created_at.timestamp() if job.created_at is not None else None
+        step, cursor = self._searches.pop(job.run_id, ("files", None))
+        try:
+            if job.file_ids and step == "files":
+                found = self._poster.already_shared(
+                    channel=job.channel_id, file_ids=job.file_ids, oldest=oldest, cursor=cursor
+                )
+                if found is not None:
+                    return found
+                step, cursor = "tag", None
+            return find_tagged(
+                self._client, job.channel_id, EVENT_TYPE, "run", job.run_id, oldest=oldest, cursor=cursor
+            )
+        except SearchDeferred as deferred:
+            self._searches[job.run_id] = (step, deferred.cursor)
+            raise

@@ -207,6 +207,31 @@ def test_a_digest_whose_share_was_lost_is_not_posted_twice(
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
 
 
+def test_under_slacks_2026_history_limits_a_lost_share_is_found_and_no_false_failure_told(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    fake_slack.clock = lambda: clock.now.timestamp()
+    fake_slack.history_limits(cap=15, every=60)
+    subscribe(steering, "subscribe daily 08:00")
+    fake_slack.drop_after_accept("files.completeUploadExternal")
+    sender = digest_sender(steering, fake_slack)
+    clock.advance(days=1)
+    assert sender.run() == 0  # Slack shared it, the answer was lost
+    for i in range(20):  # the channel goes on talking
+        clock.advance(seconds=1)
+        fake_slack.add_message(CHANNEL, {"text": f"message {i}", "user": "U0BOB"})
+    for _ in range(10):  # more than MAX_ATTEMPTS of digests, each a minute apart: the search goes on
+        clock.advance(minutes=1, seconds=1)
+        if sender.run() == 1:
+            break
+    assert len(shared(fake_slack)) == 1
+    assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+    (run,) = steering.digests.runs(team_id="T0PILOTE", channel_id=CHANNEL)
+    assert run[1] == "posted" and run[2] == 2  # the first try and the one that found it: none spent waiting
+    assert fake_slack.calls_to("chat.postMessage") == []  # no "digest failed" DM
+    assert all(int(c.args["limit"]) <= 15 for c in fake_slack.calls_to("conversations.history"))
+
+
 def test_a_refused_digest_is_retried_later(
     steering: Services, fake_slack: FakeSlack, clock: FixedClock
 ) -> None:
