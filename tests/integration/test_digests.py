@@ -118,37 +118,45 @@ def test_subscription_scope_must_exist(services: Services) -> None:
     assert view is not None and view.scope == "DSI"
 
 
-def test_two_schedulers_on_one_database_post_one_digest_per_period(
+def test_three_schedulers_on_one_database_post_one_digest_per_period(
     database: Database, services: Services, clock: FixedClock
 ) -> None:
-    """Two processes (two engines on the same database) tick at the same moments: one claim each period."""
+    """Three processes (three engines on the same database) tick at the same moments: one claim a
+    period, whichever wins; an exception in any of them fails the test."""
     subscribe(services, "daily 09:00")
-    other_db = Database(database.url)
+    others = [Database(database.url) for _ in range(2)]
     try:
-        other = Services.build(other_db, defaults=Defaults(timezone="Europe/Paris"), clock=clock)
+        schedulers = [("a", services)] + [
+            (name, Services.build(db, defaults=Defaults(timezone="Europe/Paris"), clock=clock))
+            for name, db in zip("bc", others, strict=True)
+        ]
         claimed: list[tuple[str, dt.datetime]] = []
+        errors: list[BaseException] = []
         for day in range(5):
             clock.now = MONDAY_9H_PARIS + dt.timedelta(days=day, seconds=1)
-            barrier = threading.Barrier(2)
+            barrier = threading.Barrier(len(schedulers))
 
             def tick(name: str, s: Services, barrier: threading.Barrier) -> None:
-                barrier.wait()
-                for job in s.digests.claim():
-                    claimed.append((name, job.period_at))
-                    s.digests.posted(run_id=job.run_id, ts=f"{job.run_id}.0")
+                try:
+                    barrier.wait()
+                    for job in s.digests.claim():
+                        claimed.append((name, job.period_at))
+                        s.digests.posted(run_id=job.run_id, ts=f"{job.run_id}.0")
+                except BaseException as exc:  # noqa: BLE001 - carried to the test's own thread
+                    errors.append(exc)
 
-            threads = [
-                threading.Thread(target=tick, args=(n, s, barrier))
-                for n, s in (("a", services), ("b", other))
-            ]
+            threads = [threading.Thread(target=tick, args=(n, s, barrier)) for n, s in schedulers]
             for th in threads:
                 th.start()
             for th in threads:
                 th.join(10)
+            assert not any(th.is_alive() for th in threads), "a scheduler never finished its tick"
+        assert errors == []
         periods = sorted(at for _, at in claimed)
         assert periods == [MONDAY_9H_PARIS + dt.timedelta(days=d) for d in range(5)]
     finally:
-        other_db.dispose()
+        for db in others:
+            db.dispose()
 
 
 def test_gathering_takes_the_same_number_of_statements_for_any_number_of_indicators(
