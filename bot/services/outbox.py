@@ -60,6 +60,11 @@ class Doorbell:
 DOORBELL = Doorbell()
 
 
+# How long Slack may keep us from searching its history for an earlier try before the message is sent
+# again anyway, marked as a possible repeat (better twice, said so, than never).
+SEARCH_BOUND = dt.timedelta(hours=24)
+
+
 @dataclass(frozen=True)
 class OutboxItem:
     """A message to send."""
@@ -73,6 +78,7 @@ class OutboxItem:
     attempts: int
     maybe_sent: bool  # an earlier try may have reached Slack: look before sending again
     created_at: dt.datetime | None = None  # queued then: no earlier try can be older
+    search_expired: bool = False  # an earlier try could not be looked for within SEARCH_BOUND
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,7 @@ class OutboxService:
                         row.attempts,
                         maybe_sent,
                         row.created_at,
+                        maybe_sent and now - row.created_at > SEARCH_BOUND,
                     )
                 )
             return items

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
 from bot.services.outbox import DOORBELL, OutboxItem
-from bot.slack.blocks.alerts import alert_message, closed_alert_message, reminder_message
+from bot.slack.blocks.alerts import alert_message, closed_alert_message, reminder_message, resent_message
 from bot.slack.people import Languages, SlackUsers
 
 log = logging.getLogger(__name__)
@@ -198,12 +198,16 @@ class OutboxSender:
         try:
             # A user gets a DM; a channel (escalation) gets the message in the channel.
             channel = self._dm_channel(item.recipient) if to_user else item.recipient
-            found = self._already_there(channel, item) if item.maybe_sent else None
+            # Past the bound, Slack's limits kept us from looking: sent again, saying it may be twice.
+            look = item.maybe_sent and not item.search_expired
+            found = self._already_there(channel, item) if look else None
             if found is None:
                 if item.kind in REMINDERS:
                     msg = reminder_message(lang, item.kind, item.payload)
                 else:
                     msg = alert_message(lang, item.kind, item.payload, key=item.key)
+                if item.search_expired:
+                    msg = resent_message(lang, msg)
                 metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": item.key}}
                 found = str(self._client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"])
             outbox.sent(id=item.id, channel=channel, ts=found)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 
@@ -346,3 +347,22 @@ def test_under_slacks_2026_history_limits_an_accepted_alert_is_found_not_sent_tw
     with alerting.db.read() as session:
         (row,) = session.scalars(select(OutboxMessage)).all()
         assert row.status == "sent" and row.attempts == 2  # the rate-limited search spent no try
+
+
+def test_a_search_slack_keeps_refusing_ends_in_a_marked_resend_after_a_day(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    fake_slack.clock = lambda: clock.now.timestamp()
+    fake_slack.drop_after_accept("chat.postMessage")
+    s = sender(alerting, fake_slack)
+    assert s.drain() == 0  # Slack took it; the answer was lost
+    # From now on its history answers 429 (Retry-After 60) every time it is asked.
+    fake_slack.fail_next("conversations.history", status=429, headers={"Retry-After": "60"}, times=100)
+    for _ in range(30):  # a day and more of rate-limited searches, an hour apart
+        clock.advance(hours=1)
+        if s.drain() == 1:
+            break
+    first, again = fake_slack.calls_to("chat.postMessage")
+    assert again.args["text"].startswith("(renvoi) Ce message a peut-être déjà été envoyé")
+    assert again.args["metadata"] == first.args["metadata"]  # the same key: a later search finds either
+    assert clock.now - FIXED_NOW > dt.timedelta(hours=24)

@@ -156,3 +156,9 @@ def reminder_message(lang: str, kind: str, p: dict[str, Any]) -> Message:
         )
     text = "\n".join(lines)
     return message(lines[0], [section(text), context(t(lang, "reminder.actions_hint"))])
+
+
+def resent_message(lang: str, msg: Message) -> Message:
+    """A message sent again without knowing whether the first try arrived: it says so, first."""
+    note = t(lang, "outbox.resent")
+    return message(f"{note} {msg['text']}", [context(note), *msg["blocks"]])
