@@ -149,7 +149,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         app,
         signing_secret=settings.secret("slack_signing_secret"),
         health=db.ping,
-        first_time=lambda signature: services.replays.first_time(signature=signature),
+        first_time=lambda keys: services.replays.first_time(keys=keys),
     )
     log.info("Pilote listening on http://%s:%s/slack/events", args.host, args.port)
     waitress.serve(

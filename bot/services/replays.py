@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -23,15 +24,15 @@ class ReplayService:
     def __init__(self, db: Database, *, clock: Clock) -> None:
         self._db, self._clock = db, clock
 
-    def first_time(self, *, signature: str) -> bool:
-        """True the first time a signature (or another key of a request) is seen, and it is remembered;
-        False for a replay."""
+    def first_time(self, *, keys: Sequence[str]) -> bool:
+        """True the first time a request is seen, by any of its keys (its signature, an event id…),
+        and they are remembered, in one transaction; False for a replay."""
         now = self._clock()
-        digest = hashlib.sha256(signature.encode()).hexdigest()  # any length of key, one width stored
+        digests = {hashlib.sha256(key.encode()).hexdigest() for key in keys}  # one width stored
         try:
             with self._db.write() as session:
                 session.execute(delete(SeenRequest).where(SeenRequest.seen_at < now - KEEP))
-                session.add(SeenRequest(signature=digest, seen_at=now))
+                session.add_all(SeenRequest(signature=d, seen_at=now) for d in digests)
         except IntegrityError:
             return False
         return True

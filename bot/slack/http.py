@@ -8,13 +8,13 @@ import io
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.slack.shapes import once_key, problem_of
+from bot.slack.shapes import inspect
 
 log = logging.getLogger("pilote.http")
 
@@ -25,7 +25,7 @@ MAX_SKEW_S = 5 * 60  # Slack: refuse a request whose timestamp is more than five
 StartResponse = Callable[..., Any]
 
 
-def _never_seen(signature: str) -> bool:
+def _never_seen(keys: Sequence[str]) -> bool:
     return True
 
 
@@ -69,7 +69,7 @@ class PiloteWSGI:
         *,
         signing_secret: str,
         health: Callable[[], None],
-        first_time: Callable[[str], bool] | None = None,
+        first_time: Callable[[Sequence[str]], bool] | None = None,
     ) -> None:
         self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
         self._secret = signing_secret.encode()
@@ -100,13 +100,11 @@ class PiloteWSGI:
             ):
                 log.info("unsigned or stale request refused (%d bytes)", len(body))
                 return _plain(start_response, "401 Unauthorized", {"error": "invalid_request"})
-            problem = problem_of(body, environ.get("CONTENT_TYPE", ""))
+            problem, key = inspect(body, environ.get("CONTENT_TYPE", ""))
             if problem is not None:  # signed, but not a shape Slack sends: refused before Bolt reads it
                 log.warning("malformed signed request refused: %s", problem)
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
-            if self._replayed(environ["HTTP_X_SLACK_SIGNATURE"]) or self._replayed(
-                once_key(body, environ.get("CONTENT_TYPE", ""))
-            ):
+            if self._replayed([environ["HTTP_X_SLACK_SIGNATURE"], *([key] if key else [])]):
                 # The same request again (the same bytes replayed, an event Slack resends, a form
                 # submitted twice): it took effect the first time, and takes none now.
                 log.warning("replayed request ignored (%d bytes)", len(body))
@@ -119,11 +117,9 @@ class PiloteWSGI:
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
         return _plain(start_response, "404 Not Found", {"error": "not_found"})
 
-    def _replayed(self, key: str | None) -> bool:
-        if key is None:
-            return False
+    def _replayed(self, keys: list[str]) -> bool:
         try:
-            return not self._first_time(key)
+            return not self._first_time(keys)
         except Exception:  # noqa: BLE001 - the database is failing: the listener will say so clearly
             log.warning("replay check failed; the request is taken", exc_info=True)
             return False

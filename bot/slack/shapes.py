@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
-__all__ = ["TEAM_ID", "once_key", "problem_of"]
+__all__ = ["TEAM_ID", "inspect"]
 
 TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,20}")  # T024BE7LD; E… for an Enterprise Grid organisation
 USER_ID = re.compile(r"[UWB][A-Z0-9]{1,20}")
@@ -28,28 +28,33 @@ _INTERACTIVE_NEEDS = {
 }
 
 
-def problem_of(body: bytes, content_type: str) -> str | None:
-    """Why a signed body is not something Slack sends (a few words), or None when its shape is right."""
+def inspect(body: bytes, content_type: str) -> tuple[str | None, str | None]:
+    """(why a signed body is not something Slack sends, in a few words, or None; what makes it the
+    same request sent again beyond its signature, or None), from one reading of the body."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return "not UTF-8"
+        return "not UTF-8", None
     if "json" in content_type:
         try:
-            return _event_problem(json.loads(text))
+            document = json.loads(text)
         except json.JSONDecodeError:
-            return "not JSON"
+            return "not JSON", None
+        problem = _event_problem(document)
+        return problem, None if problem else _event_key(document)
     form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
     if "ssl_check" in form:
-        return None
+        return None, None
     if "payload" in form:
         try:
-            return _interactive_problem(json.loads(form["payload"]))
+            payload = json.loads(form["payload"])
         except json.JSONDecodeError:
-            return "payload is not JSON"
+            return "payload is not JSON", None
+        problem = _interactive_problem(payload)
+        return problem, None if problem else _view_key(payload)
     if "command" in form:
-        return _command_problem(form)
-    return "neither a command, an interaction nor an event"
+        return _command_problem(form), None
+    return "neither a command, an interaction nor an event", None
 
 
 def _id_problem(value: Any, pattern: re.Pattern[str], what: str) -> str | None:
@@ -122,19 +127,12 @@ def _event_problem(document: Any) -> str | None:
     return None
 
 
-def once_key(body: bytes, content_type: str) -> str | None:
-    """What makes a request the same one sent again, beyond its signature (which changes when Slack
-    resends): an event's `event_id` (Events API retries), a modal's `view.id`, `view.hash` and typed
-    values (a form submitted twice). None for the rest. Call it on a body `problem_of` found well formed."""
-    text = body.decode("utf-8")
-    if "json" in content_type:
-        document = json.loads(text)
-        event_id = document.get("event_id")
-        return f"event:{document.get('team_id')}:{event_id}" if isinstance(event_id, str) else None
-    raw = parse_qs(text).get("payload")
-    if not raw:
-        return None
-    payload = json.loads(raw[0])
+def _event_key(document: Mapping[str, Any]) -> str | None:
+    event_id = document.get("event_id")
+    return f"event:{document.get('team_id')}:{event_id}" if isinstance(event_id, str) else None
+
+
+def _view_key(payload: Mapping[str, Any]) -> str | None:
     view = payload.get("view")
     if payload.get("type") == "view_submission" and isinstance(view, Mapping):
         view_id, view_hash = view.get("id"), view.get("hash")

@@ -112,7 +112,7 @@ def test_the_same_signed_command_replayed_records_nothing_twice(
     assert readings(services) == 1
     # Ten minutes on, the signature is forgotten (Slack refuses it as stale anyway, five minutes on).
     clock.advance(minutes=11)
-    assert services.replays.first_time(signature=headers["X-Slack-Signature"])
+    assert services.replays.first_time(keys=[headers["X-Slack-Signature"]])
 
 
 def test_a_new_request_with_the_same_text_is_taken(services: Services, fake_slack: FakeSlack) -> None:

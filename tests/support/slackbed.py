@@ -63,7 +63,7 @@ class SlackBed:
             self.app,
             signing_secret=SIGNING_SECRET,
             health=services.db.ping,
-            first_time=lambda signature: services.replays.first_time(signature=signature),
+            first_time=lambda keys: services.replays.first_time(keys=keys),
         )
 
     @classmethod
