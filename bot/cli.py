@@ -123,9 +123,10 @@ def build_slack(settings: Settings, services: Services):  # type: ignore[no-unty
             f"SLACK_API_URL: Slack cannot be reached at {settings.slack_api_url} ({exc})"
         ) from None
     try:
+        signing = settings.slack_signing_secret  # Socket Mode has no signature, and needs none
         app, _ = build_app(
             client=client,
-            signing_secret=settings.secret("slack_signing_secret"),
+            signing_secret=signing.get_secret_value() if signing is not None else "",
             services=services,
             admin_ids=settings.admin_ids,
         )
@@ -170,14 +171,19 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
     """Socket Mode: no public URL, Slack pushes over a WebSocket."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.slack.socket import PiloteSocketMode
 
-    settings.require("slack_bot_token", "slack_signing_secret", "slack_app_token")
+    settings.require("slack_bot_token", "slack_app_token")
     db = open_database(settings, may_create=True)
     services = build_services(settings, db)
     app = build_slack(settings, services)
     start_outbox(settings, services)
-    SocketModeHandler(app, settings.secret("slack_app_token")).start()
+    log.info("Pilote connecting to Slack in Socket Mode")
+    PiloteSocketMode(
+        app,
+        settings.secret("slack_app_token"),
+        first_time=lambda keys: services.replays.first_time(keys=keys),
+    ).start()
     return 0
 
 

@@ -68,7 +68,7 @@ class _Every(logging.Handler):
 @pytest.fixture(scope="session", autouse=True)
 def no_secret_in_any_log() -> Iterator[None]:
     """Every log line of the suite, tracebacks included, is grepped for the secrets the tests use."""
-    from tests.support.fake_slack import DEFAULT_TOKEN
+    from tests.support.fake_slack import APP_TOKEN, DEFAULT_TOKEN
     from tests.support.slackbed import SIGNING_SECRET
 
     every = _Every()
@@ -79,7 +79,7 @@ def no_secret_in_any_log() -> Iterator[None]:
     yield
     root.removeHandler(every)
     root.setLevel(previous)
-    secrets = {"signing secret": SIGNING_SECRET, "bot token": DEFAULT_TOKEN}
+    secrets = {"signing secret": SIGNING_SECRET, "bot token": DEFAULT_TOKEN, "app token": APP_TOKEN}
     url = os.environ.get("PILOTE_TEST_DATABASE_URL", "")
     if "@" in url and ":" in url.split("@")[0].split("//")[-1]:
         secrets["database password"] = url.split("@")[0].split("//")[-1].split(":", 1)[1]

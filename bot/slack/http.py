@@ -29,6 +29,16 @@ def _never_seen(keys: Sequence[str]) -> bool:
     return True
 
 
+def already_seen(first_time: Callable[[Sequence[str]], bool], keys: Sequence[str]) -> bool:
+    """Whether a request was taken before under one of its keys (it is remembered under all of them
+    now). When the database fails, the request is taken: its listener will say clearly what failed."""
+    try:
+        return not first_time(keys)
+    except Exception:  # noqa: BLE001 - any database failure
+        log.warning("replay check failed; the request is taken", exc_info=True)
+        return False
+
+
 def _plain(start_response: StartResponse, status: str, payload: dict[str, str]) -> Iterable[bytes]:
     body = json.dumps(payload).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
@@ -104,7 +114,7 @@ class PiloteWSGI:
             if problem is not None:  # signed, but not a shape Slack sends: refused before Bolt reads it
                 log.warning("malformed signed request refused: %s", problem)
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
-            if self._replayed([environ["HTTP_X_SLACK_SIGNATURE"], *([key] if key else [])]):
+            if already_seen(self._first_time, [environ["HTTP_X_SLACK_SIGNATURE"], *([key] if key else [])]):
                 # The same request again (the same bytes replayed, an event Slack resends, a form
                 # submitted twice): it took effect the first time, and takes none now.
                 log.warning("replayed request ignored (%d bytes)", len(body))
@@ -116,10 +126,3 @@ class PiloteWSGI:
                 log.warning("malformed signed request refused: %s", type(err).__name__)
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
         return _plain(start_response, "404 Not Found", {"error": "not_found"})
-
-    def _replayed(self, keys: list[str]) -> bool:
-        try:
-            return not self._first_time(keys)
-        except Exception:  # noqa: BLE001 - the database is failing: the listener will say so clearly
-            log.warning("replay check failed; the request is taken", exc_info=True)
-            return False

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
-__all__ = ["TEAM_ID", "inspect"]
+__all__ = ["TEAM_ID", "inspect", "inspect_envelope"]
 
 TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,20}")  # T024BE7LD; E… for an Enterprise Grid organisation
 USER_ID = re.compile(r"[UWB][A-Z0-9]{1,20}")
@@ -55,6 +55,22 @@ def inspect(body: bytes, content_type: str) -> tuple[str | None, str | None]:
     if "command" in form:
         return _command_problem(form), None
     return "neither a command, an interaction nor an event", None
+
+
+def inspect_envelope(kind: Any, payload: Any) -> tuple[str | None, str | None]:
+    """The same as inspect() for what a Socket Mode envelope carries: its type (`events_api`,
+    `interactive`, `slash_commands`) and its payload, already parsed from JSON by slack_sdk."""
+    if kind == "events_api":
+        problem = _event_problem(payload)
+        return problem, None if problem else _event_key(payload)
+    if kind == "interactive":
+        problem = _interactive_problem(payload)
+        return problem, None if problem else _view_key(payload)
+    if kind == "slash_commands":
+        if not isinstance(payload, Mapping) or not all(isinstance(v, str) for v in payload.values()):
+            return "command fields are not strings", None
+        return _command_problem(payload), None
+    return f"unknown envelope type {str(kind)[:20]!r}", None
 
 
 def _id_problem(value: Any, pattern: re.Pattern[str], what: str) -> str | None:

@@ -53,6 +53,7 @@ BOT_ID = "B0PILOTE"
 APP_ID = "A0PILOTE"
 _FIRST_TS = 1_700_000_000
 DEFAULT_TOKEN = "xoxb-test-token"  # the bot token the bot is configured with in tests
+APP_TOKEN = "xapp-1-A0PILOTE-1-test"  # the app-level token, for apps.connections.open (Socket Mode)
 
 
 @dataclass
@@ -178,6 +179,9 @@ class FakeSlack:
     ) -> None:
         """Configure the fake (not started: use start() or a with block); scopes=None skips scope checks."""
         self.token = token
+        self.app_token = APP_TOKEN
+        #: the fake Socket Mode server whose URL apps.connections.open gives (tests/support/fake_socket)
+        self.socket_mode: Any = None
         self.scopes: frozenset[str] | None = None if scopes is None else frozenset(scopes)
         self.team_id = team_id
         self.users: dict[str, dict[str, Any]] = {uid: dict(over) for uid, over in (users or {}).items()}
@@ -472,6 +476,12 @@ class FakeSlack:
         token = self._token_of(call)
         if not token:
             raise _ApiError("not_authed", "no token: neither an Authorization: Bearer header nor a token arg")
+        if method == "apps.connections.open":  # the one method of the app-level token
+            if token != self.app_token:
+                raise _ApiError("invalid_auth", f"token {token[:10]!r}... is not the app-level token")
+            return
+        if token == self.app_token:
+            raise _ApiError("not_allowed_token_type", f"{method} with the app-level token, not the bot token")
         if token != self.token:
             raise _ApiError("invalid_auth", f"token {token[:10]!r}... is not the configured bot token")
         needed = bot_scopes(method)
@@ -578,6 +588,7 @@ class FakeSlack:
     def _respond(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         handler: Callable[[dict[str, Any]], dict[str, Any]] | None = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -593,6 +604,12 @@ class FakeSlack:
             "files.completeUploadExternal": self._files_complete,
         }.get(method)
         return handler(args) if handler else {"ok": True}
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.socket_mode is None:
+            self._problem("apps.connections.open: no fake Socket Mode server is attached")
+            return {"ok": False, "error": "internal_error"}
+        return {"ok": True, "url": self.socket_mode.new_url()}
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
