@@ -53,15 +53,16 @@ def build_app(
     signing_secret: str,
     services: Services,
     process_before_response: bool = True,
-    verify_requests: bool = False,
+    verify_requests: bool = True,
     admin_ids: frozenset[str] = frozenset(),
     home_interval: float = MIN_INTERVAL_SECONDS,
     home_quiet: float = QUIET_SECONDS,
 ) -> tuple[App, SlackDeps]:
     """The Bolt app of Pilote with every listener registered, and what its listeners share.
 
-    Signatures are checked once, on the raw bytes, by bot.slack.http before Bolt sees a request
-    (Socket Mode has none to check); `verify_requests` makes Bolt check them a second time.
+    Closed by default: Bolt checks every HTTP request's signature (Socket Mode has none to check),
+    after bot.slack.http has checked it on the raw bytes; a caller that hands Bolt requests some
+    other way gets the check too. Only `verify_requests=False`, said explicitly, turns it off.
     """
     app = App(
         client=client,

@@ -138,3 +138,24 @@ def test_an_event_slack_resends_is_taken_once(services: Services, fake_slack: Fa
     assert retry.status == 200 and retry.body == b"{}"  # answered by the replay check, not by Bolt
     bed.close_all()
     assert len(fake_slack.calls_to("views.publish")) == 1
+
+
+def test_the_bolt_app_checks_signatures_unless_told_otherwise(
+    services: Services, fake_slack: FakeSlack
+) -> None:
+    """Closed by default: a request handed to the Bolt app by another road than PiloteWSGI (another
+    adapter, a test, a future endpoint) is still refused without Slack's signature."""
+    from slack_bolt.request import BoltRequest
+
+    from bot.slack.app import build_app
+    from bot.slack.notifier import make_client
+
+    body = slash_command_body(command="/kpi", text="list", response_url=fake_slack.new_response_url())
+    client = make_client(token=fake_slack.token, base_url=fake_slack.api_url)
+    app, deps = build_app(client=client, signing_secret=SIGNING_SECRET, services=services)
+    try:
+        assert app.dispatch(BoltRequest(body=body.decode(), headers={})).status == 401
+        signed = {k.lower(): [v] for k, v in sign(SIGNING_SECRET, body).items()}
+        assert app.dispatch(BoltRequest(body=body.decode(), headers=signed)).status == 200
+    finally:
+        deps.close()
