@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from bot.domain.actions import ActionView, PlanSummary
 from bot.domain.indicators import IndicatorSummary
@@ -69,3 +70,8 @@ class HomeData:
     workspace_indicators: int
     read_at: dt.datetime | None = None  # when it was read (aware), shown in the workspace's time zone
     timezone: str = "UTC"
+    # Messages to the user that Slack refused lately: how many, and the newest few, as
+    # (kind, payload, written at, Slack's error); the Home tab is the road that is left to say so.
+    undelivered_count: int = 0
+    undelivered_since: dt.date | None = None
+    undelivered: tuple[tuple[str, dict[str, Any], dt.datetime, str], ...] = ()

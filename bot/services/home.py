@@ -13,12 +13,15 @@ from bot.domain.indicators import IndicatorSummary
 from bot.domain.thresholds import evaluate
 from bot.services.actions import action_view, plan_summary
 from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_view, timezone_of
+from bot.services.outbox import undelivered_to
 from storage import action_repositories as arepo
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Action, Indicator
 
 _CLOSED = (ActionStatus.DONE, ActionStatus.ABANDONED)
+UNDELIVERED_SHOWN = dt.timedelta(days=14)  # a message Slack refused is said in the Home tab this long
+UNDELIVERED_LISTED = 3
 
 
 class HomeService:
@@ -36,6 +39,10 @@ class HomeService:
             indicators = self._indicators(session, team_id, user_id, today)
             actions = self._user_actions(session, team_id, user_id)
             plan = plan_summary(session, team_id=team_id, today=today)
+            since = now - UNDELIVERED_SHOWN
+            refused, recent = undelivered_to(
+                session, team_id=team_id, user_id=user_id, since=since, limit=UNDELIVERED_LISTED
+            )
             count = session.scalar(
                 select(func.count())
                 .select_from(Indicator)
@@ -53,6 +60,9 @@ class HomeService:
             workspace_indicators=int(count or 0),
             read_at=now,
             timezone=timezone,
+            undelivered_count=refused,
+            undelivered_since=local_today(since, timezone),
+            undelivered=tuple((u.kind, u.payload, u.created_at, u.error) for u in recent),
         )
 
     def _indicators(

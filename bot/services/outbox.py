@@ -16,7 +16,6 @@ from storage.db import Database
 from storage.models import OutboxMessage
 
 LEASE = dt.timedelta(seconds=60)  # a claimed message is another worker's again after this
-MAX_ATTEMPTS = 12
 BACKOFF_CAP = dt.timedelta(minutes=30)
 _RINGS = "pilote.outbox_rings"  # in Session.info: this transaction's commit rings the doorbell
 
@@ -82,6 +81,16 @@ class OutboxItem:
 
 
 @dataclass(frozen=True)
+class Undelivered:
+    """A message Slack refused: what it was, when it was written, and Slack's error."""
+
+    kind: str
+    payload: dict[str, Any]
+    created_at: dt.datetime
+    error: str
+
+
+@dataclass(frozen=True)
 class SentMessage:
     """A message in Slack: its channel, its ts, and the payload it was rendered from."""
 
@@ -120,6 +129,27 @@ def enqueue(
             last_error="",
         )
     )
+
+
+def undelivered_to(
+    session: Session, *, team_id: str, user_id: str, since: dt.datetime, limit: int = 5
+) -> tuple[int, list[Undelivered]]:
+    """How many messages to a user Slack refused since `since`, and the newest `limit` of them."""
+    where = (
+        OutboxMessage.team_id == team_id,
+        OutboxMessage.recipient == user_id,
+        OutboxMessage.status == "dead",
+        OutboxMessage.created_at >= since,
+    )
+    count = session.scalar(select(func.count()).select_from(OutboxMessage).where(*where))
+    rows = session.scalars(
+        select(OutboxMessage)
+        .where(*where)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    found = [Undelivered(r.kind, json.loads(r.payload), r.created_at, r.last_error) for r in rows]
+    return int(count or 0), found
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -174,18 +204,40 @@ class OutboxService:
             row.status, row.channel, row.ts, row.sent_at = "sent", channel, ts, self._clock()
             row.last_error = ""
 
-    def failed(self, *, id: int, error: str, retry_after: dt.timedelta | None, ambiguous: bool) -> bool:
-        """A try failed: retry later (Retry-After, else backoff), or give up; True when it will retry."""
+    def failed(self, *, id: int, error: str, retry_after: dt.timedelta | None, ambiguous: bool) -> None:
+        """A try failed in a way that may pass (rate limit, Slack or the network down): try again
+        after Retry-After, else after a backoff that grows to BACKOFF_CAP. Such a message is never
+        given up on: only Slack refusing the message itself makes it dead (refused())."""
         with self._db.write() as session:
             row = session.get(OutboxMessage, id)
             assert row is not None
             row.last_error = error[:2000]
             row.ambiguous = row.ambiguous or ambiguous
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = "dead"
-                return False
             delay = retry_after if retry_after is not None else backoff(row.attempts)
             row.next_attempt_at = self._clock() + delay
+
+    def refused(self, *, id: int, error: str) -> bool:
+        """Slack refused the message itself (a channel gone, a deactivated user): it is dead. Its
+        recipient hears of it by another road: a user in the Home tab (home()), and, for a message to
+        a channel, the person it was about (`owner`) by a DM queued here. True when a DM is queued."""
+        now = self._clock()
+        with self._db.write() as session:
+            row = session.get(OutboxMessage, id)
+            assert row is not None
+            row.status, row.last_error = "dead", error[:2000]
+            payload = json.loads(row.payload)
+            owner = payload.get("owner")
+            if row.recipient[:1] in "UW" or not isinstance(owner, str) or not owner:
+                return False
+            enqueue(
+                session,
+                team_id=row.team_id,
+                key=f"undelivered:{row.key}"[:80],
+                kind="undelivered",
+                recipient=owner,
+                payload={"kind": row.kind, "original": payload, "channel": row.recipient, "error": error},
+                now=now,
+            )
             return True
 
     def held(self, *, id: int, error: str, until: dt.timedelta) -> None:

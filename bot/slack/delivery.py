@@ -16,12 +16,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
 from bot.services.outbox import DOORBELL, OutboxItem
-from bot.slack.blocks.alerts import alert_message, closed_alert_message, reminder_message, resent_message
+from bot.slack.blocks.alerts import closed_alert_message, outbox_message, resent_message
 from bot.slack.people import Languages, SlackUsers
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pilote_outbox"
-REMINDERS = frozenset({"checkin", "actions", "digest_failed"})
 HISTORY_LOOKBACK = 200  # messages searched for a tag after an ambiguous failure, with no start time
 HISTORY_PAGE = 15  # conversations.history's 2026 cap for apps outside the Slack Marketplace
 CLOCK_SKEW_S = 120.0  # Slack's clock and ours may differ: the window starts this much earlier
@@ -33,6 +32,10 @@ RETRY_SECONDS = 5.0
 # Slack refuses the bot's token itself (revoked, app uninstalled, workspace gone): no message can pass.
 TOKEN_REFUSED = frozenset(
     {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
+)
+# Errors that say Slack could not take the message just then, not that it refuses it.
+TRANSIENT = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
 TOKEN_PAUSE = dt.timedelta(minutes=10)
 CONTENDED_SECONDS = 1.0
@@ -202,10 +205,7 @@ class OutboxSender:
             look = item.maybe_sent and not item.search_expired
             found = self._already_there(channel, item) if look else None
             if found is None:
-                if item.kind in REMINDERS:
-                    msg = reminder_message(lang, item.kind, item.payload)
-                else:
-                    msg = alert_message(lang, item.kind, item.payload, key=item.key)
+                msg = outbox_message(lang, item.kind, item.payload, key=item.key)
                 if item.search_expired:
                     msg = resent_message(lang, msg)
                 metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": item.key}}
@@ -221,20 +221,23 @@ class OutboxSender:
                 # The token, not the message: every message would fail the same way. Keep them all.
                 outbox.held(id=item.id, error=code, until=TOKEN_PAUSE)
                 raise TokenRefused(code) from None
+            if status != 429 and status < 500 and code not in TRANSIENT:
+                # Slack refused this message (the channel is gone, the user deactivated): the same
+                # try would be refused again. Its recipient is told by another road.
+                told = outbox.refused(id=item.id, error=code or f"HTTP {status}")
+                log.warning(
+                    "outbox %s refused by Slack (%s): not sent; %s",
+                    item.key,
+                    code or f"HTTP {status}",
+                    "its owner gets a DM" if told else "shown in its recipient's Home tab",
+                )
+                return 0
             retry_after = None
             if status == 429:
                 retry_after = dt.timedelta(seconds=int(err.response.headers.get("Retry-After", "1") or 1))
             # A 5xx may come after Slack stored the message: look for it before the next try.
-            retry = outbox.failed(
-                id=item.id, error=str(err), retry_after=retry_after, ambiguous=status >= 500
-            )
-            log.warning(
-                "outbox %s not sent (HTTP %s, %s): %s",
-                item.key,
-                status,
-                "retry" if retry else "gave up",
-                err.response.get("error") if err.response is not None else err,
-            )
+            outbox.failed(id=item.id, error=str(err), retry_after=retry_after, ambiguous=status >= 500)
+            log.warning("outbox %s not sent (HTTP %s, %s): tried again later", item.key, status, code or err)
             return 0
         except SearchDeferred as deferred:
             # Slack limits its history to a call a minute: the message waits, its tries unspent, and

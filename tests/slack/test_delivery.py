@@ -180,19 +180,27 @@ def test_alert_buttons_acknowledge_and_snooze(alerting: Services, fake_slack: Fa
     assert "reportée jusqu'au 27 nov. 2026" in str(posted) and "prise en compte" in str(posted)
 
 
-def test_reminder_and_escalation_messages(db: object, clock: FixedClock, fake_slack: FakeSlack) -> None:
+def reminded(
+    db: object, clock: FixedClock, fake: FakeSlack, plan_channel: str
+) -> tuple[Services, OutboxSender]:
+    """An alert sent to its owner and its reminder; the next reminder round escalates it."""
     from bot.services import Defaults
     from storage.db import Database
 
     assert isinstance(db, Database)
-    services = Services.build(db, defaults=Defaults(plan_channel="C0PLAN"), clock=clock)
+    services = Services.build(db, defaults=Defaults(plan_channel=plan_channel), clock=clock)
     kpi(services, 'new frc "Résolution" kind=ratio alert_below=60 owner=<@U0BOB|bob>')
     kpi(services, "frc 30/60 @2026-10")
-    s = sender(services, fake_slack)
+    s = sender(services, fake)
     assert s.drain() == 1
     clock.advance(hours=25)
     services.alerts.remind_due()
     assert s.drain() == 1
+    return services, s
+
+
+def test_reminder_and_escalation_messages(db: object, clock: FixedClock, fake_slack: FakeSlack) -> None:
+    services, s = reminded(db, clock, fake_slack, "C0PLAN")
     clock.advance(hours=25)
     services.alerts.remind_due()
     assert s.drain() == 1
@@ -366,3 +374,63 @@ def test_a_search_slack_keeps_refusing_ends_in_a_marked_resend_after_a_day(
     assert again.args["text"].startswith("(renvoi) Ce message a peut-être déjà été envoyé")
     assert again.args["metadata"] == first.args["metadata"]  # the same key: a later search finds either
     assert clock.now - FIXED_NOW > dt.timedelta(hours=24)
+
+
+def test_an_escalation_slack_refuses_is_dead_at_once_and_its_owner_gets_a_dm(
+    db: object, clock: FixedClock, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage
+
+    services, s = reminded(db, clock, fake_slack, "C0GONE")
+    # The plan's channel was archived: Slack refuses the message itself, and would again.
+    refusal = {"ok": False, "error": "is_archived"}
+    fake_slack.fail_next("chat.postMessage", status=200, body=refusal)
+    clock.advance(hours=25)
+    services.alerts.remind_due()
+    assert s.drain() == 0
+    assert s.drain() == 1  # the DM that says so, to the indicator's owner
+    with services.db.read() as session:
+        status = {r.kind: r.status for r in session.scalars(select(OutboxMessage))}
+    assert status["escalation"] == "dead" and status["undelivered"] == "sent"
+    told = fake_slack.calls_to("chat.postMessage")[-1].args
+    assert told["channel"] == fake_slack.calls_to("conversations.open")[0].response["channel"]["id"]  # type: ignore[index]
+    assert "<#C0GONE>" in told["text"] and "`is_archived`" in told["text"]
+    assert "> " in told["text"] and "Alerte non prise en compte" in told["text"]
+    assert any("refused by Slack (is_archived)" in r.getMessage() for r in caplog.records)
+
+
+def test_a_dm_slack_refuses_is_said_in_the_recipients_home_tab(
+    alerting: Services, fake_slack: FakeSlack
+) -> None:
+    from bot.slack.blocks.home import home_view
+
+    fake_slack.fail_next("chat.postMessage", status=200, body={"ok": False, "error": "msg_too_long"})
+    assert sender(alerting, fake_slack).drain() == 0
+    from tests.support.specs import validate_blocks
+
+    data = alerting.home.home(team_id="T0PILOTE", user_id="U0BOB")
+    assert data.undelivered_count == 1
+    view = home_view("fr", data, today=data.today)
+    validate_blocks(view["blocks"], surface="home")
+    text = str(view["blocks"][:6])
+    assert "Slack a refusé 1 message qui vous était destiné" in text and "`msg_too_long`" in text
+    assert "Alerte" in text
+    assert alerting.home.home(team_id="T0PILOTE", user_id="U0ALICE").undelivered_count == 0
+    en = str(home_view("en", data, today=data.today)["blocks"][:6])
+    assert "Slack refused 1 message meant for you" in en
+
+
+def test_a_message_slack_cannot_take_for_hours_is_never_given_up(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from bot.services.outbox import BACKOFF_CAP
+
+    tries = 30  # a day of Slack answering 503, at the backoff's cap
+    fake_slack.fail_next("chat.postMessage", status=503, times=tries)
+    s = sender(alerting, fake_slack)
+    for _ in range(tries):
+        assert s.drain() == 0
+        clock.advance(seconds=BACKOFF_CAP.total_seconds() + 1)
+    assert s.drain() == 1 and len(dms(fake_slack)) == 1

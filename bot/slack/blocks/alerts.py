@@ -125,9 +125,34 @@ def closed_alert_message(lang: str, alert: dict[str, Any], now: dict[str, Any]) 
     return message(text, [section(text)])
 
 
+REMINDERS = frozenset({"checkin", "actions", "digest_failed", "undelivered"})
+QUOTED_MAX = 2_500  # of a refused message's text, quoted in the DM that says it was refused
+LISTED_MAX = 160  # of a refused message's text, in the Home tab's list
+
+
+def outbox_message(lang: str, kind: str, p: dict[str, Any], *, key: str = "") -> Message:
+    """The message of any outbox item, by its kind."""
+    return reminder_message(lang, kind, p) if kind in REMINDERS else alert_message(lang, kind, p, key=key)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def undelivered_line(lang: str, kind: str, p: dict[str, Any], when: str, error: str) -> str:
+    """One message Slack refused, as the Home tab lists it."""
+    text = _cut(" ".join(outbox_message(lang, kind, p)["text"].split()), LISTED_MAX)
+    return t(lang, "home.undelivered.item", date=when, error=esc(error), text=text)
+
+
 def reminder_message(lang: str, kind: str, p: dict[str, Any]) -> Message:
-    """A late check-in (with a button to record the value), the week's actions due soon, or a digest
-    that could not be posted."""
+    """A late check-in (with a button to record the value), the week's actions due soon, a digest
+    that could not be posted, or a message to a channel that Slack refused (quoted)."""
+    if kind == "undelivered":
+        text = t(lang, "outbox.undelivered", channel=f"<#{p['channel']}>", error=esc(p["error"]))
+        original = _cut(outbox_message(lang, p["kind"], p["original"])["text"], QUOTED_MAX)
+        quoted = "\n".join("> " + line for line in original.splitlines())
+        return message(f"{text}\n{quoted}", [section(text), section(quoted)])
     if kind == "digest_failed":
         text = t(lang, "reminder.digest_failed", channel=f"<#{p['channel']}>", error=esc(p["error"]))
         return message(text, [section(text)])

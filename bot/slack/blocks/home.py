@@ -19,6 +19,7 @@ from bot.i18n import NN_, day, moment, period, t, tn, value
 from bot.slack import ids
 from bot.slack.blocks.actions import STATUS_ICONS as ACTION_ICONS
 from bot.slack.blocks.actions import due_text, plan_lines
+from bot.slack.blocks.alerts import undelivered_line
 from bot.slack.blocks.common import Block, context, divider, esc, header, section
 from bot.slack.blocks.kpi import STATUS_ICONS as INDICATOR_ICONS
 from bot.slack.blocks.kpi import reading_value
@@ -202,6 +203,21 @@ def _actions(lang: str, data: HomeData, today: dt.date, expanded: bool) -> list[
     return blocks
 
 
+def _undelivered(lang: str, data: HomeData) -> list[Block]:
+    """Messages Slack refused to send the user (the Home tab is the road that is left), first."""
+    if not data.undelivered_count:
+        return []
+    since = day(lang, data.undelivered_since or data.today)
+    lines = [
+        undelivered_line(lang, kind, payload, moment(lang, at, data.timezone), error)
+        for kind, payload, at, error in data.undelivered
+    ]
+    return [
+        section(tn(lang, "home.undelivered", data.undelivered_count, since=since)),
+        context("\n".join(lines)),
+    ]
+
+
 def _joined(*parts: Iterable[Block]) -> list[Block]:
     blocks: list[Block] = []
     for part in parts:
@@ -241,6 +257,7 @@ def home_view(
     ]
     blocks = _joined(
         top,
+        _undelivered(lang, data),
         _plan(lang, data),
         _indicators(lang, data, today, INDICATORS in expanded),
         _actions(lang, data, today, ACTIONS in expanded),
