@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,9 +40,19 @@ def slack_specs() -> Path:
 
 
 @pytest.fixture
-def fake_slack(slack_specs: Path) -> Iterator[FakeSlack]:
+def fake_slack(slack_specs: Path, request: pytest.FixtureRequest) -> Iterator[FakeSlack]:
     """A started FakeSlack granting manifest.yml's bot scopes; teardown stops the workers of the test's
     Slack beds while this fake still answers them, and fails on any Slack API mistake."""
+    from bot.slack.limits import LIMITER
+
+    # One limiter a process, as in production; each test starts with full buckets. Its time runs, and
+    # jumps ahead when the test moves its clock on (a test that waits out a Retry-After that way).
+    if "clock" in request.fixturenames:
+        test_clock = request.getfixturevalue("clock")
+        start = test_clock.now
+        LIMITER.reset(clock=lambda: time.monotonic() + (test_clock.now - start).total_seconds())
+    else:
+        LIMITER.reset()
     with FakeSlack(scopes=manifest_bot_scopes()) as fake:
         yield fake
         SlackBed.close_all()

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.services import Services
 from bot.services.outbox import DOORBELL, OutboxItem
 from bot.slack.blocks.alerts import closed_alert_message, outbox_message, resent_message
+from bot.slack.limits import LimitedClient
 from bot.slack.people import Languages, SlackUsers
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ CLOCK_SKEW_S = 120.0  # Slack's clock and ours may differ: the window starts thi
 # falls due. The outbox is also looked at every SAFETY_POLL_SECONDS for what other processes (the CLI,
 # a second server) queued, and RETRY_SECONDS after the database itself failed.
 SAFETY_POLL_SECONDS = 10.0
+SENDER_MAX_WAIT_S = 5.0
 RETRY_SECONDS = 5.0
 # Slack refuses the bot's token itself (revoked, app uninstalled, workspace gone): no message can pass.
 TOKEN_REFUSED = frozenset(
@@ -107,8 +109,10 @@ def find_message(
 
 
 def sender_client(*, token: str, base_url: str, timeout: int = 10) -> WebClient:
-    """A WebClient that never retries by itself: the outbox decides, after checking what arrived."""
-    client = WebClient(token=token, base_url=base_url, timeout=timeout)
+    """A WebClient that never retries by itself: the outbox decides, after checking what arrived.
+    Its calls are spaced by Slack's tiers (bot.slack.limits), delayed 5 s at most (then answered
+    `ratelimited` here, and the message waits as for Slack's own 429)."""
+    client = LimitedClient(token=token, base_url=base_url, timeout=timeout, max_wait=SENDER_MAX_WAIT_S)
     client.retry_handlers.clear()
     return client
 

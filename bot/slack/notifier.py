@@ -9,12 +9,18 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.slack.limits import LimitedClient
+
 COMMENT_MAX = 3900
 
 
+LISTENER_MAX_WAIT_S = 1.0
+
+
 def make_client(*, token: str, base_url: str, timeout: int = 15) -> WebClient:
-    """A WebClient on `base_url` that waits out 429s and retries 5xx and dropped connections."""
-    client = WebClient(token=token, base_url=base_url, timeout=timeout)
+    """A WebClient on `base_url` that waits out 429s and retries 5xx and dropped connections, its
+    calls spaced by Slack's tiers (bot.slack.limits), delayed 1 s at most: its callers ack Slack."""
+    client = LimitedClient(token=token, base_url=base_url, timeout=timeout, max_wait=LISTENER_MAX_WAIT_S)
     client.retry_handlers.extend(
         [
             RateLimitErrorRetryHandler(max_retry_count=2),

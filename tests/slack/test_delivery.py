@@ -85,8 +85,14 @@ def test_server_errors_are_retried_with_backoff(
     clock.advance(seconds=3)
     assert s.drain() == 0
     clock.advance(seconds=5)
+    # Its second search of the DM's history comes too soon for Slack's one call a minute: it waits,
+    # held here without reaching Slack.
+    assert s.drain() == 0
+    assert len(fake_slack.calls_to("conversations.history")) == 1
+    clock.advance(seconds=60)
     assert s.drain() == 1
     assert len(dms(fake_slack)) == 1
+    assert len(fake_slack.calls_to("conversations.history")) == 2
 
 
 def test_connection_dropped_after_slack_accepted_is_not_sent_twice(
