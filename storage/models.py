@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -272,6 +273,9 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sent, dead
     attempts: Mapped[int] = mapped_column(default=0)
     ambiguous: Mapped[bool] = mapped_column(default=False)  # a try may have reached Slack
+    # Set just before a try goes to Slack, cleared when it settles: a message found so at its next
+    # claim was on its way when its process died (else a claimed message was never tried).
+    in_flight: Mapped[bool] = mapped_column(default=False, server_default=false())
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -176,8 +176,11 @@ class OutboxService:
             )
             items = []
             for row in session.scalars(stmt):
-                # A message claimed before and not settled may have reached Slack (crash, timeout).
-                maybe_sent = row.ambiguous or row.attempts > 0
+                # A try that was on its way when its process died (or timed out) may have reached
+                # Slack; a message that was only claimed by a process that died was never tried.
+                row.ambiguous = row.ambiguous or row.in_flight
+                row.in_flight = False
+                maybe_sent = row.ambiguous
                 row.attempts += 1
                 row.next_attempt_at = now + LEASE
                 items.append(
@@ -196,12 +199,20 @@ class OutboxService:
                 )
             return items
 
+    def trying(self, *, id: int) -> None:
+        """The message goes to Slack now: if nothing settles it, its next claim looks for it first."""
+        with self._db.write() as session:
+            row = session.get(OutboxMessage, id)
+            assert row is not None
+            row.in_flight = True
+
     def sent(self, *, id: int, channel: str, ts: str) -> None:
         """The message is in Slack."""
         with self._db.write() as session:
             row = session.get(OutboxMessage, id)
             assert row is not None
             row.status, row.channel, row.ts, row.sent_at = "sent", channel, ts, self._clock()
+            row.in_flight = False
             row.last_error = ""
 
     def failed(self, *, id: int, error: str, retry_after: dt.timedelta | None, ambiguous: bool) -> None:
@@ -213,6 +224,7 @@ class OutboxService:
             assert row is not None
             row.last_error = error[:2000]
             row.ambiguous = row.ambiguous or ambiguous
+            row.in_flight = False
             delay = retry_after if retry_after is not None else backoff(row.attempts)
             row.next_attempt_at = self._clock() + delay
 
@@ -224,7 +236,7 @@ class OutboxService:
         with self._db.write() as session:
             row = session.get(OutboxMessage, id)
             assert row is not None
-            row.status, row.last_error = "dead", error[:2000]
+            row.status, row.last_error, row.in_flight = "dead", error[:2000], False
             payload = json.loads(row.payload)
             owner = payload.get("owner")
             if row.recipient[:1] in "UW" or not isinstance(owner, str) or not owner:
@@ -246,6 +258,7 @@ class OutboxService:
             row = session.get(OutboxMessage, id)
             assert row is not None
             row.last_error = error[:2000]
+            row.in_flight = False
             row.attempts = max(0, row.attempts - 1)
             row.next_attempt_at = self._clock() + until
 

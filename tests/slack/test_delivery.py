@@ -117,7 +117,18 @@ def test_a_restart_resumes_pending_sends(
     clock.advance(minutes=2)  # the lease is over: the next process takes it over
     assert sender(alerting, fake_slack).drain() == 1
     assert len(dms(fake_slack)) == 1
-    assert fake_slack.calls_to("conversations.history")  # it looked first: the dead one might have sent it
+    # It was never on its way to Slack: no search of the history (one call a minute) before sending.
+    assert fake_slack.calls_to("conversations.history") == []
+
+
+def test_a_message_on_its_way_when_its_process_died_is_looked_for_first(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    (item,) = alerting.outbox.claim()
+    alerting.outbox.trying(id=item.id)  # the try leaves for Slack; the process dies before the answer
+    clock.advance(minutes=2)
+    assert sender(alerting, fake_slack).drain() == 1
+    assert len(fake_slack.calls_to("conversations.history")) == 1  # it looked first
 
 
 def test_a_dropped_connection_before_sending_is_retried(
@@ -440,3 +451,18 @@ def test_a_message_slack_cannot_take_for_hours_is_never_given_up(
         assert s.drain() == 0
         clock.advance(seconds=BACKOFF_CAP.total_seconds() + 1)
     assert s.drain() == 1 and len(dms(fake_slack)) == 1
+
+
+def test_one_search_of_a_channel_settles_every_message_it_shows(
+    alerting: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    kpi(alerting, "frc 50/60 @2026-11")  # back to normal: a second DM to the same owner
+    fake_slack.history_limits(cap=15, every=60)
+    fake_slack.drop_after_accept("chat.postMessage", times=2)  # both arrive, neither answer does
+    s = sender(alerting, fake_slack)
+    assert s.drain() == 0
+    assert len(dms(fake_slack)) == 2
+    clock.advance(seconds=5)
+    assert s.drain() == 2  # the first one's search showed the second: no second call a minute later
+    assert len(fake_slack.calls_to("conversations.history")) == 1
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2
