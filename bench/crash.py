@@ -174,7 +174,7 @@ def main() -> None:
 
     db = Database(url)
     load_end = time.monotonic()
-    deadline = load_end + 600
+    deadline = load_end + 120 + 90 * args.kills  # a search a minute for each try a kill left in flight
     while time.monotonic() < deadline:  # the last server sends what is left
         with db.read() as s:
             pending = s.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending")).all()
@@ -218,9 +218,8 @@ def main() -> None:
     print(
         f"messages delivered: {arrived}; lost: {len(lost)}; twice: {doubled}; still waiting: {len(waiting)}"
     )
-    print(
-        f"drained in {drained:.0f} s after the load; history calls: {len(fake.calls_to('conversations.history'))}"
-    )
+    searches = len(fake.calls_to("conversations.history"))
+    print(f"drained in {drained:.0f} s after the load; history calls: {searches}")
     print(f"fake Slack problems: {len(fake.problems)}")
     ok = (
         not missing and not changed and not lost and not waiting and not doubled and crossings == len(notices)

@@ -216,6 +216,32 @@ def test_mark_done_button(bed: SlackBed, services: Services, fake_slack: FakeSla
 @pytest.mark.parametrize(
     "action_id", [ids.ACTION_MARK_DONE, ids.ACTION_UPDATE_PROGRESS, ids.ACTION_OPEN_JOURNAL]
 )
+def test_a_button_of_another_workspaces_message_acts_on_nothing_in_the_clickers(
+    bed: SlackBed, services: Services, fake_slack: FakeSlack, action_id: str
+) -> None:
+    """In a channel two organisations share, team B's member clicks team A's "#1" button: B has a #1
+    of its own, and it must not be the one changed."""
+    new_action(services)  # team A's #1
+    services.actions.create(team_id="T0OTHER", user_id="U0BOB", fields=ActionFields(label="Inventaire"))
+    reply = bed.command("show 1", command="/action")  # team A's card, with its buttons
+    buttons = next(b for b in reply.json["blocks"] if b["type"] == "actions")["elements"]
+    value = next(e["value"] for e in buttons if e["action_id"] == action_id)
+    assert value.startswith("T0PILOTE~")
+    click(bed, action_id, value, team_id="T0OTHER", user_id="U0BOB")
+    (answer,) = fake_slack.wait_for_responses(1)
+    assert "un autre espace de travail" in answer["text"] and answer["response_type"] == "ephemeral"
+    assert services.actions.card(team_id="T0OTHER", number=1).action.status is ActionStatus.TODO
+    assert fake_slack.calls_to("views.open") == []
+    click(bed, action_id, value)  # in team A, the same button works
+    if action_id == ids.ACTION_UPDATE_PROGRESS:
+        fake_slack.wait_for("views.open")
+    else:
+        assert "un autre espace" not in fake_slack.wait_for_responses(2)[1]["text"]
+
+
+@pytest.mark.parametrize(
+    "action_id", [ids.ACTION_MARK_DONE, ids.ACTION_UPDATE_PROGRESS, ids.ACTION_OPEN_JOURNAL]
+)
 def test_unknown_action_numbers_get_a_clear_answer(
     bed: SlackBed, services: Services, fake_slack: FakeSlack, action_id: str
 ) -> None:

@@ -62,15 +62,15 @@ def action_line(lang: str, action: ActionView, today: dt.date) -> str:
     return f"{first}\n{meta}"
 
 
-def action_buttons(lang: str, action: ActionView) -> Block:
-    """Mark done, update progress, open the journal."""
-    value = str(action.number)
+def action_buttons(lang: str, action: ActionView, team_id: str) -> Block:
+    """Mark done, update progress, open the journal (each saying the workspace of the action)."""
+    value = ids.team_scoped(team_id, str(action.number))
     elements: list[dict[str, Any]] = []
     if action.status not in (ActionStatus.DONE, ActionStatus.ABANDONED):
         elements.append(_button(lang, N_("action.button.done"), ids.ACTION_MARK_DONE, value, primary=True))
     elements.append(_button(lang, N_("action.button.progress"), ids.ACTION_UPDATE_PROGRESS, value))
     elements.append(_button(lang, N_("action.button.journal"), ids.ACTION_OPEN_JOURNAL, value))
-    return {"type": "actions", "block_id": f"pilote.action.{value}", "elements": elements}
+    return {"type": "actions", "block_id": f"pilote.action.{action.number}", "elements": elements}
 
 
 def _button(lang: str, key: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
@@ -96,13 +96,13 @@ def _details(lang: str, action: ActionView) -> list[str]:
     return lines
 
 
-def action_message(lang: str, action: ActionView, *, today: dt.date, title_key: str) -> Message:
+def action_message(lang: str, action: ActionView, *, team_id: str, today: dt.date, title_key: str) -> Message:
     """A message about one action (created, updated…), with its buttons."""
     title = t(lang, title_key, number=action.number, label=esc(action.label))
     blocks = [section(title), section(action_line(lang, action, today))]
     if details := _details(lang, action):
         blocks.append(context("\n".join(details)))
-    blocks.append(action_buttons(lang, action))
+    blocks.append(action_buttons(lang, action, team_id))
     return message(title, blocks)
 
 
@@ -152,7 +152,7 @@ def _change(lang: str, name: str, values: list[str | None]) -> str:
     return f"{label} {shown[0]} → {shown[1]}"
 
 
-def card_message(lang: str, card: ActionCard, *, today: dt.date) -> Message:
+def card_message(lang: str, card: ActionCard, *, team_id: str, today: dt.date) -> Message:
     """An action with its details and its journal (newest first)."""
     action = card.action
     title = t(lang, "action.line", number=action.number, label=esc(action.label))
@@ -162,7 +162,7 @@ def card_message(lang: str, card: ActionCard, *, today: dt.date) -> Message:
         details.insert(0, esc(action.description))
     if details:
         blocks.append(context("\n".join(details)))
-    blocks.append(action_buttons(lang, action))
+    blocks.append(action_buttons(lang, action, team_id))
     blocks.append(header(t(lang, "action.journal.title", number=action.number)))
     for entry in card.journal[:JOURNAL_ENTRIES]:
         what = ", ".join(_change(lang, k, v) for k, v in entry.changes.items()) or "—"

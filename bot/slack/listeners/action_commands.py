@@ -45,7 +45,9 @@ def register(app: App, deps: SlackDeps) -> None:
                 return blocks.help_message(lang)
             case NewAction():
                 view = services.actions.create(team_id=team_id, user_id=user_id, fields=cmd.fields)
-                return blocks.action_message(lang, view, today=today, title_key=N_("action.created"))
+                return blocks.action_message(
+                    lang, view, team_id=team_id, today=today, title_key=N_("action.created")
+                )
             case UpdateStatus():
                 view = services.actions.update_status(
                     team_id=team_id,
@@ -55,7 +57,9 @@ def register(app: App, deps: SlackDeps) -> None:
                     progress=cmd.progress,
                     note=cmd.note,
                 )
-                return blocks.action_message(lang, view, today=today, title_key=N_("action.updated"))
+                return blocks.action_message(
+                    lang, view, team_id=team_id, today=today, title_key=N_("action.updated")
+                )
             case UpdateAction():
                 view = services.actions.update_fields(
                     team_id=team_id,
@@ -65,10 +69,15 @@ def register(app: App, deps: SlackDeps) -> None:
                     note=cmd.note,
                     is_admin=deps.admins.checker(user_id),
                 )
-                return blocks.action_message(lang, view, today=today, title_key=N_("action.updated"))
+                return blocks.action_message(
+                    lang, view, team_id=team_id, today=today, title_key=N_("action.updated")
+                )
             case ShowAction():
                 return blocks.card_message(
-                    lang, services.actions.card(team_id=team_id, number=cmd.number), today=today
+                    lang,
+                    services.actions.card(team_id=team_id, number=cmd.number),
+                    team_id=team_id,
+                    today=today,
                 )
             case ListActions():
                 views, today = services.actions.list(team_id=team_id, user_id=user_id, filter=cmd.filter)

@@ -204,7 +204,11 @@ def register(app: App, deps: SlackDeps) -> None:
             N_("action.created") if view.get("callback_id") == ids.NEW_ACTION_MODAL else N_("action.updated")
         )
         reply = action_blocks.action_message(
-            lang_of(body), action, today=services.workspaces.today(team_id=team_id), title_key=title_key
+            lang_of(body),
+            action,
+            team_id=team_id,
+            today=services.workspaces.today(team_id=team_id),
+            title_key=title_key,
         )
         channel = modal_values.metadata(view).get("channel_id")
         tell(client, channel=channel if isinstance(channel, str) else None, user_id=user_id, reply=reply)
@@ -230,7 +234,7 @@ def register(app: App, deps: SlackDeps) -> None:
         ack()
 
     def action_number(body: dict[str, Any]) -> int:
-        return parse_number(clicked_value(body))
+        return parse_number(ids.in_team(who(body)[0], clicked_value(body)))
 
     def action_error(
         body: dict[str, Any], respond: Respond, client: WebClient, lang: str, err: DomainError
@@ -250,7 +254,9 @@ def register(app: App, deps: SlackDeps) -> None:
             return
         deps.home.request(team_id=team_id, user_id=user_id)  # their Home tab shows it
         today = services.workspaces.today(team_id=team_id)
-        reply = action_blocks.action_message(lang, action, today=today, title_key=N_("action.updated"))
+        reply = action_blocks.action_message(
+            lang, action, team_id=team_id, today=today, title_key=N_("action.updated")
+        )
         answer(body, respond, client, reply)
 
     @_logged
@@ -273,7 +279,9 @@ def register(app: App, deps: SlackDeps) -> None:
         except DomainError as err:
             action_error(body, respond, client, lang, err)
             return
-        reply = action_blocks.card_message(lang, card, today=services.workspaces.today(team_id=team_id))
+        reply = action_blocks.card_message(
+            lang, card, team_id=team_id, today=services.workspaces.today(team_id=team_id)
+        )
         if body.get("response_url"):
             answer(body, respond, client, reply)
         else:  # Home tab or modal: a modal reads better than a DM
