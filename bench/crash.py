@@ -131,6 +131,8 @@ def main() -> None:
         DATABASE_URL=url,
         PILOTE_CHART_WORKERS="0",
     )
+    # As an operator does (serve creates an empty SQLite file itself, not a PostgreSQL schema).
+    subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], env=env, cwd=ROOT, check=True)
     server = Server(env, port, work / "serve.log")
     server.start()
     codes = [f"c{n}" for n in range(args.threads)]

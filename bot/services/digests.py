@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.dashboard import DashboardSnapshot
@@ -194,6 +194,31 @@ class DigestService:
                     )
                 )
             return jobs
+
+    def due_in(self) -> float | None:
+        """Seconds until claim() would have work (0: now): a subscription's next period, or a run's
+        retry; None when there is neither. One read: what the digest job pays to sleep until then."""
+        now = self._clock()
+        with self._db.read() as session:
+            times = []
+            for live in drepo.active_subscriptions(session):
+                try:
+                    schedule = schedule_of(live.schedule)
+                    latest = schedule.latest(now, live.timezone)
+                    following = schedule.next(now, live.timezone)
+                except (InvalidInput, KeyError):  # said by claim(), which skips it too
+                    continue
+                unclaimed = live.last_period is None or (latest is not None and latest > live.last_period)
+                if latest is not None and latest >= live.active_since and unclaimed:
+                    return 0.0
+                if following is not None:
+                    times.append(following)
+            retry = session.scalar(
+                select(func.min(DigestRun.next_attempt_at)).where(DigestRun.status == "pending")
+            )
+            if retry is not None:
+                times.append(retry)
+        return None if not times else max(0.0, (min(times) - now).total_seconds())
 
     def snapshot(self, job: DigestJob) -> DashboardSnapshot:
         """The dashboard a digest shows: changes are counted from the previous digest's period."""

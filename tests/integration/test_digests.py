@@ -257,3 +257,17 @@ def test_the_longest_cron_accepted_is_stored(services: Services, clock: FixedClo
     subscribe(services, f"cron {text}")
     view = services.digests.subscription(team_id=TEAM, channel_id=CHANNEL)
     assert view is not None and view.schedule.cron.text == text
+
+
+def test_due_in_says_how_long_the_digest_job_may_sleep(services: Services, clock: FixedClock) -> None:
+    assert services.digests.due_in() is None  # no subscription: nothing to wake for but the safety poll
+    subscribe(services)
+    clock.now = MONDAY_9H_PARIS - dt.timedelta(hours=2)
+    assert services.digests.due_in() == 2 * 3600
+    clock.now = MONDAY_9H_PARIS
+    assert services.digests.due_in() == 0.0  # a period has come, unclaimed
+    (job,) = services.digests.claim()
+    # Claimed and leased: the lease's end (a retry if this process dies) comes before next Monday.
+    assert 0 < (services.digests.due_in() or 0) <= 5 * 60
+    services.digests.posted(run_id=job.run_id, ts="1.2")
+    assert services.digests.due_in() == 7 * 24 * 3600  # next Monday, 09:00 Paris
