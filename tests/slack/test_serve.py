@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -51,7 +52,8 @@ def post_command(
 
 
 @pytest.fixture
-def server(db: Database, fake_slack: FakeSlack) -> Iterator[int]:
+def server(db: Database, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[int]:
+    """`pilote serve` on a free port; at the end its whole log is checked: no secret, no traceback."""
     port = free_port()
     env = {
         **os.environ,
@@ -60,10 +62,12 @@ def server(db: Database, fake_slack: FakeSlack) -> Iterator[int]:
         "SLACK_API_URL": fake_slack.api_url,
         "DATABASE_URL": db.url.render_as_string(hide_password=False),
     }
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
@@ -74,13 +78,20 @@ def server(db: Database, fake_slack: FakeSlack) -> Iterator[int]:
         except OSError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            out = proc.stdout.read().decode() if proc.stdout else ""
             proc.kill()
-            pytest.fail(f"pilote serve did not start:\n{out}")
+            pytest.fail(f"pilote serve did not start:\n{log_path.read_text()}")
         time.sleep(0.1)
     yield port
     proc.terminate()
     proc.wait(timeout=10)
+    log.close()
+    output = log_path.read_text()
+    secrets = {"bot token": fake_slack.token, "signing secret": SIGNING_SECRET}
+    password = db.url.password
+    if password:
+        secrets["database password"] = str(password)
+    assert [name for name, value in secrets.items() if value in output] == []
+    assert "Traceback" not in output, output[-3000:]
 
 
 def test_health_and_a_command_through_the_real_server(server: int, fake_slack: FakeSlack) -> None:
