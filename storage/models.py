@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.installations import define_tables
+
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Aware UTC datetimes in and out, also on SQLite, which keeps no time zone."""
@@ -335,3 +337,7 @@ class DigestRun(Base):
     last_error: Mapped[str] = mapped_column(Text(), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+# slack_sdk's OAuth tables (installations, bots, states), tokens sealed: storage/installations.py.
+SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES = define_tables(Base.metadata)
