@@ -54,6 +54,7 @@ def build_app(
     services: Services,
     process_before_response: bool = True,
     verify_requests: bool = True,
+    verify_token: bool = True,
     admin_ids: frozenset[str] = frozenset(),
     home_interval: float = MIN_INTERVAL_SECONDS,
     home_quiet: float = QUIET_SECONDS,
@@ -69,6 +70,7 @@ def build_app(
         signing_secret=signing_secret,
         process_before_response=process_before_response,
         request_verification_enabled=verify_requests,
+        token_verification_enabled=verify_token,  # auth.test at start; off when the caller did it
         logger=log,
     )
     users = SlackUsers(client)

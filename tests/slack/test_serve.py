@@ -95,6 +95,7 @@ def server(db: Database, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[int]
 
 
 def test_health_and_a_command_through_the_real_server(server: int, fake_slack: FakeSlack) -> None:
+    assert len(fake_slack.calls_to("auth.test")) == 1  # the start-up probe, not a second one by Bolt
     status, body = get(server, "/healthz")
     assert status == 200 and json.loads(body) == {"status": "ok"}
     assert get(server, "/nowhere")[0] == 404
