@@ -275,7 +275,8 @@ class DigestService:
             return True
 
     def deferred(self, *, run_id: int, error: str, until: dt.timedelta) -> None:
-        """The search for an earlier try was rate-limited, not the digest: later, without spending a try."""
+        """Slack kept the digest back, not refused it (its history rate-limited, the bot token refused):
+        later, without spending a try."""
         with self._db.write() as session:
             run = self._run(session, run_id)
             run.last_error = error[:2000]

@@ -20,7 +20,14 @@ from bot.services import Services
 from bot.services.dashboards import ChartImage
 from bot.services.digests import DigestJob
 from bot.slack.blocks import dashboard as blocks
-from bot.slack.delivery import AMBIGUOUS, SearchDeferred, find_message, find_tagged
+from bot.slack.delivery import (
+    AMBIGUOUS,
+    TOKEN_PAUSE,
+    TOKEN_REFUSED,
+    SearchDeferred,
+    find_message,
+    find_tagged,
+)
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pilote_digest"
@@ -31,9 +38,6 @@ PERMANENT = frozenset(
         "channel_not_found",
         "not_in_channel",
         "is_archived",
-        "invalid_auth",
-        "account_inactive",
-        "token_revoked",
     }
 )
 
@@ -134,6 +138,7 @@ class DigestSender:
         self._client, self._services = client, services
         self._poster = ChartPoster(client)
         self._searches: dict[int, tuple[str, str | None]] = {}  # where a rate-limited search stopped
+        self.refused: str | None = None  # the error of a bot token Slack refuses, until one works
 
     def run(self) -> int:
         """Post what is due now; return how many digests were settled as posted or skipped."""
@@ -145,6 +150,8 @@ class DigestSender:
             if not jobs:
                 break
             done += self._deliver(jobs[0])
+            if self.refused is not None:  # every other digest would be refused the same way
+                break
         return done
 
     def _deliver(self, job: DigestJob) -> int:
@@ -175,6 +182,9 @@ class DigestSender:
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"run": job.run_id}},
             )
             digests.posted(run_id=job.run_id, ts=ts)
+            if self.refused is not None:
+                log.info("Slack accepts the bot token again: digests resume")
+                self.refused = None
             return 1
         except SearchDeferred as deferred:
             # Slack's history allows a call a minute: the digest waits, its tries unspent.
@@ -188,6 +198,17 @@ class DigestSender:
             response = err.response
             status = response.status_code if response is not None else 0
             code = str(response.get("error")) if response is not None else ""
+            if code in TOKEN_REFUSED:
+                # The token, not the digest: it waits, its tries unspent, and nobody is told it failed.
+                digests.deferred(run_id=job.run_id, error=code, until=TOKEN_PAUSE)
+                if self.refused != code:
+                    log.error(
+                        "Slack refuses the bot token (%s): digests are kept, not posted, until a valid "
+                        "SLACK_BOT_TOKEN is set",
+                        code,
+                    )
+                self.refused = code
+                return 0
             retry_after = None
             if status == 429:
                 retry_after = dt.timedelta(seconds=int(response.headers.get("Retry-After", "60") or 60))

@@ -251,6 +251,36 @@ def test_a_refused_digest_is_retried_later(
     assert len(shared(fake_slack)) == 1
 
 
+def test_a_refused_bot_token_keeps_the_digest_without_a_false_failure(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy import select
+
+    from bot.domain.schedule import parse_schedule
+    from bot.slack.delivery import TOKEN_PAUSE
+    from storage.models import OutboxMessage
+
+    steering.digests.subscribe(
+        team_id="T0PILOTE", channel_id=CHANNEL, user_id="U0ALICE", schedule=parse_schedule(["daily", "08:00"])
+    )
+    tries = 10  # more than the digest's MAX_ATTEMPTS: a digest that spent its tries would be dead
+    refusal = {"ok": False, "error": "token_revoked"}
+    fake_slack.fail_next("files.getUploadURLExternal", status=200, body=refusal, times=tries)
+    sender = digest_sender(steering, fake_slack)
+    clock.advance(days=1)
+    for _ in range(tries):
+        assert sender.run() == 0
+        clock.advance(seconds=TOKEN_PAUSE.total_seconds() + 1)
+    ((_, status, attempts),) = steering.digests.runs(team_id="T0PILOTE", channel_id=CHANNEL)[-1:]
+    assert (status, attempts) == ("pending", 0)
+    with steering.db.read() as s:
+        assert s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest_failed")).all() == []
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and "token_revoked" in errors[0].getMessage()
+    assert sender.run() == 1  # a token that works again: the digest goes, once
+    assert len(shared(fake_slack)) == 1
+
+
 class GatedDashboards(DashboardService):
     """Draws only once the test opens the gate: a render that takes as long as the test wants."""
 
