@@ -14,8 +14,10 @@ that cannot be had is asked again, with a growing pause, one log line each time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from time import time
@@ -71,6 +73,13 @@ class _Link(SocketModeClient):
 
     def close(self) -> None:
         self._stopped.set()
+        self.closed, self.auto_reconnect_enabled = True, False
+        # slack_sdk's reader holds the socket's lock for as long as its read waits (seconds): shut
+        # the socket first, so that the read returns at once and close() does not wait it out.
+        sock = getattr(self.current_session, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         super().close()
 
 

@@ -39,7 +39,7 @@ class SocketBed:
         socket_mode.wait_links(1)
 
     def close(self) -> None:
-        self.handler.close()  # about 3 s: slack_sdk's reader lets go of its socket between reads
+        self.handler.close()
 
     def command(self, text: str, *, command: str = "/kpi", **fields: str) -> str:
         """Deliver a slash command as Slack does in Socket Mode; the envelope id."""
