@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.services import Services
 from bot.services.outbox import DOORBELL, OutboxItem
 from bot.slack.blocks.alerts import closed_alert_message, outbox_message, resent_message
+from bot.slack.clients import Clients, clients_of
 from bot.slack.limits import LimitedClient
 from bot.slack.people import Languages, SlackUsers
 
@@ -136,11 +137,11 @@ class TokenRefused(Exception):
 class OutboxSender:
     """Drains the outbox: one claim, then each message sent (or looked for, then sent) and settled."""
 
-    def __init__(self, client: WebClient, services: Services) -> None:
-        self._client, self._services = client, services
+    def __init__(self, client: WebClient | Clients, services: Services) -> None:
+        self._clients, self._services = clients_of(client), services
         # Off the request path: a DM waits for Slack to say its recipient's language.
-        self._languages = Languages(SlackUsers(client), services.workspaces, wait=None)
-        self._dm: dict[str, str] = {}
+        self._languages = Languages(SlackUsers(self._clients), services.workspaces, wait=None)
+        self._dm: dict[tuple[str, str], str] = {}
         self._stopping = threading.Event()
         self.refused: str | None = None  # the error of a bot token Slack refuses, until one works
         self._cursors: dict[str, str] = {}  # where a rate-limited search for a message stopped
@@ -195,12 +196,12 @@ class OutboxSender:
             timeout = safety_poll if due_in is None else min(due_in, safety_poll)
             seen = DOORBELL.wait(after=seen, timeout=timeout)
 
-    def _dm_channel(self, user_id: str) -> str:
-        if user_id not in self._dm:
-            self._dm[user_id] = self._client.conversations_open(users=user_id)["channel"]["id"]
-        return self._dm[user_id]
+    def _dm_channel(self, client: WebClient, team_id: str, user_id: str) -> str:
+        if (team_id, user_id) not in self._dm:
+            self._dm[team_id, user_id] = client.conversations_open(users=user_id)["channel"]["id"]
+        return self._dm[team_id, user_id]
 
-    def _already_there(self, channel: str, item: OutboxItem) -> str | None:
+    def _already_there(self, client: WebClient, channel: str, item: OutboxItem) -> str | None:
         """The ts of a message tagged with this key in the channel, if one arrived after all. A page
         read for one message shows the others of its channel too: what it showed is remembered, and
         a message seen there is settled without another call (one a minute, since 2026)."""
@@ -211,7 +212,7 @@ class OutboxSender:
         if len(self._tagged) > TAGGED_KEPT:
             self._tagged.clear()
         return find_tagged(
-            self._client,
+            client,
             channel,
             EVENT_TYPE,
             "key",
@@ -228,17 +229,18 @@ class OutboxSender:
         lang = self._languages.of(item.team_id, item.recipient if to_user else None)
         try:
             # A user gets a DM; a channel (escalation) gets the message in the channel.
-            channel = self._dm_channel(item.recipient) if to_user else item.recipient
+            client = self._clients.for_team(item.team_id)  # the team's own bot token
+            channel = self._dm_channel(client, item.team_id, item.recipient) if to_user else item.recipient
             # Past the bound, Slack's limits kept us from looking: sent again, saying it may be twice.
             look = item.maybe_sent and not item.search_expired
-            found = self._already_there(channel, item) if look else None
+            found = self._already_there(client, channel, item) if look else None
             if found is None:
                 msg = outbox_message(lang, item.kind, item.payload, key=item.key)
                 if item.search_expired:
                     msg = resent_message(lang, msg)
                 metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": item.key}}
                 outbox.trying(id=item.id)
-                found = str(self._client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"])
+                found = str(client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"])
             outbox.sent(id=item.id, channel=channel, ts=found)
             if self.refused is not None:
                 log.info("Slack accepts the bot token again: sending resumes")
@@ -289,16 +291,16 @@ class OutboxSender:
             )
             return 0
         if item.kind == "resolved" and item.payload.get("alert_key"):
-            self._close_alert(lang, str(item.payload["alert_key"]), item)
+            self._close_alert(client, lang, str(item.payload["alert_key"]), item)
         return 1
 
-    def _close_alert(self, lang: str, alert_key: str, resolved: OutboxItem) -> None:
+    def _close_alert(self, client: WebClient, lang: str, alert_key: str, resolved: OutboxItem) -> None:
         """Update the original alert DM in place; the "back to normal" DM is already sent either way."""
         original = self._services.outbox.message_of(key=alert_key)
         if original is None:
             return
         msg = closed_alert_message(lang, original.payload, resolved.payload)
         try:
-            self._client.chat_update(channel=original.channel, ts=original.ts, **msg)
+            client.chat_update(channel=original.channel, ts=original.ts, **msg)
         except (SlackApiError, *AMBIGUOUS) as err:
             log.warning("alert %s not updated in place: %s", alert_key, err)

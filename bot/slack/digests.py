@@ -20,6 +20,7 @@ from bot.services import Services
 from bot.services.dashboards import ChartImage
 from bot.services.digests import DigestJob
 from bot.slack.blocks import dashboard as blocks
+from bot.slack.clients import Clients, clients_of
 from bot.slack.delivery import (
     AMBIGUOUS,
     TOKEN_PAUSE,
@@ -134,9 +135,8 @@ def _share_ts(files: list[dict[str, Any]], channel: str) -> str | None:
 class DigestSender:
     """Posts the digests whose period has come: claim, draw, upload, share, settle."""
 
-    def __init__(self, client: WebClient, services: Services) -> None:
-        self._client, self._services = client, services
-        self._poster = ChartPoster(client)
+    def __init__(self, client: WebClient | Clients, services: Services) -> None:
+        self._clients, self._services = clients_of(client), services
         self._searches: dict[int, tuple[str, str | None]] = {}  # where a rate-limited search stopped
         self.refused: str | None = None  # the error of a bot token Slack refuses, until one works
 
@@ -157,9 +157,10 @@ class DigestSender:
     def _deliver(self, job: DigestJob) -> int:
         digests = self._services.digests
         lang, channel = job.language, job.channel_id
+        client = self._clients.for_team(job.team_id)  # the team's own bot token
         try:
             if job.maybe_sent:
-                found = self._find_earlier(job)
+                found = self._find_earlier(client, job)
                 if found is not None:
                     digests.posted(run_id=job.run_id, ts=found)
                     return 1
@@ -171,7 +172,7 @@ class DigestSender:
             notes = [blocks.nothing_new_note(lang, snapshot)] if snapshot.nothing_new else []
             if job.catch_up:
                 notes.append(blocks.catch_up_note(lang, job.period_at, snapshot.timezone))
-            ts = self._poster.publish(
+            ts = ChartPoster(client).publish(
                 lang=lang,
                 channel=channel,
                 snapshot=snapshot,
@@ -239,21 +240,21 @@ class DigestSender:
             digests.failed(run_id=job.run_id, error=repr(err), ambiguous=True, retry_after=None)
         return 0
 
-    def _find_earlier(self, job: DigestJob) -> str | None:
+    def _find_earlier(self, client: WebClient, job: DigestJob) -> str | None:
         """What an earlier try of this digest left in the channel: its files, or its summary alone
         (tagged). A search Slack rate-limits resumes where it stopped at the next try."""
         oldest = job.created_at.timestamp() if job.created_at is not None else None
         step, cursor = self._searches.pop(job.run_id, ("files", None))
         try:
             if job.file_ids and step == "files":
-                found = self._poster.already_shared(
+                found = ChartPoster(client).already_shared(
                     channel=job.channel_id, file_ids=job.file_ids, oldest=oldest, cursor=cursor
                 )
                 if found is not None:
                     return found
                 step, cursor = "tag", None
             return find_tagged(
-                self._client, job.channel_id, EVENT_TYPE, "run", job.run_id, oldest=oldest, cursor=cursor
+                client, job.channel_id, EVENT_TYPE, "run", job.run_id, oldest=oldest, cursor=cursor
             )
         except SearchDeferred as deferred:
             self._searches[job.run_id] = (step, deferred.cursor)

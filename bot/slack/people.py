@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.i18n import LANGUAGES
 from bot.services.workspaces import WorkspaceService
+from bot.slack.clients import Clients, clients_of
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 600.0
@@ -30,23 +31,25 @@ class SlackUsers:
     (callers asking about a user Slack has not answered for yet share that one request); None when
     Slack cannot tell (that answer is not kept: the next request asks again)."""
 
-    def __init__(self, client: WebClient, *, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._client, self._monotonic = client, monotonic
+    def __init__(
+        self, client: WebClient | Clients, *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._clients, self._monotonic = clients_of(client), monotonic
         self._cache: dict[str, tuple[float, User]] = {}
         self._asking: dict[str, Future[User | None]] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pilote-users-info")
 
-    def get(self, user_id: str, *, wait: float | None = None) -> User | None:
-        """The users.info `user` object; None when Slack refused, failed, or took longer than `wait`
-        seconds (None: as long as Slack takes)."""
+    def get(self, user_id: str, *, team_id: str = "", wait: float | None = None) -> User | None:
+        """The users.info `user` object, asked with the bot token of `team_id`; None when Slack
+        refused, failed, or took longer than `wait` seconds (None: as long as Slack takes)."""
         with self._lock:
             cached = self._cache.get(user_id)
             if cached is not None and self._monotonic() - cached[0] < CACHE_SECONDS:
                 return cached[1]
             asking = self._asking.get(user_id)
             if asking is None:
-                asking = self._asking[user_id] = self._pool.submit(self._ask, user_id)
+                asking = self._asking[user_id] = self._pool.submit(self._ask, team_id, user_id)
         try:
             return asking.result(timeout=wait)
         except WaitTimeout:
@@ -57,10 +60,11 @@ class SlackUsers:
         """Wait for the requests under way; take no more."""
         self._pool.shutdown(wait=True)
 
-    def _ask(self, user_id: str) -> User | None:
+    def _ask(self, team_id: str, user_id: str) -> User | None:
         asked_at = self._monotonic()
+        client = self._clients.for_team(team_id)
         try:
-            user: User | None = dict(self._client.users_info(user=user_id, include_locale=True)["user"])
+            user: User | None = dict(client.users_info(user=user_id, include_locale=True)["user"])
         except SlackApiError as err:
             log.warning("users.info failed for %s: %s", user_id, err.response.get("error", err))
             user = None
@@ -97,7 +101,7 @@ class Languages:
             chosen = self.chosen(team_id, user_id)
             if chosen is not None:
                 return chosen
-            user = self._users.get(user_id, wait=self._wait)
+            user = self._users.get(user_id, team_id=team_id, wait=self._wait)
             slack = language_of_locale(user.get("locale")) if user is not None else None
             if slack is not None:
                 return slack

@@ -417,3 +417,21 @@ def test_a_digest_of_an_empty_workspace_posts_its_summary_without_an_image(
     text = json.dumps(posted.args["blocks"], ensure_ascii=False)
     assert "Aucun indicateur\u00a0: créez-en un avec `/kpi new`." in text
     assert posted.args["metadata"]["event_type"] == "pilote_digest"
+
+
+def test_each_workspaces_digest_goes_with_its_own_bot_token(
+    steering: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    from bot.domain.schedule import parse_schedule
+    from tests.support.fake_slack import TeamClients
+
+    for team, channel in (("T0PILOTE", CHANNEL), ("T0OTHER", "C0OTHER")):
+        steering.digests.subscribe(
+            team_id=team, channel_id=channel, user_id="U0ALICE", schedule=parse_schedule(["daily", "08:00"])
+        )
+    clients = TeamClients(fake_slack, {"T0PILOTE": fake_slack.token, "T0OTHER": "xoxb-team-b"})
+    clock.advance(days=1)
+    assert DigestSender(clients, steering).run() == 2
+    posts = {c.args["channel"]: fake_slack.token_of(c) for c in fake_slack.calls_to("chat.postMessage")}
+    uploads = {fake_slack.token_of(c) for c in fake_slack.calls_to("files.getUploadURLExternal")}
+    assert posts["C0OTHER"] == "xoxb-team-b" and uploads == {fake_slack.token}  # B has no indicator: no chart

@@ -13,7 +13,7 @@ from bot.services.outbox import DOORBELL, enqueue
 from bot.slack.delivery import EVENT_TYPE, OutboxSender, sender_client
 from tests.support.data import kpi
 from tests.support.databases import FixedClock
-from tests.support.fake_slack import FakeSlack
+from tests.support.fake_slack import FakeSlack, TeamClients
 from tests.support.fixtures import FIXED_NOW
 
 
@@ -466,3 +466,23 @@ def test_one_search_of_a_channel_settles_every_message_it_shows(
     assert s.drain() == 2  # the first one's search showed the second: no second call a minute later
     assert len(fake_slack.calls_to("conversations.history")) == 1
     assert len(fake_slack.calls_to("chat.postMessage")) == 2
+
+
+def test_each_workspaces_messages_go_with_its_own_bot_token(
+    services: Services, fake_slack: FakeSlack, clock: FixedClock
+) -> None:
+    """With many workspaces, the outbox asks for the client of each message's team: team B's alert
+    never goes out with team A's token."""
+    kpi(services, 'new frc "Résolution" kind=ratio alert_below=60 owner=<@U0BOB|bob>')
+    kpi(services, "frc 30/60 @2026-10")
+    kpi(services, 'new frc "Résolution" kind=ratio alert_below=60', user="U0EVE", team="T0OTHER")
+    kpi(services, "frc 30/60 @2026-10", user="U0EVE", team="T0OTHER")
+
+    clients = TeamClients(fake_slack, {"T0PILOTE": fake_slack.token, "T0OTHER": "xoxb-team-b"})
+    assert OutboxSender(clients, services).drain() == 2
+    tokens = {c.args["channel"]: fake_slack.token_of(c) for c in fake_slack.calls_to("chat.postMessage")}
+    opened = {
+        c.args["users"]: c.response["channel"]["id"]  # type: ignore[index]
+        for c in fake_slack.calls_to("conversations.open")
+    }
+    assert tokens[opened["U0BOB"]] == fake_slack.token and tokens[opened["U0EVE"]] == "xoxb-team-b"

@@ -165,6 +165,23 @@ def _dm_channel_for(user_id: str) -> str:
     return "D" + user_id[1:] if user_id[:1] in ("U", "W") else user_id
 
 
+class TeamClients:
+    """A client per workspace, each with its own bot token on this fake (as with many installations)."""
+
+    def __init__(self, fake: FakeSlack, tokens: Mapping[str, str]) -> None:
+        from slack_sdk import WebClient
+
+        self.clients = {
+            team: WebClient(token=token, base_url=fake.api_url, timeout=5) for team, token in tokens.items()
+        }
+        for team, token in tokens.items():
+            if token != fake.token:
+                fake.other_tokens[token] = team
+
+    def for_team(self, team_id: str) -> Any:
+        return self.clients[team_id]
+
+
 class FakeSlack:
     """A threaded HTTP server standing in for slack.com/api, response_urls and upload URLs."""
 
@@ -179,6 +196,8 @@ class FakeSlack:
     ) -> None:
         """Configure the fake (not started: use start() or a with block); scopes=None skips scope checks."""
         self.token = token
+        #: bot tokens of other workspaces that installed the app (token -> team id)
+        self.other_tokens: dict[str, str] = {}
         self.app_token = APP_TOKEN
         #: the fake Socket Mode server whose URL apps.connections.open gives (tests/support/fake_socket)
         self.socket_mode: Any = None
@@ -482,7 +501,7 @@ class FakeSlack:
             return
         if token == self.app_token:
             raise _ApiError("not_allowed_token_type", f"{method} with the app-level token, not the bot token")
-        if token != self.token:
+        if token != self.token and token not in self.other_tokens:
             raise _ApiError("invalid_auth", f"token {token[:10]!r}... is not the configured bot token")
         needed = bot_scopes(method)
         if self.scopes is not None and needed and not self.scopes & set(needed):
@@ -502,6 +521,10 @@ class FakeSlack:
             error, detail = parse_errors[0]
             raise _ApiError(error, detail, [detail for _, detail in parse_errors])
         self._check_content(method, args)
+
+    def token_of(self, call: Call) -> str | None:
+        """The token a call was made with (Authorization header, else the token argument)."""
+        return self._token_of(call)
 
     def _token_of(self, call: Call) -> str | None:
         authorization = call.header("Authorization") or ""
