@@ -18,15 +18,15 @@ class Admins:
         """The configured admins (empty: the workspace's admins and owners are the app's)."""
         return self._configured
 
-    def is_admin(self, user_id: str) -> bool:
+    def is_admin(self, user_id: str, team_id: str = "") -> bool:
         """Whether the user may change anything in the workspace (not when Slack cannot tell)."""
         if self._configured:
             return user_id in self._configured
-        user = self._users.get(user_id)
+        user = self._users.get(user_id, team_id=team_id)
         if user is None:
             return False
         return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
-    def checker(self, user_id: str) -> Callable[[], bool]:
+    def checker(self, user_id: str, team_id: str = "") -> Callable[[], bool]:
         """A callable the services call outside any transaction, only when the user is not the owner."""
-        return lambda: self.is_admin(user_id)
+        return lambda: self.is_admin(user_id, team_id)

@@ -14,6 +14,8 @@ from bot.services import Services
 from bot.slack import listeners
 from bot.slack.admins import Admins
 from bot.slack.blocks.common import internal_error_message, internal_error_modal
+from bot.slack.clients import Clients, OneWorkspace
+from bot.slack.delivery import sender_client
 from bot.slack.deps import AfterAck, SlackDeps
 from bot.slack.home_refresher import MIN_INTERVAL_SECONDS, QUIET_SECONDS, HomeRefresher
 from bot.slack.listeners.home import publish_home
@@ -58,6 +60,8 @@ def build_app(
     admin_ids: frozenset[str] = frozenset(),
     home_interval: float = MIN_INTERVAL_SECONDS,
     home_quiet: float = QUIET_SECONDS,
+    clients: Clients | None = None,
+    sender_clients: Clients | None = None,
 ) -> tuple[App, SlackDeps]:
     """The Bolt app of Pilote with every listener registered, and what its listeners share.
 
@@ -73,20 +77,28 @@ def build_app(
         token_verification_enabled=verify_token,  # auth.test at start; off when the caller did it
         logger=log,
     )
-    users = SlackUsers(client)
+    # Which client speaks for each team (single-workspace mode: `client`, for all of them).
+    clients = clients or OneWorkspace(client)
+    sender_clients = sender_clients or OneWorkspace(
+        sender_client(token=client.token or "", base_url=client.base_url)
+    )
+    users = SlackUsers(clients)
     languages = Languages(users, services.workspaces)
     home = HomeRefresher(
-        lambda team_id, user_id: publish_home(client, services, languages, team_id=team_id, user_id=user_id),
+        lambda team_id, user_id: publish_home(
+            clients.for_team(team_id), services, languages, team_id=team_id, user_id=user_id
+        ),
         min_interval=home_interval,
         quiet=home_quiet,
     )
     deps = SlackDeps(
         services=services,
-        notifier=Notifier(client),
+        notifier=Notifier(clients),
         admins=Admins(users, configured=admin_ids),
         languages=languages,
         home=home,
         later=AfterAck(),
+        sender_clients=sender_clients,
     )
     listeners.register(app, deps)
 

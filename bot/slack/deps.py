@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.services import Services
 from bot.slack.admins import Admins
+from bot.slack.clients import Clients
 from bot.slack.home_refresher import HomeRefresher
 from bot.slack.notifier import Notifier
 from bot.slack.people import Languages
@@ -51,6 +52,7 @@ class SlackDeps:
     languages: Languages
     home: HomeRefresher
     later: AfterAck
+    sender_clients: Clients  # each team's client without automatic retries (uploads, digests)
 
     def close(self) -> bool:
         """Let the after-ack work end, then stop the Home tab worker; False if it would not stop."""

@@ -9,6 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.slack.clients import Clients, clients_of
 from bot.slack.limits import LimitedClient
 
 COMMENT_MAX = 3900
@@ -36,18 +37,26 @@ def make_client(*, token: str, base_url: str, timeout: int = 15) -> WebClient:
 class Notifier:
     """Posts and uploads on behalf of the bot."""
 
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
+    def __init__(self, client: WebClient | Clients) -> None:
+        self.clients = clients_of(client)
 
-    def post(self, *, channel: str, message: dict) -> None:  # type: ignore[type-arg]
-        """Post a message (text fallback and blocks) in a channel."""
-        self.client.chat_postMessage(channel=channel, **message)
+    def post(self, *, team_id: str, channel: str, message: dict) -> None:  # type: ignore[type-arg]
+        """Post a message (text fallback and blocks) in a channel, with the team's bot token."""
+        self.clients.for_team(team_id).chat_postMessage(channel=channel, **message)
 
     def upload_png(
-        self, *, channel: str, png: bytes, filename: str, title: str, alt_text: str, comment: str
+        self,
+        *,
+        team_id: str,
+        channel: str,
+        png: bytes,
+        filename: str,
+        title: str,
+        alt_text: str,
+        comment: str,
     ) -> None:
         """Share a PNG in a channel with the files upload v2 flow, with alt text and a text comment."""
-        self.client.files_upload_v2(
+        self.clients.for_team(team_id).files_upload_v2(
             channel=channel,
             content=png,
             filename=filename,

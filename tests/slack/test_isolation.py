@@ -122,3 +122,31 @@ def test_team_b_sees_and_changes_nothing_of_team_a(services: Services, fake_slac
     assert leaked == [], f"team B was shown {leaked}"
     card = services.actions.card(team_id=A, number=1).action
     assert card.status is ActionStatus.TODO
+
+
+def test_with_many_workspaces_each_answer_goes_with_its_teams_token(
+    services: Services, fake_slack: FakeSlack
+) -> None:
+    """What the listeners send after the ack (a chart, the Home tab, users.info) uses the bot token of
+    the workspace the request came from."""
+    from tests.support.fake_slack import TeamClients
+
+    clients = TeamClients(fake_slack, {A: fake_slack.token, B: "xoxb-team-b"})
+    bed = SlackBed(services, fake_slack, clients=clients)
+    for team, user in ((A, "U0ALICE"), (B, EVE)):
+        bed.command('new frc "Résolution" kind=ratio', team_id=team, user_id=user, channel_id=f"C0{team[2:]}")
+        for n, month in enumerate(("2026-08", "2026-09", "2026-10")):
+            bed.command(f"frc {40 + n}/60 @{month}", team_id=team, user_id=user)
+        bed.command("show frc", team_id=team, user_id=user, channel_id=f"C0{team[2:]}")
+        body = event_body(app_home_opened(user), team_id=team)
+        assert bed.request("POST", "/slack/events", body, event_headers(SIGNING_SECRET, body)).status == 200
+    fake_slack.wait_for("files.completeUploadExternal", 2, timeout=20)
+    bed.close_all()
+    by_token: dict[str, set[str]] = {}
+    for call in fake_slack.calls:
+        channel = str(
+            call.args.get("channel_id") or call.args.get("channel") or call.args.get("user_id") or ""
+        )
+        by_token.setdefault(fake_slack.token_of(call) or "", set()).add(channel)
+    assert "C0OTHER" in by_token["xoxb-team-b"] and "C0OTHER" not in by_token[fake_slack.token]
+    assert EVE in by_token["xoxb-team-b"] and EVE not in by_token[fake_slack.token]  # Home tab, users.info

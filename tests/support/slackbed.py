@@ -48,7 +48,9 @@ class SlackBed:
     # the suite's one database, and a Home tab still pending would run into the next test's.
     opened: list[SlackBed] = []
 
-    def __init__(self, services: Services, fake: FakeSlack, *, home_quiet: float = 0.0) -> None:
+    def __init__(
+        self, services: Services, fake: FakeSlack, *, home_quiet: float = 0.0, clients: Any = None
+    ) -> None:
         SlackBed.opened.append(self)
         self.fake = fake
         client = make_client(token=fake.token, base_url=fake.api_url)
@@ -58,6 +60,8 @@ class SlackBed:
             services=services,
             home_interval=0.0,
             home_quiet=home_quiet,
+            clients=clients,
+            sender_clients=clients,
         )
         self.wsgi = PiloteWSGI(
             self.app,

@@ -67,7 +67,7 @@ def register(app: App, deps: SlackDeps) -> None:
                     number=cmd.number,
                     fields=cmd.fields,
                     note=cmd.note,
-                    is_admin=deps.admins.checker(user_id),
+                    is_admin=deps.admins.checker(user_id, team_id),
                 )
                 return blocks.action_message(
                     lang, view, team_id=team_id, today=today, title_key=N_("action.updated")
@@ -84,7 +84,10 @@ def register(app: App, deps: SlackDeps) -> None:
                 return blocks.list_message(lang, views, today=today)
             case DeleteAction():
                 view = services.actions.archive(
-                    team_id=team_id, user_id=user_id, number=cmd.number, is_admin=deps.admins.checker(user_id)
+                    team_id=team_id,
+                    user_id=user_id,
+                    number=cmd.number,
+                    is_admin=deps.admins.checker(user_id, team_id),
                 )
                 return blocks.notice(lang, N_("action.archived"), number=view.number, label=view.label)
             case ShowPlan():

@@ -54,12 +54,18 @@ def register(app: App, deps: SlackDeps) -> None:
                 )
             case EditIndicator():
                 view = services.indicators.edit(
-                    team_id=team_id, user_id=user_id, command=cmd, is_admin=deps.admins.checker(user_id)
+                    team_id=team_id,
+                    user_id=user_id,
+                    command=cmd,
+                    is_admin=deps.admins.checker(user_id, team_id),
                 )
                 return kpi_blocks.edited_message(lang, view)
             case DeleteIndicator():
                 view = services.indicators.archive(
-                    team_id=team_id, user_id=user_id, code=cmd.code, is_admin=deps.admins.checker(user_id)
+                    team_id=team_id,
+                    user_id=user_id,
+                    code=cmd.code,
+                    is_admin=deps.admins.checker(user_id, team_id),
                 )
                 return notice_message(lang, N_("kpi.archived"), code=esc(view.code))
             case ShowIndicator():
@@ -95,6 +101,7 @@ def register(app: App, deps: SlackDeps) -> None:
             return
         try:
             notifier.upload_png(
+                team_id=team_id,
                 channel=command["channel_id"],
                 png=png,
                 filename=f"pilote-{history.indicator.id}.png",
@@ -104,7 +111,7 @@ def register(app: App, deps: SlackDeps) -> None:
             )
             native = kpi_blocks.history_chart_message(lang, history)
             if native is not None:  # the same history as Slack's own chart and table, next to the PNG
-                notifier.post(channel=command["channel_id"], message=native)
+                notifier.post(team_id=team_id, channel=command["channel_id"], message=native)
         except SlackApiError as err:
             code = str(err.response.get("error", "")) if err.response is not None else ""
             log.warning("chart upload failed: %s", code or err)

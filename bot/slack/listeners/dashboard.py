@@ -21,7 +21,7 @@ from bot.domain.errors import DomainError
 from bot.i18n import N_
 from bot.slack.blocks import dashboard as blocks
 from bot.slack.blocks.common import Message, error_message, notice_message
-from bot.slack.delivery import AMBIGUOUS, sender_client
+from bot.slack.delivery import AMBIGUOUS
 from bot.slack.deps import SlackDeps
 from bot.slack.digests import PERMANENT, ChartPoster, UploadFailed
 
@@ -34,8 +34,7 @@ def register(app: App, deps: SlackDeps) -> None:
     services = deps.services
     # No automatic retries: a 5xx after Slack shared the charts would share them twice; the user is told
     # to try again instead.
-    client = deps.notifier.client
-    poster = ChartPoster(sender_client(token=client.token or "", base_url=client.base_url))
+    posters = deps.sender_clients  # no automatic retries: see above
 
     def reply(command: dict[str, Any], lang: str, cmd: DashboardCommand) -> Message:
         team_id, channel_id = command["team_id"], command["channel_id"]
@@ -98,7 +97,7 @@ def register(app: App, deps: SlackDeps) -> None:
             return
         images = services.dashboards.render(snapshot, language=lang)
         try:
-            poster.publish(
+            ChartPoster(posters.for_team(team_id)).publish(
                 lang=lang,
                 channel=channel_id,
                 snapshot=snapshot,
