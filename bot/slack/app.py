@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.services import Services
@@ -62,6 +63,7 @@ def build_app(
     home_quiet: float = QUIET_SECONDS,
     clients: Clients | None = None,
     sender_clients: Clients | None = None,
+    oauth: OAuthSettings | None = None,
 ) -> tuple[App, SlackDeps]:
     """The Bolt app of Pilote with every listener registered, and what its listeners share.
 
@@ -74,9 +76,15 @@ def build_app(
         signing_secret=signing_secret,
         process_before_response=process_before_response,
         request_verification_enabled=verify_requests,
-        token_verification_enabled=verify_token,  # auth.test at start; off when the caller did it
+        token_verification_enabled=verify_token and oauth is None,  # auth.test at start, one token
         logger=log,
+        # Many workspaces: /slack/install and /slack/oauth_redirect, each request's token found in
+        # the installation store (then `clients` must read it too).
+        oauth_settings=oauth,
+        installation_store=oauth.installation_store if oauth is not None else None,
     )
+    if oauth is not None:
+        app.enable_token_revocation_listeners()  # app_uninstalled, tokens_revoked: tokens deleted
     # Which client speaks for each team (single-workspace mode: `client`, for all of them).
     clients = clients or OneWorkspace(client)
     sender_clients = sender_clients or OneWorkspace(

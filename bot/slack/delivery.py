@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.services import Services
 from bot.services.outbox import DOORBELL, OutboxItem
 from bot.slack.blocks.alerts import closed_alert_message, outbox_message, resent_message
-from bot.slack.clients import Clients, clients_of
+from bot.slack.clients import Clients, NotInstalled, OneWorkspace, clients_of
 from bot.slack.limits import LimitedClient
 from bot.slack.people import Languages, SlackUsers
 
@@ -251,7 +251,14 @@ class OutboxSender:
             if code in TOKEN_REFUSED:
                 # The token, not the message: every message would fail the same way. Keep them all.
                 outbox.held(id=item.id, error=code, until=TOKEN_PAUSE)
-                raise TokenRefused(code) from None
+                if isinstance(self._clients, OneWorkspace):
+                    raise TokenRefused(code) from None
+                # Many workspaces: that team's token only (uninstalled, revoked); the others go on.
+                forget = getattr(self._clients, "forget", None)
+                if forget is not None:
+                    forget(item.team_id)
+                log.warning("outbox %s: %s's bot token refused (%s): kept", item.key, item.team_id, code)
+                return 0
             if status != 429 and status < 500 and code not in TRANSIENT:
                 # Slack refused this message (the channel is gone, the user deactivated): the same
                 # try would be refused again. Its recipient is told by another road.
@@ -269,6 +276,11 @@ class OutboxSender:
             # A 5xx may come after Slack stored the message: look for it before the next try.
             outbox.failed(id=item.id, error=str(err), retry_after=retry_after, ambiguous=status >= 500)
             log.warning("outbox %s not sent (HTTP %s, %s): tried again later", item.key, status, code or err)
+            return 0
+        except NotInstalled:
+            # The workspace uninstalled Pilote (or never installed it): kept, in case it comes back.
+            outbox.held(id=item.id, error="not_installed", until=TOKEN_PAUSE)
+            log.warning("outbox %s: workspace %s has no installation of Pilote: kept", item.key, item.team_id)
             return 0
         except SearchDeferred as deferred:
             # Slack limits its history to a call a minute: the message waits, its tries unspent, and

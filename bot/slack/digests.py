@@ -20,7 +20,7 @@ from bot.services import Services
 from bot.services.dashboards import ChartImage
 from bot.services.digests import DigestJob
 from bot.slack.blocks import dashboard as blocks
-from bot.slack.clients import Clients, clients_of
+from bot.slack.clients import Clients, NotInstalled, OneWorkspace, clients_of
 from bot.slack.delivery import (
     AMBIGUOUS,
     TOKEN_PAUSE,
@@ -157,8 +157,8 @@ class DigestSender:
     def _deliver(self, job: DigestJob) -> int:
         digests = self._services.digests
         lang, channel = job.language, job.channel_id
-        client = self._clients.for_team(job.team_id)  # the team's own bot token
         try:
+            client = self._clients.for_team(job.team_id)  # the team's own bot token
             if job.maybe_sent:
                 found = self._find_earlier(client, job)
                 if found is not None:
@@ -187,6 +187,10 @@ class DigestSender:
                 log.info("Slack accepts the bot token again: digests resume")
                 self.refused = None
             return 1
+        except NotInstalled:
+            digests.deferred(run_id=job.run_id, error="not_installed", until=TOKEN_PAUSE)
+            log.warning("digest %s: workspace %s has not installed Pilote: kept", job.run_id, job.team_id)
+            return 0
         except SearchDeferred as deferred:
             # Slack's history allows a call a minute: the digest waits, its tries unspent.
             digests.deferred(
@@ -202,6 +206,9 @@ class DigestSender:
             if code in TOKEN_REFUSED:
                 # The token, not the digest: it waits, its tries unspent, and nobody is told it failed.
                 digests.deferred(run_id=job.run_id, error=code, until=TOKEN_PAUSE)
+                if not isinstance(self._clients, OneWorkspace):  # that team's token only
+                    log.warning("digest %s: %s's token refused (%s): kept", job.run_id, job.team_id, code)
+                    return 0
                 if self.refused != code:
                     log.error(
                         "Slack refuses the bot token (%s): digests are kept, not posted, until a valid "

@@ -20,6 +20,8 @@ log = logging.getLogger("pilote.http")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+INSTALL_PATH, REDIRECT_PATH = "/slack/install", "/slack/oauth_redirect"
+OAUTH_PATHS = (INSTALL_PATH, REDIRECT_PATH)
 MAX_TIMESTAMP_DIGITS = 12
 MAX_SKEW_S = 5 * 60  # Slack: refuse a request whose timestamp is more than five minutes off
 StartResponse = Callable[..., Any]
@@ -95,6 +97,10 @@ class PiloteWSGI:
                 log.warning("health check failed: %s", exc)
                 return _plain(start_response, "503 Service Unavailable", {"status": "unavailable"})
             return _plain(start_response, "200 OK", {"status": "ok"})
+        if path in OAUTH_PATHS and method == "GET":  # many workspaces: Bolt's install and redirect
+            if self._slack.app.oauth_flow is None:
+                return _plain(start_response, "404 Not Found", {"error": "not_found"})
+            return self._slack(environ, start_response)
         if path == EVENTS_PATH:
             if method != "POST":
                 return _plain(start_response, "405 Method Not Allowed", {"error": "method_not_allowed"})

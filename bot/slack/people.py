@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.i18n import LANGUAGES
 from bot.services.workspaces import WorkspaceService
-from bot.slack.clients import Clients, clients_of
+from bot.slack.clients import Clients, NotInstalled, clients_of
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 600.0
@@ -62,11 +62,13 @@ class SlackUsers:
 
     def _ask(self, team_id: str, user_id: str) -> User | None:
         asked_at = self._monotonic()
-        client = self._clients.for_team(team_id)
         try:
+            client = self._clients.for_team(team_id)
             user: User | None = dict(client.users_info(user=user_id, include_locale=True)["user"])
         except SlackApiError as err:
             log.warning("users.info failed for %s: %s", user_id, err.response.get("error", err))
+            user = None
+        except NotInstalled:  # the workspace uninstalled Pilote: nobody to ask
             user = None
         except OSError as err:  # Slack unreachable or too slow
             log.warning("users.info failed for %s: %r", user_id, err)

@@ -9,6 +9,7 @@ fallback text, broken file upload flow, more than 5 posts to a response_url...) 
 
 from __future__ import annotations
 
+import base64
 import email.parser
 import email.policy
 import hashlib
@@ -54,6 +55,7 @@ APP_ID = "A0PILOTE"
 _FIRST_TS = 1_700_000_000
 DEFAULT_TOKEN = "xoxb-test-token"  # the bot token the bot is configured with in tests
 APP_TOKEN = "xapp-1-A0PILOTE-1-test"  # the app-level token, for apps.connections.open (Socket Mode)
+CLIENT_ID, CLIENT_SECRET = "1111.2222", "fake-client-secret"  # the app's OAuth credentials
 
 
 @dataclass
@@ -199,6 +201,10 @@ class FakeSlack:
         #: bot tokens of other workspaces that installed the app (token -> team id)
         self.other_tokens: dict[str, str] = {}
         self.app_token = APP_TOKEN
+        self.client_id, self.client_secret = CLIENT_ID, CLIENT_SECRET
+        #: OAuth codes Slack would hand the app's redirect URL: code -> (team id, team name)
+        self.oauth_codes: dict[str, tuple[str, str]] = {}
+        self._current_token: str | None = None
         #: the fake Socket Mode server whose URL apps.connections.open gives (tests/support/fake_socket)
         self.socket_mode: Any = None
         self.scopes: frozenset[str] | None = None if scopes is None else frozenset(scopes)
@@ -474,6 +480,7 @@ class FakeSlack:
                 )
             call.outcome, call.response = f"error:{error.error}", payload
             return _Answer.of_json(payload)
+        self._current_token = self._token_of(call)
         payload = self._respond(method, args)
         call.response = payload
         call.outcome = "ok" if payload.get("ok") else f"error:{payload.get('error')}"
@@ -492,6 +499,17 @@ class FakeSlack:
         retired = _retirement(spec)
         if retired:
             raise _ApiError("method_deprecated", retired)
+        if method == "oauth.v2.access":  # the app's credentials (HTTP Basic or arguments), not a token
+            credentials = (args.get("client_id"), args.get("client_secret"))
+            authorization = call.header("Authorization") or ""
+            if authorization.lower().startswith("basic "):
+                pair = base64.b64decode(authorization[6:].strip()).decode("utf-8", "replace")
+                credentials = tuple(pair.split(":", 1)) if ":" in pair else (pair, None)  # type: ignore[assignment]
+            if credentials != (self.client_id, self.client_secret):
+                raise _ApiError("invalid_client_id", "oauth.v2.access without the app's client id and secret")
+            if str(args.get("code", "")) not in self.oauth_codes:
+                raise _ApiError("invalid_code", f"no such OAuth code {args.get('code')!r}")
+            return
         token = self._token_of(call)
         if not token:
             raise _ApiError("not_authed", "no token: neither an Authorization: Bearer header nor a token arg")
@@ -611,6 +629,7 @@ class FakeSlack:
     def _respond(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         handler: Callable[[dict[str, Any]], dict[str, Any]] | None = {
             "auth.test": self._auth_test,
+            "oauth.v2.access": self._oauth_v2_access,
             "apps.connections.open": self._apps_connections_open,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -634,13 +653,31 @@ class FakeSlack:
             return {"ok": False, "error": "internal_error"}
         return {"ok": True, "url": self.socket_mode.new_url()}
 
+    def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        team_id, team_name = self.oauth_codes.pop(str(args["code"]))
+        token = f"xoxb-{team_id.lower()}-{next(self._id_seq)}"
+        self.other_tokens[token] = team_id
+        return {
+            "ok": True,
+            "app_id": "A0PILOTE",
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": ",".join(sorted(self.scopes or ())),
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": team_id, "name": team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        team_id = self.other_tokens.get(self._current_token or "", self.team_id)
         return {
             "ok": True,
             "url": "https://pilote-test.slack.com/",
             "team": "Pilote Test",
             "user": "pilote",
-            "team_id": self.team_id,
+            "team_id": team_id,
             "user_id": BOT_USER_ID,
             "bot_id": BOT_ID,
             "is_enterprise_install": False,

@@ -49,11 +49,19 @@ class SlackBed:
     opened: list[SlackBed] = []
 
     def __init__(
-        self, services: Services, fake: FakeSlack, *, home_quiet: float = 0.0, clients: Any = None
+        self,
+        services: Services,
+        fake: FakeSlack,
+        *,
+        home_quiet: float = 0.0,
+        clients: Any = None,
+        sender_clients: Any = None,
+        oauth: Any = None,
     ) -> None:
         SlackBed.opened.append(self)
         self.fake = fake
-        client = make_client(token=fake.token, base_url=fake.api_url)
+        # Many workspaces (oauth): no token of its own; each request's comes from the installations.
+        client = make_client(token="" if oauth is not None else fake.token, base_url=fake.api_url)
         self.app, self.deps = build_app(
             client=client,
             signing_secret=SIGNING_SECRET,
@@ -61,7 +69,8 @@ class SlackBed:
             home_interval=0.0,
             home_quiet=home_quiet,
             clients=clients,
-            sender_clients=clients,
+            sender_clients=sender_clients or clients,
+            oauth=oauth,
         )
         self.wsgi = PiloteWSGI(
             self.app,
@@ -78,13 +87,18 @@ class SlackBed:
         assert not stuck, f"{len(stuck)} Slack bed(s) kept a Home tab worker running"
 
     def request(
-        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        query: str = "",
     ) -> Reply:
         """Call the WSGI app as a WSGI server would."""
         environ: dict[str, Any] = {
             "REQUEST_METHOD": method,
             "PATH_INFO": path,
-            "QUERY_STRING": "",
+            "QUERY_STRING": query,
             "SERVER_NAME": "localhost",
             "SERVER_PORT": "3000",
             "SERVER_PROTOCOL": "HTTP/1.1",
