@@ -87,10 +87,10 @@ def _start_pool(pool: Any) -> None:
 def start_outbox(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
     """Send the outbox (alerts) and the digests in the background, through SLACK_API_URL."""
     from bot.jobs import start_jobs
-    from bot.slack.delivery import OutboxSender, sender_client
+    from bot.slack.delivery import OutboxSender
     from bot.slack.digests import DigestSender
 
-    client = sender_client(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
+    client = senders_of(settings, services)
     return start_jobs(
         sender=OutboxSender(client, services),
         digests=DigestSender(client, services),
@@ -99,8 +99,69 @@ def start_outbox(settings: Settings, services: Services):  # type: ignore[no-unt
     )
 
 
+def installations_of(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
+    """Many workspaces: the installation store on Pilote's database, tokens sealed under PILOTE_SECRET_KEY."""
+    from storage.installations import SealedInstallationStore, cipher_of
+
+    assert settings.slack_client_id is not None
+    cipher = cipher_of(settings.secret("pilote_secret_key"))
+    return SealedInstallationStore(
+        client_id=settings.slack_client_id, engine=services.db.engine, cipher=cipher
+    )
+
+
+def senders_of(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
+    """The clients the outbox and the digests send with: one token, or each workspace's own."""
+    from bot.slack.clients import Installed, OneWorkspace
+    from bot.slack.delivery import sender_client
+
+    url = settings.slack_api_url
+    if settings.many_workspaces:
+        return Installed(
+            installations_of(settings, services), lambda token: sender_client(token=token, base_url=url)
+        )
+    return OneWorkspace(sender_client(token=settings.secret("slack_bot_token"), base_url=url))
+
+
+def build_many(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
+    """The Bolt app for many workspaces: Slack's OAuth install, each request's token from the store."""
+    from slack_bolt.oauth.oauth_settings import OAuthSettings
+
+    from bot.slack.app import BOT_SCOPES, build_app
+    from bot.slack.clients import Installed
+    from bot.slack.http import INSTALL_PATH, REDIRECT_PATH
+    from bot.slack.notifier import make_client
+    from storage.installations import state_store
+
+    settings.require("slack_client_secret", "pilote_secret_key", "slack_signing_secret")
+    assert settings.slack_client_id is not None
+    url, store = settings.slack_api_url, installations_of(settings, services)
+    oauth = OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.secret("slack_client_secret"),
+        scopes=list(BOT_SCOPES),
+        installation_store=store,
+        state_store=state_store(engine=services.db.engine),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        install_page_rendering_enabled=False,
+    )
+    app, _ = build_app(
+        client=make_client(token="", base_url=url),
+        signing_secret=settings.secret("slack_signing_secret"),
+        services=services,
+        admin_ids=settings.admin_ids,
+        clients=Installed(store, lambda token: make_client(token=token, base_url=url)),
+        sender_clients=senders_of(settings, services),
+        oauth=oauth,
+    )
+    return app
+
+
 def build_slack(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
     """The Bolt app, its Web API client on SLACK_API_URL."""
+    if settings.many_workspaces:
+        return build_many(settings, services)
     from slack_bolt.error import BoltError
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
@@ -142,7 +203,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.slack.http import PiloteWSGI
 
-    settings.require("slack_bot_token", "slack_signing_secret")
+    if settings.many_workspaces:  # installed by each workspace through Slack's OAuth flow
+        settings.require("slack_client_secret", "pilote_secret_key", "slack_signing_secret")
+    else:
+        settings.require("slack_bot_token", "slack_signing_secret")
     db = open_database(settings, may_create=True)
     services = build_services(settings, db)
     app = build_slack(settings, services)

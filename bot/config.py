@@ -14,6 +14,9 @@ ENV_NAMES = {
     "slack_bot_token": "SLACK_BOT_TOKEN",
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
     "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_client_id": "SLACK_CLIENT_ID",
+    "slack_client_secret": "SLACK_CLIENT_SECRET",
+    "pilote_secret_key": "PILOTE_SECRET_KEY",
     "slack_api_url": "SLACK_API_URL",
     "database_url": "DATABASE_URL",
     "pilote_timezone": "PILOTE_TIMEZONE",
@@ -37,6 +40,10 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Many workspaces (Slack's OAuth install): the app's credentials, and the key its tokens are sealed with.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    pilote_secret_key: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     database_url: SecretStr = SecretStr("sqlite:///pilote.db")  # may carry a password
     pilote_timezone: str = "Europe/Paris"
@@ -86,6 +93,18 @@ class Settings(BaseSettings):
         if v is not None and not v.get_secret_value().startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
         return v
+
+    @field_validator("pilote_secret_key")
+    @classmethod
+    def _secret_key(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and len(v.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (e.g. the output of `openssl rand -base64 32`)")
+        return v
+
+    @property
+    def many_workspaces(self) -> bool:
+        """Installed by each workspace through Slack's OAuth flow (SLACK_CLIENT_ID), not one bot token."""
+        return self.slack_client_id is not None
 
     @field_validator("slack_api_url")
     @classmethod

@@ -50,6 +50,19 @@ def _user_id(body: dict[str, Any]) -> str | None:
     return body.get("user_id")
 
 
+# The bot scopes Pilote asks a workspace for when it installs the app (manifest.yml says the same;
+# a test compares them).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "files:write",
+    "im:write",
+    "im:history",
+    "channels:history",
+    "users:read",
+)
+
+
 def build_app(
     *,
     client: WebClient,

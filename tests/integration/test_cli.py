@@ -26,6 +26,20 @@ def test_missing_setting_is_one_clear_line(
     assert err.count("\n") == 0 and "SLACK_SIGNING_SECRET is missing" in err
 
 
+def test_many_workspaces_need_their_secrets_said_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_CLIENT_SECRET", "PILOTE_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1111.2222")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    assert cli.main(["serve", "--port", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "SLACK_CLIENT_SECRET is missing" in err  # no bot token asked for
+
+
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
@@ -35,6 +49,7 @@ def test_missing_setting_is_one_clear_line(
         ("PILOTE_LANGUAGE", "de", "PILOTE_LANGUAGE must be fr or en"),
         ("SLACK_SIGNING_SECRET", " ", "SLACK_SIGNING_SECRET is empty"),
         ("DATABASE_URL", "not a url", "DATABASE_URL is not a database URL"),
+        ("PILOTE_SECRET_KEY", "trop courte", "PILOTE_SECRET_KEY must be at least 32 characters"),
     ],
 )
 def test_malformed_settings(

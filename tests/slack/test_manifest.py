@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.specs import MANIFEST_PATH, load_manifest, validate_manifest
+from tests.support.specs import MANIFEST_PATH, load_manifest, manifest_bot_scopes, validate_manifest
 
 EVENTS_URL_SUFFIX = "/slack/events"
 
@@ -44,7 +44,12 @@ def test_app_home_interactivity_and_events(manifest: dict[str, Any]) -> None:
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["interactivity"]["request_url"].endswith(EVENTS_URL_SUFFIX)
     assert settings["event_subscriptions"]["request_url"].endswith(EVENTS_URL_SUFFIX)
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert settings["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    ]
+    assert manifest["oauth_config"]["redirect_urls"][0].endswith("/slack/oauth_redirect")
     assert settings["socket_mode_enabled"] is False
     assert settings["org_deploy_enabled"] is False
     assert settings["token_rotation_enabled"] is False
@@ -85,3 +90,9 @@ def test_broken_manifest_is_rejected(manifest: dict[str, Any], breakage: Any, ex
     with pytest.raises(AssertionError, match="App manifest is invalid") as failure:
         validate_manifest(breakage(manifest))
     assert expected in str(failure.value)
+
+
+def test_the_scopes_an_oauth_install_asks_for_are_the_manifests() -> None:
+    from bot.slack.app import BOT_SCOPES
+
+    assert sorted(BOT_SCOPES) == sorted(manifest_bot_scopes())

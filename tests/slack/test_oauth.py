@@ -3,6 +3,12 @@ sealed in Pilote's database, each workspace served with its own token, uninstall
 
 from __future__ import annotations
 
+import http.client
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -14,9 +20,11 @@ from bot.slack.delivery import OutboxSender, sender_client
 from bot.slack.notifier import make_client
 from storage.db import Database
 from storage.installations import SealedInstallationStore, cipher_of, state_store
+from tests.slack.test_serve import free_port, get
 from tests.support.data import kpi
 from tests.support.events import event_body, event_headers
 from tests.support.fake_slack import FakeSlack
+from tests.support.signing import sign, slash_command_body
 from tests.support.slackbed import SIGNING_SECRET, SlackBed
 from tests.support.specs import manifest_bot_scopes
 
@@ -105,3 +113,69 @@ def test_uninstalling_deletes_the_tokens_and_keeps_the_workspaces_messages(
     assert OutboxSender(senders, services).drain() == 0
     assert services.outbox.pending() == 1  # kept, in case the workspace installs Pilote again
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_pilote_serve_for_many_workspaces_installs_one_and_answers_it(
+    db: Database, fake_slack: FakeSlack, store: SealedInstallationStore, tmp_path: Path
+) -> None:
+    """`pilote serve` with SLACK_CLIENT_ID and no SLACK_BOT_TOKEN: the install flow, then a command."""
+    port = free_port()
+    ours = ("SLACK_", "PILOTE_", "DATABASE")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(ours)}
+    env.update(
+        SLACK_CLIENT_ID=fake_slack.client_id,
+        SLACK_CLIENT_SECRET=fake_slack.client_secret,
+        PILOTE_SECRET_KEY=KEY,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.api_url,
+        DATABASE_URL=db.url.render_as_string(hide_password=False),
+        PILOTE_CHART_WORKERS="0",
+    )
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if get(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.1)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/slack/install")
+        start = conn.getresponse()
+        start.read()
+        assert start.status == 302, log_path.read_text()[-2000:]
+        state = parse_qs(urlparse(start.getheader("Location") or "").query)["state"][0]
+        cookie = (start.getheader("Set-Cookie") or "").split(";")[0]
+        fake_slack.oauth_codes["code-9"] = (NEW, "Commune nouvelle")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", f"/slack/oauth_redirect?code=code-9&state={state}", headers={"Cookie": cookie})
+        back = conn.getresponse()
+        back.read()
+        assert back.status == 200, log_path.read_text()[-2000:]
+        bot = store.find_bot(enterprise_id=None, team_id=NEW)
+        assert bot is not None and bot.bot_token in fake_slack.other_tokens
+        body = slash_command_body(
+            command="/kpi",
+            text="list",
+            response_url=fake_slack.new_response_url(),
+            team_id=NEW,
+            user_id="U0NEWUSER",
+        )
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("POST", "/slack/events", body=body, headers=sign(SIGNING_SECRET, body))
+        answer = conn.getresponse()
+        assert answer.status == 200 and answer.read()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    output = log_path.read_text()
+    assert "Traceback" not in output, output[-3000:]
+    assert KEY not in output and fake_slack.client_secret not in output
+    assert not [t for t in fake_slack.other_tokens if t in output]
