@@ -7,7 +7,6 @@ import http.client
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -20,7 +19,7 @@ from bot.slack.delivery import OutboxSender, sender_client
 from bot.slack.notifier import make_client
 from storage.db import Database
 from storage.installations import SealedInstallationStore, cipher_of, state_store
-from tests.slack.test_serve import free_port, get
+from tests.slack.test_serve import free_port, wait_healthy
 from tests.support.data import kpi
 from tests.support.events import event_body, event_headers
 from tests.support.fake_slack import FakeSlack
@@ -137,15 +136,7 @@ def test_pilote_serve_for_many_workspaces_installs_one_and_answers_it(
             [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.1)
+        wait_healthy(port, proc, log_path)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("GET", "/slack/install")
         start = conn.getresponse()

@@ -51,6 +51,21 @@ def post_command(
         conn.close()
 
 
+def wait_healthy(port: int, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+    """Wait until `pilote serve` answers /healthz; fail with its log if it exits or takes 30 s."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if get(port, "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"pilote serve did not start:\n{log_path.read_text()}")
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def server(db: Database, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[int]:
     """`pilote serve` on a free port; at the end its whole log is checked: no secret, no traceback."""
@@ -70,17 +85,7 @@ def server(db: Database, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[int]
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if get(port, "/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"pilote serve did not start:\n{log_path.read_text()}")
-        time.sleep(0.1)
+    wait_healthy(port, proc, log_path)
     yield port
     proc.terminate()
     proc.wait(timeout=10)
