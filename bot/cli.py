@@ -100,13 +100,20 @@ def start_outbox(settings: Settings, services: Services):  # type: ignore[no-unt
 
 
 def installations_of(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
-    """Many workspaces: the installation store on Pilote's database, tokens sealed under PILOTE_SECRET_KEY."""
-    from storage.installations import SealedInstallationStore, cipher_of
+    """Many workspaces: the installation store on Pilote's database, tokens sealed under
+    PILOTE_SECRET_KEY, rotating tokens refreshed before they expire."""
+    from slack_sdk import WebClient
+
+    from bot.slack.rotation import RotatingInstallationStore
+    from storage.installations import cipher_of
 
     assert settings.slack_client_id is not None
-    cipher = cipher_of(settings.secret("pilote_secret_key"))
-    return SealedInstallationStore(
-        client_id=settings.slack_client_id, engine=services.db.engine, cipher=cipher
+    return RotatingInstallationStore(
+        client_id=settings.slack_client_id,
+        client_secret=settings.secret("slack_client_secret"),
+        engine=services.db.engine,
+        cipher=cipher_of(settings.secret("pilote_secret_key")),
+        client=WebClient(base_url=settings.slack_api_url, timeout=10),  # refreshes rotating tokens
     )
 
 
@@ -131,6 +138,7 @@ def build_many(settings: Settings, services: Services):  # type: ignore[no-untyp
     from bot.slack.clients import Installed
     from bot.slack.http import INSTALL_PATH, REDIRECT_PATH
     from bot.slack.notifier import make_client
+    from bot.slack.rotation import BOLT_MARGIN_MINUTES
     from storage.installations import state_store
 
     settings.require("slack_client_secret", "pilote_secret_key", "slack_signing_secret")
@@ -145,6 +153,7 @@ def build_many(settings: Settings, services: Services):  # type: ignore[no-untyp
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         install_page_rendering_enabled=False,
+        token_rotation_expiration_minutes=BOLT_MARGIN_MINUTES,  # the store refreshes first, alone
     )
     app, _ = build_app(
         client=make_client(token="", base_url=url),

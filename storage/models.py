@@ -341,3 +341,13 @@ class DigestRun(Base):
 
 # slack_sdk's OAuth tables (installations, bots, states), tokens sealed: storage/installations.py.
 SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES = define_tables(Base.metadata)
+
+
+class TokenRefresh(Base):
+    """The process refreshing a workspace's rotating bot token, until when (bot/slack/rotation.py)."""
+
+    __tablename__ = "token_refreshes"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -204,6 +204,8 @@ class FakeSlack:
         self.client_id, self.client_secret = CLIENT_ID, CLIENT_SECRET
         #: OAuth codes Slack would hand the app's redirect URL: code -> (team id, team name)
         self.oauth_codes: dict[str, tuple[str, str]] = {}
+        #: refresh tokens of rotating bot tokens, each good once: refresh token -> team id
+        self.refresh_tokens: dict[str, str] = {}
         self._current_token: str | None = None
         #: the fake Socket Mode server whose URL apps.connections.open gives (tests/support/fake_socket)
         self.socket_mode: Any = None
@@ -507,6 +509,10 @@ class FakeSlack:
                 credentials = tuple(pair.split(":", 1)) if ":" in pair else (pair, None)  # type: ignore[assignment]
             if credentials != (self.client_id, self.client_secret):
                 raise _ApiError("invalid_client_id", "oauth.v2.access without the app's client id and secret")
+            if args.get("grant_type") == "refresh_token":
+                if str(args.get("refresh_token", "")) not in self.refresh_tokens:
+                    raise _ApiError("invalid_refresh_token", "no such refresh token (already used?)")
+                return
             if str(args.get("code", "")) not in self.oauth_codes:
                 raise _ApiError("invalid_code", f"no such OAuth code {args.get('code')!r}")
             return
@@ -654,6 +660,25 @@ class FakeSlack:
         return {"ok": True, "url": self.socket_mode.new_url()}
 
     def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("grant_type") == "refresh_token":  # token rotation: new tokens, the old refresh spent
+            team_id = self.refresh_tokens.pop(str(args["refresh_token"]))
+            token, refresh = (
+                f"xoxe.xoxb-{team_id.lower()}-{next(self._id_seq)}",
+                f"xoxe-1-{next(self._id_seq)}",
+            )
+            self.other_tokens[token] = team_id
+            self.refresh_tokens[refresh] = team_id
+            return {
+                "ok": True,
+                "app_id": "A0PILOTE",
+                "token_type": "bot",
+                "access_token": token,
+                "refresh_token": refresh,
+                "expires_in": 43_200,
+                "team": {"id": team_id, "name": "Commune"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
         team_id, team_name = self.oauth_codes.pop(str(args["code"]))
         token = f"xoxb-{team_id.lower()}-{next(self._id_seq)}"
         self.other_tokens[token] = team_id
