@@ -104,8 +104,8 @@ def installations_of(settings: Settings, services: Services):  # type: ignore[no
     PILOTE_SECRET_KEY, rotating tokens refreshed before they expire."""
     from slack_sdk import WebClient
 
-    from bot.slack.rotation import RotatingInstallationStore
     from storage.installations import cipher_of
+    from storage.rotation import RotatingInstallationStore
 
     assert settings.slack_client_id is not None
     return RotatingInstallationStore(
@@ -138,8 +138,8 @@ def build_many(settings: Settings, services: Services):  # type: ignore[no-untyp
     from bot.slack.clients import Installed
     from bot.slack.http import INSTALL_PATH, REDIRECT_PATH
     from bot.slack.notifier import make_client
-    from bot.slack.rotation import BOLT_MARGIN_MINUTES
     from storage.installations import state_store
+    from storage.rotation import BOLT_MARGIN_MINUTES
 
     settings.require("slack_client_secret", "pilote_secret_key", "slack_signing_secret")
     assert settings.slack_client_id is not None

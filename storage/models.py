@@ -344,7 +344,7 @@ SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES = define_tables(Base.metadat
 
 
 class TokenRefresh(Base):
-    """The process refreshing a workspace's rotating bot token, until when (bot/slack/rotation.py)."""
+    """The process refreshing a workspace's rotating bot token, until when (storage/rotation.py)."""
 
     __tablename__ = "token_refreshes"
 

@@ -9,9 +9,9 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.slack.rotation import MARGIN_MINUTES, RotatingInstallationStore
 from storage.db import Database
 from storage.installations import cipher_of
+from storage.rotation import MARGIN_MINUTES, RotatingInstallationStore
 from tests.support.fake_slack import FakeSlack
 
 KEY = "clé de scellement des jetons pour les tests, 2026"
