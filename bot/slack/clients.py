@@ -17,19 +17,31 @@ from slack_sdk.oauth.installation_store import InstallationStore
 
 
 class Clients(Protocol):
+    #: one token speaks for every team (single-workspace mode): a token Slack refuses stops all sends
+    shares_one_token: bool
+
     def for_team(self, team_id: str) -> WebClient:
         """The client holding the bot token of `team_id`."""
+        ...
+
+    def forget(self, team_id: str) -> None:
+        """Slack refused the team's token: read it again next time (nothing to do with one token)."""
         ...
 
 
 class OneWorkspace:
     """Single-workspace mode: the one bot token speaks for every team."""
 
+    shares_one_token = True
+
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
     def for_team(self, team_id: str) -> WebClient:
         return self.client
+
+    def forget(self, team_id: str) -> None:
+        pass
 
 
 def clients_of(given: WebClient | Clients) -> Clients:
@@ -48,6 +60,8 @@ class NotInstalled(Exception):
 class Installed:
     """Many-workspace mode: each team's bot token, read from the installation store (sealed at rest),
     kept a minute in memory; a client per token, made by `make` (a listener's or a sender's)."""
+
+    shares_one_token = False
 
     def __init__(
         self,

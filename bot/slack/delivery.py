@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.services import Services
 from bot.services.outbox import DOORBELL, OutboxItem
 from bot.slack.blocks.alerts import closed_alert_message, outbox_message, resent_message
-from bot.slack.clients import Clients, NotInstalled, OneWorkspace, clients_of
+from bot.slack.clients import Clients, NotInstalled, clients_of
 from bot.slack.limits import LimitedClient
 from bot.slack.people import Languages, SlackUsers
 
@@ -251,12 +251,10 @@ class OutboxSender:
             if code in TOKEN_REFUSED:
                 # The token, not the message: every message would fail the same way. Keep them all.
                 outbox.held(id=item.id, error=code, until=TOKEN_PAUSE)
-                if isinstance(self._clients, OneWorkspace):
+                if self._clients.shares_one_token:
                     raise TokenRefused(code) from None
                 # Many workspaces: that team's token only (uninstalled, revoked); the others go on.
-                forget = getattr(self._clients, "forget", None)
-                if forget is not None:
-                    forget(item.team_id)
+                self._clients.forget(item.team_id)
                 log.warning("outbox %s: %s's bot token refused (%s): kept", item.key, item.team_id, code)
                 return 0
             if status != 429 and status < 500 and code not in TRANSIENT:

@@ -20,7 +20,7 @@ from bot.services import Services
 from bot.services.dashboards import ChartImage
 from bot.services.digests import DigestJob
 from bot.slack.blocks import dashboard as blocks
-from bot.slack.clients import Clients, NotInstalled, OneWorkspace, clients_of
+from bot.slack.clients import Clients, NotInstalled, clients_of
 from bot.slack.delivery import (
     AMBIGUOUS,
     TOKEN_PAUSE,
@@ -206,7 +206,7 @@ class DigestSender:
             if code in TOKEN_REFUSED:
                 # The token, not the digest: it waits, its tries unspent, and nobody is told it failed.
                 digests.deferred(run_id=job.run_id, error=code, until=TOKEN_PAUSE)
-                if not isinstance(self._clients, OneWorkspace):  # that team's token only
+                if not self._clients.shares_one_token:  # that team's token only
                     log.warning("digest %s: %s's token refused (%s): kept", job.run_id, job.team_id, code)
                     return 0
                 if self.refused != code:

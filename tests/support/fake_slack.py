@@ -180,8 +180,13 @@ class TeamClients:
             if token != fake.token:
                 fake.other_tokens[token] = team
 
+    shares_one_token = False
+
     def for_team(self, team_id: str) -> Any:
         return self.clients[team_id]
+
+    def forget(self, team_id: str) -> None:
+        pass
 
 
 class FakeSlack:
