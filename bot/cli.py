@@ -84,13 +84,12 @@ def _start_pool(pool: Any) -> None:
         log.exception("the chart workers did not start")
 
 
-def start_outbox(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
-    """Send the outbox (alerts) and the digests in the background, through SLACK_API_URL."""
+def start_outbox(settings: Settings, services: Services, client: Any):  # type: ignore[no-untyped-def]
+    """Send the outbox (alerts) and the digests in the background with `client` (senders_of)."""
     from bot.jobs import start_jobs
     from bot.slack.delivery import OutboxSender
     from bot.slack.digests import DigestSender
 
-    client = senders_of(settings, services)
     return start_jobs(
         sender=OutboxSender(client, services),
         digests=DigestSender(client, services),
@@ -130,8 +129,9 @@ def senders_of(settings: Settings, services: Services):  # type: ignore[no-untyp
     return OneWorkspace(sender_client(token=settings.secret("slack_bot_token"), base_url=url))
 
 
-def build_many(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
-    """The Bolt app for many workspaces: Slack's OAuth install, each request's token from the store."""
+def build_many(settings: Settings, services: Services, senders: Any):  # type: ignore[no-untyped-def]
+    """The Bolt app for many workspaces: Slack's OAuth install, each request's token from the store
+    the senders read (one store, and one token refresher, a process)."""
     from slack_bolt.oauth.oauth_settings import OAuthSettings
 
     from bot.slack.app import BOT_SCOPES, build_app
@@ -143,7 +143,7 @@ def build_many(settings: Settings, services: Services):  # type: ignore[no-untyp
 
     settings.require("slack_client_secret", "pilote_secret_key", "slack_signing_secret")
     assert settings.slack_client_id is not None
-    url, store = settings.slack_api_url, installations_of(settings, services)
+    url, store = settings.slack_api_url, senders.store
     oauth = OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.secret("slack_client_secret"),
@@ -161,16 +161,16 @@ def build_many(settings: Settings, services: Services):  # type: ignore[no-untyp
         services=services,
         admin_ids=settings.admin_ids,
         clients=Installed(store, lambda token: make_client(token=token, base_url=url)),
-        sender_clients=senders_of(settings, services),
+        sender_clients=senders,
         oauth=oauth,
     )
     return app
 
 
-def build_slack(settings: Settings, services: Services):  # type: ignore[no-untyped-def]
-    """The Bolt app, its Web API client on SLACK_API_URL."""
+def build_slack(settings: Settings, services: Services, senders: Any):  # type: ignore[no-untyped-def]
+    """The Bolt app, its Web API client on SLACK_API_URL; `senders` are the outbox's (senders_of)."""
     if settings.many_workspaces:
-        return build_many(settings, services)
+        return build_many(settings, services, senders)
     from slack_bolt.error import BoltError
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
@@ -200,6 +200,7 @@ def build_slack(settings: Settings, services: Services):  # type: ignore[no-unty
             services=services,
             admin_ids=settings.admin_ids,
             verify_token=False,  # the probe above asked auth.test already, and said what failed
+            sender_clients=senders,
         )
     except BoltError as exc:
         raise StartupError(f"Slack app: {str(exc).splitlines()[0]}") from None
@@ -218,8 +219,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         settings.require("slack_bot_token", "slack_signing_secret")
     db = open_database(settings, may_create=True)
     services = build_services(settings, db)
-    app = build_slack(settings, services)
-    start_outbox(settings, services)
+    senders = senders_of(settings, services)
+    app = build_slack(settings, services, senders)
+    start_outbox(settings, services, senders)
     wsgi = PiloteWSGI(
         app,
         signing_secret=settings.secret("slack_signing_secret"),
@@ -250,8 +252,9 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
     settings.require("slack_bot_token", "slack_app_token")
     db = open_database(settings, may_create=True)
     services = build_services(settings, db)
-    app = build_slack(settings, services)
-    start_outbox(settings, services)
+    senders = senders_of(settings, services)
+    app = build_slack(settings, services, senders)
+    start_outbox(settings, services, senders)
     log.info("Pilote connecting to Slack in Socket Mode")
     PiloteSocketMode(
         app,

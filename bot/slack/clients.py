@@ -71,7 +71,7 @@ class Installed:
         keep_s: float = 60.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._store, self._make, self._keep, self._monotonic = store, make, keep_s, monotonic
+        self.store, self._make, self._keep, self._monotonic = store, make, keep_s, monotonic
         self._lock = threading.Lock()
         self._tokens: dict[str, tuple[float, str]] = {}
         self._clients: dict[str, WebClient] = {}
@@ -81,7 +81,7 @@ class Installed:
         with self._lock:
             known = self._tokens.get(team_id)
         if known is None or now - known[0] > self._keep:
-            bot = self._store.find_bot(enterprise_id=None, team_id=team_id)
+            bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
             if bot is None or not bot.bot_token:
                 with self._lock:
                     self._tokens.pop(team_id, None)
