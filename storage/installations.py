@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -17,6 +18,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, Table, Text, TypeDecorator
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.types import TypeEngine
 
 BOTS_TABLE = "slack_bots"
 INSTALLATIONS_TABLE = "slack_installations"
@@ -58,12 +60,17 @@ class Sealed(TypeDecorator[str]):
             raise SealError("a Slack token in the database cannot be opened with PILOTE_SECRET_KEY") from None
 
 
-def _widened(table: Table) -> Table:
-    # A sealed token is about three times as long as the token: no width limit on those columns.
+def _tokens_typed(table: Table, make: Callable[[], TypeEngine[Any]]) -> Table:
+    """The table with its token columns of the type `make` gives."""
     for name in TOKEN_COLUMNS:
         if name in table.c:
-            table.c[name].type = Text()
+            table.c[name].type = make()
     return table
+
+
+def _widened(table: Table) -> Table:
+    # A sealed token is about three times as long as the token: no width limit on those columns.
+    return _tokens_typed(table, Text)
 
 
 def define_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
@@ -86,9 +93,7 @@ class SealedInstallationStore(SQLAlchemyInstallationStore):
             installations_table_name=INSTALLATIONS_TABLE,
         )
         for table in (self.bots, self.installations):
-            for name in TOKEN_COLUMNS:
-                if name in table.c:
-                    table.c[name].type = Sealed(cipher)
+            _tokens_typed(table, lambda: Sealed(cipher))
 
     def create_tables(self) -> None:  # the tables are Alembic's (migration 0008)
         raise RuntimeError("run `pilote db upgrade`: Alembic creates the installation tables")
