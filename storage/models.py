@@ -112,6 +112,9 @@ class Indicator(Base):
     # Relative threshold: a reading that moves by more than this % from the previous one is flagged.
     change_alert_pct: Mapped[float | None] = mapped_column(Double())
     target_date: Mapped[dt.date | None] = mapped_column(Date())  # when the target should be reached
+    # "higher" or "lower" is better; None: inferred from the thresholds (templates always say it).
+    direction: Mapped[str | None] = mapped_column(String(8))
+    reference: Mapped[str] = mapped_column(String(200), default="", server_default="")  # a guide's
 
 
 class Reading(Base):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.domain.periods import Period
 from bot.domain.thresholds import Status, Thresholds
-from bot.domain.values import Cadence, Kind, Level
+from bot.domain.values import Cadence, Direction, Kind, Level
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class IndicatorView:
     warn_dm: bool = False
     change_alert_pct: float | None = None
     target_date: dt.date | None = None
+    direction: Direction | None = None  # None: inferred from the thresholds
+    reference: str = ""  # where the indicator comes from (a guide's template)
 
 
 @dataclass(frozen=True)

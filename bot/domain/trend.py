@@ -306,8 +306,12 @@ def direction_of(
     warn_above: float | None,
     alert_above: float | None,
     first: float | None,
+    stated: str | None = None,
 ) -> int:
-    """Which way is better for an indicator: +1 when higher is better, -1 when lower is better."""
+    """Which way is better for an indicator: +1 when higher is better, -1 when lower is better. A
+    direction the indicator states ("higher", "lower") wins; else the thresholds, else the target."""
+    if stated is not None:
+        return 1 if stated == "higher" else -1
     if warn_below is not None or alert_below is not None:
         return 1
     if warn_above is not None or alert_above is not None:

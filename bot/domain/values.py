@@ -41,6 +41,13 @@ class Level(StrEnum):
     STRATEGIC = "strategic"
 
 
+class Direction(StrEnum):
+    """Which way an indicator is better."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
 class Cadence(StrEnum):
     """How often an indicator is expected to be updated."""
 
@@ -64,6 +71,14 @@ LEVEL_WORDS: dict[str, Level] = {
     "operationnelle": Level.OPERATIONAL, "ops": Level.OPERATIONAL,
     "strategic": Level.STRATEGIC, "strategique": Level.STRATEGIC,
 }  # fmt: skip
+DIRECTION_WORDS: dict[str, Direction] = {
+    "higher": Direction.HIGHER, "up": Direction.HIGHER, "high": Direction.HIGHER, "more": Direction.HIGHER,
+    "hausse": Direction.HIGHER, "haut": Direction.HIGHER, "plus": Direction.HIGHER,
+    "croissant": Direction.HIGHER,
+    "lower": Direction.LOWER, "down": Direction.LOWER, "low": Direction.LOWER, "less": Direction.LOWER,
+    "baisse": Direction.LOWER, "bas": Direction.LOWER, "moins": Direction.LOWER,
+    "decroissant": Direction.LOWER,
+}  # fmt: skip
 CADENCE_WORDS: dict[str, Cadence] = {
     "week": Cadence.WEEK, "weekly": Cadence.WEEK, "semaine": Cadence.WEEK, "hebdo": Cadence.WEEK,
     "hebdomadaire": Cadence.WEEK,
@@ -86,12 +101,14 @@ SHOWN_WORDS: dict[str, dict[str, str]] = {
         "reflexion": "réflexion", "experimentation": "expérimentation", "realisation": "réalisation",
         "prioritaire": "prioritaire", "recommande": "recommandée",
         "easy": "facile", "medium": "moyenne", "hard": "difficile",
+        Direction.HIGHER: "hausse", Direction.LOWER: "baisse",
     },
     "en": {
         Kind.NUMBER: "number", Kind.PERCENT: "percent", Kind.RATIO: "ratio", Kind.BOOL: "yes-no",
         Level.OPERATIONAL: "operational", Level.STRATEGIC: "strategic",
         Cadence.WEEK: "weekly", Cadence.MONTH: "monthly", Cadence.QUARTER: "quarterly",
         Cadence.YEAR: "yearly",
+        Direction.HIGHER: "higher", Direction.LOWER: "lower",
     },
 }  # fmt: skip
 TRUE_WORDS = frozenset({"oui", "yes", "o", "y", "vrai", "true"})

@@ -293,6 +293,7 @@ def test_every_forecast_has_words_in_both_languages() -> None:
         id=1, code="x", name="x", kind="percent", unit="%", target=5.0, warn_below=None, alert_below=None,
         warn_above=None, alert_above=None, owner_id=None, entity="", level="operational", cadence=None,
         hysteresis=0.0, warn_dm=False, change_alert_pct=None, target_date=dt.date(2027, 12, 31),
+        direction=None, reference="",
     )  # fmt: skip
     ind = indicator_view(row)
     cases = [
