@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,12 +15,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import NoSuchModuleError, OperationalError
 
 from bot.config import ConfigError, Settings
+from bot.domain.errors import DomainError
 from bot.services import Defaults, Services, system_clock
 from storage import migrate
 from storage.db import Database
 
 log = logging.getLogger("pilote")
 DEFAULT_THREADS = 8
+SHELL_USER = "pilote-cli"  # who created what a shell command created, when no Slack user is named
+TEAM_HELP = "Slack team id (T…) of the workspace; optional when the database holds one workspace"
 # A public endpoint: idle connections are cheap for waitress (one socket each, no thread), so many
 # may be open before a command is refused; those that say nothing are closed after CHANNEL_TIMEOUT_S.
 CONNECTION_LIMIT = 1000
@@ -329,6 +334,58 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def shell_services(settings: Settings) -> Iterator[Services]:
+    """The services for a shell command: the database as `serve` opens it (closed after), charts
+    drawn in this process."""
+    db = open_database(settings, may_create=True)
+    try:
+        yield build_services(settings, db, chart_workers=0)
+    finally:
+        db.dispose()
+
+
+def team_of(services: Services, args: argparse.Namespace) -> str:
+    """The workspace a shell command acts on (`--team`, optional when there is one workspace)."""
+    return services.workspaces.resolve(team_id=args.team)
+
+
+def cmd_templates_list(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the indicator templates, marking those the workspace has (when there is one to look at)."""
+    from bot import i18n
+    from bot.domain.errors import InvalidInput
+    from bot.domain.text import code_key
+    from bot.slack.blocks import templates, terminal
+
+    lang = settings.pilote_language
+    with shell_services(settings) as services:
+        try:
+            catalogue = services.indicators.templates(team_id=team_of(services, args))
+        except InvalidInput:  # no workspace yet, or several and none named: nothing to mark
+            catalogue = services.indicators.templates(team_id="")
+    present = catalogue.present
+    for group in catalogue.sets:
+        print(i18n.t(lang, "cli.templates.set", name=group.name.of(lang), set=group.set))
+        for tpl in group.indicators:
+            line = templates.template_line(lang, tpl, present=code_key(tpl.code) in present)
+            print("  " + terminal.mrkdwn_as_text(line, {}))
+    print(i18n.t(lang, "cli.templates.hint"))
+    return 0
+
+
+def cmd_templates_install(settings: Settings, args: argparse.Namespace) -> int:
+    """Create the indicators of a template set (or one template) in a workspace."""
+    from bot.slack.blocks import templates, terminal
+
+    with shell_services(settings) as services:
+        result = services.indicators.install_templates(
+            team_id=team_of(services, args), created_by=SHELL_USER, wanted=args.set, owner_id=args.owner
+        )
+    message = templates.installed_message(settings.pilote_language, result, reader=None)
+    print(terminal.blocks_as_text(message["blocks"], {}))
+    return 0
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -358,7 +415,27 @@ def parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply the migrations").set_defaults(run=cmd_db_upgrade)
+    tpl = sub.add_parser("templates", help="the indicator templates (the guide's governance set, ITIL)")
+    tpl_sub = tpl.add_subparsers(dest="templates_command", required=True)
+    tpl_list = tpl_sub.add_parser("list", help="list the templates")
+    tpl_list.set_defaults(run=cmd_templates_list)
+    tpl_install = tpl_sub.add_parser(
+        "install", help="create a set's indicators (codes already there are kept)"
+    )
+    tpl_install.add_argument("set", help="gouvernance, itil, or one template's code")
+    tpl_install.add_argument("--owner", help="Slack user id (U…) of the indicators' owner (default: none)")
+    tpl_install.set_defaults(run=cmd_templates_install)
+    for command in (tpl_list, tpl_install):
+        command.add_argument("--team", help=TEAM_HELP)
     return p
+
+
+def shell_error(lang: str, err: DomainError) -> str:
+    """A domain error as one line of terminal text."""
+    from bot.slack.blocks import terminal
+    from bot.slack.blocks.common import error_message
+
+    return terminal.mrkdwn_as_text(error_message(lang, err)["blocks"][0]["text"]["text"], {}).splitlines()[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -377,6 +454,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, StartupError) as exc:
         for line in str(exc).splitlines():  # one line per wrong setting, all of them at once
             print(f"pilote: {line}", file=sys.stderr)
+        return 2
+    except DomainError as err:  # what was typed on the command line is wrong: say what, in one line
+        print(f"pilote: {shell_error(settings.pilote_language, err)}", file=sys.stderr)
         return 2
 
 

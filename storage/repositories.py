@@ -48,6 +48,11 @@ def insert_if_new(session: Session, *, model: type[Any], keys: Sequence[str], va
     session.execute(upsert(model).values(**values).on_conflict_do_nothing(index_elements=list(keys)))
 
 
+def workspace_ids(session: Session, *, limit: int) -> list[str]:
+    """Team ids of the workspaces, at most `limit` of them, in order."""
+    return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id).limit(limit)))
+
+
 def get_workspace(session: Session, *, team_id: str) -> Workspace | None:
     """The workspace row, if any."""
     return session.get(Workspace, team_id)

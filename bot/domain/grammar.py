@@ -15,12 +15,14 @@ from bot.domain.text import USER_MENTION, code_key, unescape
 from bot.domain.thresholds import Thresholds
 from bot.domain.values import (
     CADENCE_WORDS,
+    DIRECTION_WORDS,
     FALSE_WORDS,
     KIND_WORDS,
     LEVEL_WORDS,
     SHOWN_WORDS,
     TRUE_WORDS,
     Cadence,
+    Direction,
     Kind,
     Level,
     known_unit,
@@ -117,6 +119,8 @@ class NewIndicator:
     warn_dm: bool = False
     change_alert_pct: float | None = None
     target_date: dt.date | None = None
+    direction: Direction | None = None  # None: inferred from the thresholds
+    reference: str = ""  # a template's source (the guide it comes from)
 
 
 @dataclass(frozen=True)
@@ -149,8 +153,22 @@ class DeleteIndicator:
     code: str
 
 
+@dataclass(frozen=True)
+class ListTemplates:
+    """`/kpi templates`: the indicator templates Pilote ships."""
+
+
+@dataclass(frozen=True)
+class InstallTemplates:
+    """`/kpi templates install <set or code>`."""
+
+    wanted: str
+
+
 KpiCommand = (
     Help
+    | ListTemplates
+    | InstallTemplates
     | ListIndicators
     | ShowIndicator
     | Undo
@@ -185,7 +203,12 @@ _SUBCOMMANDS: dict[str, str] = {
     "supprimer": "delete",
     "archive": "delete",
     "archiver": "delete",
+    "templates": "templates",
+    "template": "templates",
+    "modeles": "templates",
+    "modele": "templates",
 }
+_INSTALL_WORDS = frozenset({"install", "installer", "add", "ajouter", "create", "creer"})
 # Words kept for later subcommands: they cannot be indicator codes either.
 RESERVED_WORDS = frozenset(_SUBCOMMANDS) | frozenset(
     {
@@ -225,6 +248,7 @@ _KEYS: dict[str, str] = {
     "change_alert": "change_alert", "variation": "change_alert",
     "target_date": "target_date", "date_cible": "target_date", "date_objectif": "target_date",
     "echeance": "target_date",
+    "better": "better", "sens": "better", "meilleur": "better",
 }  # fmt: skip
 # The keys each language's help and errors show, in the order of the help; the others are aliases.
 SHOWN_KEYS: dict[str, dict[str, str]] = {
@@ -233,11 +257,11 @@ SHOWN_KEYS: dict[str, dict[str, str]] = {
         "alert_below": "alerte_sous", "warn_above": "vigilance_sur", "alert_above": "alerte_sur",
         "owner": "responsable", "every": "cadence", "entity": "entité", "level": "niveau",
         "hysteresis": "marge", "change_alert": "variation", "warn_dm": "dm_vigilance",
-        "target_date": "date_cible",
+        "target_date": "date_cible", "better": "sens",
     },
     "en": {k: k for k in (
         "name", "kind", "unit", "target", "warn_below", "alert_below", "warn_above", "alert_above", "owner",
-        "every", "entity", "level", "hysteresis", "change_alert", "warn_dm", "target_date",
+        "every", "entity", "level", "hysteresis", "change_alert", "warn_dm", "target_date", "better",
     )},
 }  # fmt: skip
 KNOWN_KEYS = tuple(SHOWN_KEYS["en"])
@@ -386,6 +410,7 @@ def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
     optional: dict[str, Callable[[str], object]] = {
         "every": lambda raw: _choice("every", raw, CADENCE_WORDS, lang),
         "level": lambda raw: _choice("level", raw, LEVEL_WORDS, lang),
+        "better": lambda raw: _choice("better", raw, DIRECTION_WORDS, lang),
         "owner": parse_owner,
         "hysteresis": lambda raw: parse_hysteresis(raw, lang),
         "warn_dm": parse_yes_no,
@@ -407,6 +432,7 @@ def _parse_new(tokens: list[Token], lang: str) -> NewIndicator:
         warn_dm=parsed.get("warn_dm", False),  # type: ignore[arg-type]
         change_alert_pct=parsed.get("change_alert"),  # type: ignore[arg-type]
         target_date=parsed.get("target_date"),  # type: ignore[arg-type]
+        direction=parsed.get("better"),  # type: ignore[arg-type]
     )
 
 
@@ -498,6 +524,9 @@ def edited_values(
             values["cadence"] = None if cleared else _choice("every", raw, CADENCE_WORDS, lang)
         elif key == "level":
             values["level"] = _choice("level", raw, LEVEL_WORDS, lang)
+        elif key == "better":
+            cleared = word(raw) in CLEAR_WORDS
+            values["direction"] = None if cleared else _choice("better", raw, DIRECTION_WORDS, lang)
         elif key == "hysteresis":
             values["hysteresis"] = parse_hysteresis(raw, lang)
         elif key == "warn_dm":
@@ -572,6 +601,8 @@ def parse_kpi(raw_text: str, lang: str = "fr") -> KpiCommand:
             codes = " ".join(token.text for token in rest)[:40]
             raise InvalidInput("error.undo_one_code", value=codes)
         return Undo(check_code(rest[0].text) if rest else None)
+    if sub == "templates":
+        return _parse_templates(rest)
     if sub == "new":
         return _parse_new(rest, lang)
     if sub == "edit":
@@ -581,6 +612,16 @@ def parse_kpi(raw_text: str, lang: str = "fr") -> KpiCommand:
     if sub == "show":
         return ShowIndicator(check_code(rest[0].text))
     return DeleteIndicator(check_code(rest[0].text))
+
+
+def _parse_templates(rest: list[Token]) -> ListTemplates | InstallTemplates:
+    if not rest or (len(rest) == 1 and word(rest[0].text) in ("list", "liste", "ls")):
+        return ListTemplates()
+    if word(rest[0].text) not in _INSTALL_WORDS:
+        raise InvalidInput("error.templates_usage", value=rest[0].text[:30])
+    if len(rest) != 2:
+        raise InvalidInput("error.templates_one_set")
+    return InstallTemplates(rest[1].text)
 
 
 def is_show(raw_text: str) -> bool:

@@ -160,6 +160,10 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         N_("status.ok"),
         N_("status.warning"),
     ),
+    "templates.better": (
+        N_("templates.better.higher"),
+        N_("templates.better.lower"),
+    ),
     "weekday": (
         N_("weekday.0"),
         N_("weekday.1"),

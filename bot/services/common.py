@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.domain.indicators import IndicatorView, ReadingView, WorkspaceView
 from bot.domain.periods import Granularity, Period
 from bot.domain.thresholds import Thresholds
-from bot.domain.values import Cadence, Kind, Level
+from bot.domain.values import Cadence, Direction, Kind, Level
 from storage.db import Database
 from storage.models import Indicator, Reading, Workspace
 
@@ -119,6 +119,8 @@ def indicator_view(row: Indicator | Any) -> IndicatorView:
         warn_dm=row.warn_dm,
         change_alert_pct=row.change_alert_pct,
         target_date=row.target_date,
+        direction=Direction(row.direction) if row.direction else None,
+        reference=row.reference or "",
     )
 
 

@@ -31,6 +31,7 @@ from bot.domain.indicators import (
 )
 from bot.domain.periods import Granularity, Period, granularity_of
 from bot.domain.readings import ReadingInput, read_form, read_reading
+from bot.domain.templates import TemplateCatalogue, TemplatesInstalled, select
 from bot.domain.text import code_key
 from bot.domain.thresholds import evaluate
 from bot.domain.trend import (
@@ -57,6 +58,7 @@ from bot.services.common import (
     reading_view,
     timezone_of,
 )
+from bot.services.templates import template_sets
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Indicator, Reading, Workspace
@@ -111,44 +113,78 @@ class IndicatorService:
 
         def work(session: Session) -> IndicatorView:
             self._workspace(session, team_id)
-            key = code_key(spec.code)
-            if repo.find_indicator(session, team_id=team_id, code_key=key) is not None:
+            if repo.find_indicator(session, team_id=team_id, code_key=code_key(spec.code)) is not None:
                 raise DuplicateIndicator(code=spec.code)
-            now = self._clock()
-            t = spec.thresholds
-            row = Indicator(
-                team_id=team_id,
-                code=spec.code,
-                code_key=key,
-                name=spec.name,
-                kind=spec.kind.value,
-                unit=spec.unit,
-                target=t.target,
-                warn_below=t.warn_below,
-                alert_below=t.alert_below,
-                warn_above=t.warn_above,
-                alert_above=t.alert_above,
-                owner_id=spec.owner_id or user_id,
-                hysteresis=spec.hysteresis,
-                warn_dm=spec.warn_dm,
-                change_alert_pct=spec.change_alert_pct,
-                target_date=spec.target_date,
-                entity=spec.entity,
-                level=spec.level.value,
-                cadence=spec.cadence.value if spec.cadence else None,
-                created_by=user_id,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(row)
-            session.flush()
-            return indicator_view(row)
+            return self._add(session, team_id, user_id, spec, owner_id=spec.owner_id or user_id)
 
         try:
             with self._db.write() as session:
                 return work(session)
         except IntegrityError:  # the same code defined at the same time: the other one won
             raise DuplicateIndicator(code=spec.code) from None
+
+    def _add(
+        self, session: Session, team_id: str, user_id: str, spec: NewIndicator, *, owner_id: str | None
+    ) -> IndicatorView:
+        now = self._clock()
+        t = spec.thresholds
+        row = Indicator(
+            team_id=team_id,
+            code=spec.code,
+            code_key=code_key(spec.code),
+            name=spec.name,
+            kind=spec.kind.value,
+            unit=spec.unit,
+            target=t.target,
+            warn_below=t.warn_below,
+            alert_below=t.alert_below,
+            warn_above=t.warn_above,
+            alert_above=t.alert_above,
+            owner_id=owner_id,
+            hysteresis=spec.hysteresis,
+            warn_dm=spec.warn_dm,
+            change_alert_pct=spec.change_alert_pct,
+            target_date=spec.target_date,
+            direction=spec.direction.value if spec.direction else None,
+            reference=spec.reference,
+            entity=spec.entity,
+            level=spec.level.value,
+            cadence=spec.cadence.value if spec.cadence else None,
+            created_by=user_id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        return indicator_view(row)
+
+    def templates(self, *, team_id: str) -> TemplateCatalogue:
+        """The template sets shipped with Pilote, and which of their codes the workspace has."""
+        with self._db.read() as session:
+            present = frozenset(code_key(c) for c in repo.indicator_codes(session, team_id=team_id))
+        return TemplateCatalogue(sets=template_sets(), present=present)
+
+    def install_templates(
+        self, *, team_id: str, created_by: str, wanted: str, owner_id: str | None
+    ) -> TemplatesInstalled:
+        """Create the indicators of a template set (or of one template, by its code), named in the
+        workspace's language and owned by `owner_id` (None: nobody yet); codes the workspace has already
+        are left as they are. One transaction: all of them or none."""
+        chosen = select(template_sets(), wanted)
+
+        def work(session: Session) -> TemplatesInstalled:
+            lang = self._workspace(session, team_id).language
+            created, existing = [], []
+            for template in chosen:
+                found = repo.find_indicator(session, team_id=team_id, code_key=code_key(template.code))
+                if found is not None:
+                    existing.append(found.code)
+                    continue
+                spec = template.spec(lang, owner_id=owner_id)
+                created.append(self._add(session, team_id, created_by, spec, owner_id=owner_id))
+            return TemplatesInstalled(created=tuple(created), existing=tuple(existing))
+
+        return self._write_retrying(work)  # a code created meanwhile: read again, and skip it
 
     def record(
         self, *, team_id: str, user_id: str, command: RecordReading, source: str = "slack"
@@ -422,6 +458,7 @@ def trend_of(history: IndicatorHistory, *, today: dt.date) -> tuple[Trend | None
         warn_above=th.warn_above,
         alert_above=th.alert_above,
         first=oldest,
+        stated=ind.direction,
     )
     latest = history.readings[0].value if history.readings else None
     outlook = forecast(

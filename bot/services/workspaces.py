@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +17,8 @@ from storage import repositories as repo
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+# Slack's team ids (T…) and Enterprise Grid ids (E…): upper-case letters and digits.
+TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,31}$")
 
 
 class WorkspaceService:
@@ -49,6 +52,27 @@ class WorkspaceService:
         with self._lock:
             self._cache[team_id] = view
         return view
+
+    def resolve(self, *, team_id: str | None) -> str:
+        """The workspace a shell command acts on: `team_id` (created when the database holds no
+        workspace yet), or the only one there is; InvalidInput when that is not clear."""
+        with self._db.read() as session:
+            known = repo.workspace_ids(session, limit=6)
+        if team_id is not None:
+            team_id = team_id.strip()
+            if not TEAM_ID.match(team_id):
+                raise InvalidInput("cli.team.bad", value=team_id[:40])
+            if known and team_id not in known:
+                with self._db.read() as session:
+                    if repo.get_workspace(session, team_id=team_id) is None:
+                        raise InvalidInput("cli.team.unknown", value=team_id, known=known[:5])
+            self.get(team_id=team_id)  # created on an empty database
+            return team_id
+        if not known:
+            raise InvalidInput("cli.team.none")
+        if len(known) > 1:
+            raise InvalidInput("cli.team.many", known=known[:5])
+        return known[0]
 
     def today(self, *, team_id: str) -> dt.date:
         """Today's date in the workspace's time zone."""

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 from bot import i18n
 from bot.domain.actions import ActionStatus, Difficulty, Engagement, Priority
-from bot.domain.values import Kind
+from bot.domain.values import Direction, Kind
 from bot.i18n.families import FAMILIES
 from bot.i18n.sync import english_comment, shows_english
 
@@ -141,6 +141,7 @@ def test_each_translation_shows_its_english_text_to_the_translator(
         ("action.priority", [p.value for p in Priority]),
         ("action.difficulty", [d.value for d in Difficulty]),
         ("kind", [k.value for k in Kind]),
+        ("templates.better", [d.value for d in Direction]),
     ],
 )
 def test_each_family_covers_the_values_it_is_built_from(family: str, values: list[str]) -> None:

@@ -13,8 +13,10 @@ from bot.domain.grammar import (
     DeleteIndicator,
     EditIndicator,
     Help,
+    InstallTemplates,
     KpiCommand,
     ListIndicators,
+    ListTemplates,
     NewIndicator,
     RecordReading,
     ShowIndicator,
@@ -23,6 +25,7 @@ from bot.domain.grammar import (
 )
 from bot.i18n import N_
 from bot.slack.blocks import kpi as kpi_blocks
+from bot.slack.blocks import templates as template_blocks
 from bot.slack.blocks.common import Message, error_message, esc, notice_message
 from bot.slack.deps import SlackDeps
 
@@ -46,6 +49,13 @@ def register(app: App, deps: SlackDeps) -> None:
                 result = services.indicators.record(team_id=team_id, user_id=user_id, command=cmd)
                 timezone = services.workspaces.get(team_id=team_id).timezone
                 return kpi_blocks.recorded_message(lang, result, timezone=timezone)
+            case ListTemplates():
+                return template_blocks.templates_message(lang, services.indicators.templates(team_id=team_id))
+            case InstallTemplates():
+                installed = services.indicators.install_templates(
+                    team_id=team_id, created_by=user_id, wanted=cmd.wanted, owner_id=user_id
+                )
+                return template_blocks.installed_message(lang, installed, reader=user_id)
             case ListIndicators():
                 return kpi_blocks.list_message(lang, services.indicators.summaries(team_id=team_id))
             case Undo():
@@ -83,7 +93,9 @@ def register(app: App, deps: SlackDeps) -> None:
         except DomainError as err:
             reply = error_message(lang, err)
         else:
-            if isinstance(cmd, NewIndicator | RecordReading | Undo | EditIndicator | DeleteIndicator):
+            if isinstance(
+                cmd, NewIndicator | InstallTemplates | RecordReading | Undo | EditIndicator | DeleteIndicator
+            ):
                 deps.home.request(team_id=team_id, user_id=user_id)  # their Home tab shows it
             elif isinstance(cmd, ShowIndicator):
                 deps.later.submit(show_chart, cmd, command, respond)  # drawn and uploaded after the ack

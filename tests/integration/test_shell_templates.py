@@ -1,0 +1,59 @@
+"""`pilote templates` from the shell, on the suite's database (SQLite, or PostgreSQL in CI), and how a
+shell command finds its workspace (`--team`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot import cli
+from bot.services import Services
+
+Shell = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def shell(services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Shell:
+    """Run `pilote …` on the test database; (exit code, stdout, stderr)."""
+    monkeypatch.setenv("DATABASE_URL", services.db.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("PILOTE_LANGUAGE", "fr")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+def test_an_empty_database_needs_team_which_creates_the_workspace(shell: Shell, services: Services) -> None:
+    code, _, err = shell("templates", "install", "itil")
+    assert code == 2 and "aucun espace de travail" in err and "--team" in err
+    code, out, _ = shell("templates", "install", "itil", "--team", "T0MAIRIE")
+    assert code == 0 and "7 indicateurs créés" in out.replace("\u00a0", " ")
+    assert "pas encore de responsable" in out  # no owner named: said, not hidden
+    code, out, _ = shell("templates", "install", "copil", "--owner", "U0CAMILLE")  # the one workspace
+    assert code == 0 and "1 indicateur créé" in out.replace("\u00a0", " ") and "U0CAMILLE" in out
+    owners = {
+        s.indicator.code: s.indicator.owner_id for s in services.indicators.summaries(team_id="T0MAIRIE")
+    }
+    assert owners["copil"] == "U0CAMILLE" and owners["sla"] is None
+    code, out, _ = shell("templates", "list")
+    assert code == 0 and "`sla` Respect des niveaux de service (SLA)" in out and "déjà présent" in out
+
+
+def test_a_second_workspace_makes_team_required_and_a_typo_is_caught(
+    shell: Shell, services: Services
+) -> None:
+    services.workspaces.get(team_id="T0UN")
+    services.workspaces.get(team_id="T0DEUX")
+    code, _, err = shell("templates", "install", "itil")
+    assert code == 2 and "plusieurs espaces de travail" in err and "T0DEUX" in err
+    code, _, err = shell("templates", "install", "itil", "--team", "T0TROIS")
+    assert code == 2 and "ne connaît pas l'espace de travail T0TROIS" in err
+    code, _, err = shell("templates", "install", "itil", "--team", "mairie")
+    assert code == 2 and "n'est pas un identifiant" in err
+    assert services.indicators.summaries(team_id="T0UN") == []
+    code, _, err = shell("templates", "install", "cobit", "--team", "T0UN")
+    assert code == 2 and "Aucun modèle" in err and err.count("\n") == 1
