@@ -23,6 +23,12 @@ from storage.db import Database
 log = logging.getLogger("pilote")
 DEFAULT_THREADS = 8
 SHELL_USER = "pilote-cli"  # who created what a shell command created, when no Slack user is named
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 BOM",
+    "cp1252": "Windows-1252",
+    "iso-8859-15": "ISO-8859-15",
+}
 TEAM_HELP = "Slack team id (T…) of the workspace; optional when the database holds one workspace"
 # A public endpoint: idle connections are cheap for waitress (one socket each, no thread), so many
 # may be open before a command is refused; those that say nothing are closed after CHANNEL_TIMEOUT_S.
@@ -386,6 +392,76 @@ def cmd_templates_install(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+class TerminalProgress:
+    """A progress line on a terminal's standard error (nothing when it is not a terminal: CI, a pipe)."""
+
+    def __init__(self, lang: str) -> None:
+        self._lang, self._shown = lang, sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self._shown or not total:
+            return
+        from bot import i18n
+
+        width = 30
+        filled = width * done // total
+        line = i18n.t(
+            self._lang,
+            "cli.progress",
+            done=i18n.number(self._lang, done),
+            total=i18n.number(self._lang, total),
+        )
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {line}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Readings from a CSV, XLSX or ODS file; exit 0 when every row was taken, 1 when some were refused."""
+    from bot import i18n
+    from bot.domain.errors import InvalidInput
+    from bot.domain.imports import find_columns, rows_of
+    from bot.files.read import read_table
+    from bot.i18n import N_
+    from bot.slack.blocks import imports as import_text
+
+    lang = settings.pilote_language
+    path = Path(args.file)
+    if not path.is_file():
+        raise InvalidInput("cli.import.no_file", path=str(path))
+    with shell_services(settings) as services:
+        team = team_of(services, args)
+        file_lang = args.lang or services.workspaces.get(team_id=team).language
+        table = read_table(path, encoding=args.encoding, lang=file_lang)
+        columns = find_columns(table.rows, lang)
+        rows, refused = rows_of(table.rows, columns)
+        report = services.imports.record_rows(
+            team_id=team,
+            rows=rows,
+            refused=refused,
+            source="import",
+            recorded_by=args.author or SHELL_USER,
+            lang=file_lang,
+            dry_run=args.dry_run,
+            all_or_nothing=args.all_or_nothing,
+            progress=TerminalProgress(lang),
+        )
+    note = ""
+    if table.format == "csv":
+        key = N_("import.encoding") if table.encoding_detected else N_("import.encoding.given")
+        shown = ENCODING_NAMES.get(table.encoding or "", table.encoding)
+        note = i18n.t(
+            lang,
+            key,
+            encoding=shown,
+            delimiter="tab" if table.delimiter == "\t" else table.delimiter,
+        )
+    for line in import_text.report_lines(lang, report, file_note=note):
+        print(line)
+    return 1 if report.refused else 0
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -425,7 +501,25 @@ def parser() -> argparse.ArgumentParser:
     tpl_install.add_argument("set", help="gouvernance, itil, or one template's code")
     tpl_install.add_argument("--owner", help="Slack user id (U…) of the indicators' owner (default: none)")
     tpl_install.set_defaults(run=cmd_templates_install)
-    for command in (tpl_list, tpl_install):
+    imp = sub.add_parser(
+        "import", help="readings from a CSV, XLSX or ODS file (indicator, period, value, note, author)"
+    )
+    imp.add_argument("file", help="the file: .csv (comma or semicolon), .xlsx or .ods")
+    imp.add_argument(
+        "--encoding", help="a CSV's encoding (default: detected: UTF-8, Windows-1252 or ISO-8859-15)"
+    )
+    imp.add_argument("--dry-run", action="store_true", help="say what would change, store nothing")
+    imp.add_argument("--all-or-nothing", action="store_true", help="store nothing when any row is refused")
+    imp.add_argument(
+        "--author", help="Slack user id (U…) the readings are recorded by, when a row names none"
+    )
+    imp.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        help="how the file writes numbers and dates (default: the workspace's language)",
+    )
+    imp.set_defaults(run=cmd_import)
+    for command in (tpl_list, tpl_install, imp):
         command.add_argument("--team", help=TEAM_HELP)
     return p
 

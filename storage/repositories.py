@@ -283,3 +283,46 @@ def workspaces_of(session: Session, team_ids: Sequence[str]) -> Sequence[Workspa
     if not team_ids:
         return []
     return session.scalars(select(Workspace).where(Workspace.team_id.in_(set(team_ids)))).all()
+
+
+# Many readings at once (an import, a machine's batch): one statement a step, whatever the row count.
+_LIVE_INDICATORS_FOR_READINGS = (
+    select(_INDICATORS, _WORKSPACES.c.timezone, _WORKSPACES.c.language)
+    .join(_WORKSPACES, _WORKSPACES.c.team_id == _INDICATORS.c.team_id)
+    .where(_INDICATORS.c.team_id == bindparam("team_id"), _INDICATORS.c.archived_at.is_(None))
+    .order_by(_INDICATORS.c.id)
+    .with_for_update(of=_INDICATORS)
+)
+_SET_STATES = update(_READINGS).where(_READINGS.c.id == bindparam("reading_id"))
+
+
+def indicators_for_readings(session: Session, *, team_id: str) -> Sequence[Row[Any]]:
+    """Every live indicator of the workspace with its time zone and language, locked until commit
+    (PostgreSQL), so that no typed reading slips between an import's reads and its writes."""
+    return _run(session, _LIVE_INDICATORS_FOR_READINGS, {"team_id": team_id}).all()
+
+
+def active_readings_of(session: Session, *, indicator_ids: Sequence[int]) -> Sequence[Row[Any]]:
+    """The active readings of these indicators (every column), in one query."""
+    if not indicator_ids:
+        return []
+    stmt = select(_READINGS).where(_READINGS.c.indicator_id.in_(list(indicator_ids)), _IS_ACTIVE)
+    return session.execute(stmt).all()
+
+
+def set_reading_states(session: Session, *, reading_ids: Sequence[int], state: str) -> None:
+    """Mark many readings superseded (one executemany)."""
+    if reading_ids:
+        session.execute(_SET_STATES.values(state=state), [{"reading_id": i} for i in reading_ids])
+
+
+def insert_readings(session: Session, *, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many readings (one executemany)."""
+    if rows:
+        session.execute(_INSERT_READING, list(rows))
+
+
+def active_reading_id(session: Session, *, indicator_id: int, period_start: dt.date, period_kind: str) -> int:
+    """The id of the active reading of an indicator's period."""
+    params = {"indicator_id": indicator_id, "period_start": period_start, "period_kind": period_kind}
+    return int(_run(session, _ACTIVE_FOR_PERIOD, params).one().id)

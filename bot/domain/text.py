@@ -11,6 +11,15 @@ MAX_NOTE_CHARS = 1000  # a reading's or an update's note
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
+# A Slack user id (U…, or W… in Enterprise Grid): who can be mentioned or sent a message.
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+
+
+def is_slack_user(who: str | None) -> bool:
+    """Whether `who` is a Slack user id (not a shell's or an import's name)."""
+    return bool(who) and SLACK_USER_ID.match(who or "") is not None
+
+
 _ANY_TOKEN = re.compile(r"<([@#!])([^|>]*)(?:\|([^>]*))?>")
 
 

@@ -11,6 +11,7 @@ from bot.services.common import Clock, Defaults, Drawer, LazyDrawer, system_cloc
 from bot.services.dashboards import DashboardService
 from bot.services.digests import DigestService
 from bot.services.home import HomeService
+from bot.services.imports import ImportService
 from bot.services.indicators import IndicatorService
 from bot.services.outbox import OutboxService
 from bot.services.reminders import ReminderService
@@ -38,6 +39,7 @@ class Services:
     db: Database
     workspaces: WorkspaceService
     indicators: IndicatorService
+    imports: ImportService
     actions: ActionService
     home: HomeService
     outbox: OutboxService
@@ -58,6 +60,7 @@ class Services:
             db=db,
             workspaces=workspaces,
             indicators=IndicatorService(db, clock=clock, defaults=defaults, drawer=drawer),
+            imports=ImportService(db, clock=clock, defaults=defaults),
             actions=ActionService(db, clock=clock, defaults=defaults),
             home=HomeService(db, clock=clock, defaults=defaults),
             outbox=OutboxService(db, clock=clock),

@@ -27,7 +27,7 @@ from bot.domain.actions import (
 )
 from bot.domain.errors import InvalidInput, NotAllowed, UnknownAction, UnknownIndicator
 from bot.domain.text import code_key
-from bot.services.common import Clock, Defaults, admin_unless_owner, local_today, timezone_of
+from bot.services.common import Clock, Defaults, admin_unless_owner, local_today, timezone_of, workspace_row
 from storage import action_repositories as arepo
 from storage import repositories as repo
 from storage.db import Database
@@ -78,13 +78,7 @@ class ActionService:
         self._db, self._clock, self._defaults = db, clock, defaults
 
     def _today(self, session: Session, team_id: str) -> dt.date:
-        ws = repo.get_or_create_workspace(
-            session,
-            team_id=team_id,
-            timezone=self._defaults.timezone,
-            language=self._defaults.language,
-            now=self._clock(),
-        )
+        ws = workspace_row(session, team_id=team_id, defaults=self._defaults, now=self._clock())
         return local_today(self._clock(), ws.timezone)
 
     def _language(self, session: Session, team_id: str) -> str:

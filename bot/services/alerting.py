@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.alerts import Notice, change, next_level, relative_change
 from bot.domain.indicators import IndicatorView
+from bot.domain.text import is_slack_user
 from bot.domain.thresholds import Status
 from bot.services.outbox import enqueue
 from storage.models import AlertState
@@ -25,8 +26,9 @@ def evaluate_reading(
 ) -> tuple[Notice, ...]:
     """Move the indicator's alert state for its newest reading; queue the notices the change calls for."""
     queued: list[Notice] = []
+    recipient = recipient_of(indicator, reading["recorded_by"])
     pct = relative_change(previous_value, reading["value"], indicator.change_alert_pct)
-    if pct is not None:
+    if pct is not None and recipient is not None:
         payload = {
             **_payload(indicator, reading, previous_value),
             "change_pct": pct,
@@ -37,7 +39,7 @@ def evaluate_reading(
             team_id=team_id,
             key=f"change:{indicator.id}:{reading['id']}",
             kind=Notice.CHANGE.value,
-            recipient=indicator.owner_id or reading["recorded_by"],
+            recipient=recipient,
             payload=payload,
             now=now,
         )
@@ -62,7 +64,7 @@ def evaluate_reading(
         session.add(state)
     state.level, state.since = after.value, now
     result = change(before, after, warn_by_dm=indicator.warn_dm)
-    for notice in result.notices:
+    for notice in result.notices if recipient is not None else ():  # nobody to tell: the state moves
         key = f"{notice.value}:{indicator.id}:{reading['id']}"
         payload = {
             **_payload(indicator, reading, previous_value),
@@ -70,7 +72,6 @@ def evaluate_reading(
             "after": after.value,
             "alert_key": state.alert_key if notice is Notice.RESOLVED else None,
         }
-        recipient = indicator.owner_id or reading["recorded_by"]
         enqueue(
             session,
             team_id=team_id,
@@ -87,7 +88,15 @@ def evaluate_reading(
             state.repeated_at = state.escalated_at = None
         elif notice is Notice.RESOLVED:
             state.alert_key = None
-    return tuple(queued) + result.notices
+    return tuple(queued) + (result.notices if recipient is not None else ())
+
+
+def recipient_of(indicator: IndicatorView, recorded_by: str) -> str | None:
+    """Who is told of an indicator's alert: its owner, else who recorded the reading when that is a
+    Slack user (not an import or a machine), else nobody."""
+    if indicator.owner_id:
+        return indicator.owner_id
+    return recorded_by if is_slack_user(recorded_by) else None
 
 
 def _payload(

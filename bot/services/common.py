@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from bot.domain.indicators import IndicatorView, ReadingView, WorkspaceView
 from bot.domain.periods import Granularity, Period
+from bot.domain.readings import ReadingInput
 from bot.domain.thresholds import Thresholds
 from bot.domain.values import Cadence, Direction, Kind, Level
+from storage import repositories as repo
 from storage.db import Database
 from storage.models import Indicator, Reading, Workspace
 
@@ -137,4 +139,40 @@ def reading_view(row: Reading | Any) -> ReadingView:
         source=row.source,
         note=row.note,
         state=row.state,
+    )
+
+
+def workspace_row(session: Session, *, team_id: str, defaults: Defaults, now: dt.datetime) -> Workspace:
+    """The workspace's row, created with the configured defaults on first use."""
+    return repo.get_or_create_workspace(
+        session, team_id=team_id, timezone=defaults.timezone, language=defaults.language, now=now
+    )
+
+
+def reading_values(
+    *,
+    team_id: str,
+    indicator_id: int,
+    typed: ReadingInput,
+    recorded_by: str,
+    now: dt.datetime,
+    source: str,
+    supersedes: Any,
+) -> dict[str, Any]:
+    """The columns of a new active reading of what was typed (superseding `supersedes`, or None)."""
+    parsed, period = typed.value, typed.period
+    return dict(
+        team_id=team_id,
+        indicator_id=indicator_id,
+        period_start=period.start,
+        period_kind=period.granularity.value,
+        value=parsed.value,
+        numerator=parsed.numerator,
+        denominator=parsed.denominator,
+        recorded_by=recorded_by,
+        recorded_at=now,
+        source=source,
+        note=typed.note,
+        state=repo.ACTIVE,
+        supersedes_id=supersedes.id if supersedes is not None else None,
     )

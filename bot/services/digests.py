@@ -21,7 +21,7 @@ from bot.domain.dashboard import DashboardSnapshot
 from bot.domain.errors import InvalidInput
 from bot.domain.grammar import prepare
 from bot.domain.schedule import Schedule, parse_schedule
-from bot.services.common import Clock, Defaults, timezone_of
+from bot.services.common import Clock, Defaults, timezone_of, workspace_row
 from bot.services.dashboards import gather, scope_in
 from bot.services.outbox import enqueue
 from storage import digest_repositories as drepo
@@ -98,13 +98,7 @@ class DigestService:
         """Subscribe the channel (or change its schedule); periods count from now on."""
         now = self._clock()
         with self._db.write() as session:
-            ws = repo.get_or_create_workspace(
-                session,
-                team_id=team_id,
-                timezone=self._defaults.timezone,
-                language=self._defaults.language,
-                now=now,
-            )
+            ws = workspace_row(session, team_id=team_id, defaults=self._defaults, now=now)
             scope = scope_in(session, team_id=team_id, scope=scope)
             row = drepo.find_subscription(session, team_id=team_id, channel_id=channel_id)
             if row is None:

@@ -55,8 +55,10 @@ from bot.services.common import (
     admin_unless_owner,
     indicator_view,
     local_today,
+    reading_values,
     reading_view,
     timezone_of,
+    workspace_row,
 )
 from bot.services.templates import template_sets
 from storage import repositories as repo
@@ -78,13 +80,7 @@ class IndicatorService:
         self._drawer = drawer or LazyDrawer()
 
     def _workspace(self, session: Session, team_id: str) -> Workspace:
-        return repo.get_or_create_workspace(
-            session,
-            team_id=team_id,
-            timezone=self._defaults.timezone,
-            language=self._defaults.language,
-            now=self._clock(),
-        )
+        return workspace_row(session, team_id=team_id, defaults=self._defaults, now=self._clock())
 
     def _indicator(self, session: Session, team_id: str, code: str, *, lock: bool = False) -> Indicator:
         row = repo.find_indicator(session, team_id=team_id, code_key=code_key(code), lock=lock)
@@ -206,20 +202,14 @@ class IndicatorService:
             )
             if replaced is not None:
                 repo.set_reading_state(session, reading_id=replaced.id, state=repo.SUPERSEDED)
-            values = dict(
+            values = reading_values(
                 team_id=team_id,
                 indicator_id=ind.id,
-                period_start=period.start,
-                period_kind=period.granularity.value,
-                value=parsed.value,
-                numerator=parsed.numerator,
-                denominator=parsed.denominator,
+                typed=typed,
                 recorded_by=user_id,
-                recorded_at=now,
+                now=now,
                 source=source,
-                note=typed.note,
-                state=repo.ACTIVE,
-                supersedes_id=replaced.id if replaced else None,
+                supersedes=replaced,
             )
             new_id = repo.insert_reading(session, **values)
             view = indicator_view(ind)

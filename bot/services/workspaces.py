@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.domain.errors import InvalidInput
 from bot.domain.indicators import WorkspaceView
 from bot.i18n import LANGUAGES
-from bot.services.common import Clock, Defaults, local_today, workspace_view
+from bot.services.common import Clock, Defaults, local_today, workspace_row, workspace_view
 from storage import repositories as repo
 from storage.db import Database
 
@@ -41,13 +41,7 @@ class WorkspaceService:
         if view is None:
             with self._db.write() as session:
                 view = workspace_view(
-                    repo.get_or_create_workspace(
-                        session,
-                        team_id=team_id,
-                        timezone=self._defaults.timezone,
-                        language=self._defaults.language,
-                        now=self._clock(),
-                    )
+                    workspace_row(session, team_id=team_id, defaults=self._defaults, now=self._clock())
                 )
         with self._lock:
             self._cache[team_id] = view

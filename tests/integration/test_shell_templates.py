@@ -4,6 +4,7 @@ shell command finds its workspace (`--team`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,36 @@ def test_a_second_workspace_makes_team_required_and_a_typo_is_caught(
     assert services.indicators.summaries(team_id="T0UN") == []
     code, _, err = shell("templates", "install", "cobit", "--team", "T0UN")
     assert code == 2 and "Aucun modèle" in err and err.count("\n") == 1
+
+
+def test_pilote_import_says_what_it_did_and_exits_one_when_rows_were_refused(
+    shell: Shell, services: Services, tmp_path: Path
+) -> None:
+    shell("templates", "install", "itil", "--team", "T0MAIRIE")
+    path = tmp_path / "mesures.csv"
+    path.write_bytes(
+        "Indicateur;Période;Valeur;Commentaire\nfrc;oct. 2026;262/412;Réunion d'équipe\nsla;2026-10;98,5 %;\n"
+        "tco-poste;2025;1 234,5 €;\ninconnu;2026-10;3;\n".encode("cp1252")
+    )
+    code, out, err = shell("import", str(path), "--dry-run")
+    assert code == 1 and "Essai à blanc" in out and "3 nouvelles mesures seraient enregistrées" in out
+    assert (
+        "lu en Windows-1252 (détecté)" in out
+        and "ligne 5\u00a0: aucun indicateur «\u202finconnu\u202f»" in out
+    )
+    assert "\r" not in err  # no progress bar when standard error is no terminal (CI, a pipe)
+    assert services.indicators.history(team_id="T0MAIRIE", code="frc").readings == ()
+    code, out, _ = shell("import", str(path), "--all-or-nothing")
+    assert code == 1 and "Rien n'a été enregistré (--all-or-nothing)" in out
+    code, out, _ = shell("import", str(path), "--author", "U0CAMILLE")
+    assert code == 1 and "3 nouvelles mesures enregistrées" in out
+    (frc,) = services.indicators.history(team_id="T0MAIRIE", code="frc").readings
+    assert frc.note == "Réunion d'équipe" and frc.recorded_by == "U0CAMILLE" and frc.source == "import"
+    path.write_text("Indicateur;Période;Valeur\nfrc;oct. 2026;262/412\n", encoding="utf-8")
+    code, out, _ = shell("import", str(path))
+    assert code == 0 and "1 mesure corrigée" in out  # the note is gone: what the file says now
+    code, _, err = shell("import", str(tmp_path / "absent.csv"))
+    assert code == 2 and "aucun fichier" in err
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 pas un classeur")
+    code, _, err = shell("import", str(tmp_path / "bad.xlsx"))
+    assert code == 2 and "ni un CSV" in err

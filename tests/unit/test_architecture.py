@@ -81,3 +81,10 @@ def test_no_pyplot_anywhere() -> None:
     pattern = re.compile(r"^\s*(import matplotlib\.pyplot|from matplotlib import .*pyplot)", re.M)
     for path in modules("bot") + modules("storage") + modules("charts"):
         assert not pattern.search(path.read_text(encoding="utf-8")), path
+
+
+def test_file_formats_know_nothing_of_storage_services_or_slack() -> None:
+    for path in modules("bot/files"):
+        for name in imports_of(path):
+            assert top(name) not in ("storage", "charts", "sqlalchemy", "slack_bolt", "slack_sdk"), path
+            assert not under(name, "bot.services") and not under(name, "bot.slack"), f"{path} imports {name}"

@@ -9,7 +9,7 @@ from bot.domain.periods import Granularity, Period
 from bot.domain.values import Kind
 from bot.i18n import N_, day, number, period, t, value
 from bot.slack import ids
-from bot.slack.blocks.common import Block, Message, context, esc, message, section
+from bot.slack.blocks.common import Block, Message, context, esc, mention, message, section
 
 
 def _shown(lang: str, p: dict[str, Any], amount: float | None = None) -> str:
@@ -104,7 +104,7 @@ def alert_message(lang: str, kind: str, p: dict[str, Any], *, key: str = "") -> 
         lang,
         "alert.context",
         target=_shown(lang, p, target) if target is not None else t(lang, "alert.no_target"),
-        who=f"<@{p['recorded_by']}>",
+        who=mention(p["recorded_by"], lang),
         code=esc(p["code"]),
     )
     blocks: list[Block] = [section(text), context(ctx)]

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bot.domain.errors import DomainError, NotAllowed, UnknownIndicator
-from bot.domain.text import plain
+from bot.domain.text import is_slack_user, plain
 from bot.i18n import N_, day, t
 
 Block = dict[str, Any]
@@ -108,8 +108,11 @@ def notice_message(lang: str, key: str, /, **params: Any) -> Message:
 
 
 def mention(user_id: str | None, lang: str) -> str:
-    """A user mention, or the word for nobody."""
-    return f"<@{user_id}>" if user_id else t(lang, "nobody")
+    """A user mention, the name of what recorded it when it is no Slack user (`pilote-cli`, an API
+    token's name), or the word for nobody."""
+    if not user_id:
+        return t(lang, "nobody")
+    return f"<@{user_id}>" if is_slack_user(user_id) else f"`{esc(user_id)}`"
 
 
 def _param(lang: str, value: Any) -> str:
@@ -118,6 +121,11 @@ def _param(lang: str, value: Any) -> str:
     if isinstance(value, dt.date):  # a date the domain compared, said as words
         return day(lang, value)
     return esc(str(value))
+
+
+def reason(lang: str, key: str, params: dict[str, Any]) -> str:
+    """What a domain error (or a refused row) says, its parameters written for the reader."""
+    return t(lang, key, **{k: _param(lang, v) for k, v in params.items()})
 
 
 def error_message(lang: str, error: DomainError, *, help_key: str = N_("error.see_help")) -> Message:

@@ -1,0 +1,258 @@
+"""Many readings at once, from a file (`pilote import`) or a machine (the ingestion API): each row read
+exactly as a typed `/kpi` reading, refused one by one with its reason, written in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.grammar import RecordReading
+from bot.domain.imports import ImportReport, Refusal, RowInput
+from bot.domain.keys import N_
+from bot.domain.text import code_key
+from bot.services.alerting import evaluate_reading
+from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_values, workspace_row
+from bot.services.indicators import read_command
+from storage import repositories as repo
+from storage.db import Database
+
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+PROGRESS_EVERY = 2000
+
+
+def _quiet(done: int, total: int) -> None:
+    return None
+
+
+class _NothingStored(Exception):
+    """A dry run, or a refusal under all-or-nothing: the transaction is rolled back."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("nothing stored")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    """A row read for its indicator, with what it does to the stored readings."""
+
+    line: int
+    indicator_id: int
+    values: dict[str, Any]
+    replaces: Any  # the active reading of the same period, or None
+
+
+class ImportService:
+    """Readings in bulk, by the rules of a typed reading."""
+
+    def __init__(self, db: Database, *, clock: Clock, defaults: Defaults) -> None:
+        self._db, self._clock, self._defaults = db, clock, defaults
+
+    def record_rows(
+        self,
+        *,
+        team_id: str,
+        rows: Sequence[RowInput],
+        refused: Sequence[Refusal] = (),
+        source: str,
+        recorded_by: str,
+        lang: str | None = None,
+        dry_run: bool = False,
+        all_or_nothing: bool = False,
+        progress: Progress = _quiet,
+    ) -> ImportReport:
+        """Read every row as `/kpi <code> <value> @<period> <note>` would be read (in `lang`, else the
+        workspace's language) and store the accepted ones in one transaction: a new period is added, a
+        stored period with another value is corrected (the earlier value kept, superseded), the same
+        value again changes nothing. Rows are refused one by one (unknown code, unreadable value or
+        period, the same period twice); with `all_or_nothing`, one refusal stores nothing. Alerts are
+        evaluated once per indicator, for its newest period, and only when that period is the
+        indicator's newest: history raises no alert. A dry run reports and stores nothing."""
+        try:
+            return self._record_rows(
+                team_id, rows, refused, source, recorded_by, lang, dry_run, all_or_nothing, progress
+            )
+        except _NothingStored as nothing:
+            return nothing.report
+
+    def _record_rows(
+        self,
+        team_id: str,
+        rows: Sequence[RowInput],
+        refused: Sequence[Refusal],
+        source: str,
+        recorded_by: str,
+        lang: str | None,
+        dry_run: bool,
+        all_or_nothing: bool,
+        progress: Progress,
+    ) -> ImportReport:
+        refusals = list(refused)
+        with self._db.write() as session:
+            now = self._clock()
+            ws = workspace_row(session, team_id=team_id, defaults=self._defaults, now=now)
+            today = local_today(now, ws.timezone)
+            indicators = {row.code_key: row for row in repo.indicators_for_readings(session, team_id=team_id)}
+            stored = _by_period(
+                repo.active_readings_of(session, indicator_ids=[r.id for r in indicators.values()])
+            )
+            accepted: list[_Accepted] = []
+            unchanged = 0
+            seen: dict[tuple[int, dt.date, str], int] = {}
+            for done, row in enumerate(rows, start=1):
+                if done % PROGRESS_EVERY == 0:
+                    progress(done, len(rows))
+                try:
+                    ind = _indicator_of(indicators, row)
+                    typed = read_command(
+                        RecordReading(
+                            code=row.code,
+                            text=row.value,
+                            period_text=row.period,
+                            note=row.note,
+                            lang=lang or ws.language,
+                        ),
+                        ind,
+                        today=today,
+                    )
+                except DomainError as err:
+                    refusals.append(Refusal(row.line, err.key, dict(err.params)))
+                    continue
+                period = typed.period
+                key = (ind.id, period.start, period.granularity.value)
+                if key in seen:
+                    refusals.append(Refusal(row.line, N_("error.import.duplicate"), {"other": seen[key]}))
+                    continue
+                seen[key] = row.line
+                parsed = typed.value
+                before = stored.get(key)
+                if before is not None and (
+                    before.value,
+                    before.numerator,
+                    before.denominator,
+                    before.note,
+                ) == (
+                    parsed.value,
+                    parsed.numerator,
+                    parsed.denominator,
+                    typed.note,
+                ):
+                    unchanged += 1
+                    continue
+                values = reading_values(
+                    team_id=team_id,
+                    indicator_id=ind.id,
+                    typed=typed,
+                    recorded_by=row.author or recorded_by,
+                    now=now,
+                    source=source,
+                    supersedes=before,
+                )
+                accepted.append(_Accepted(row.line, ind.id, values, before))
+            progress(len(rows), len(rows))
+            refusals.sort(key=lambda r: r.line)
+            write = not dry_run and not (all_or_nothing and refusals)
+            notices = 0
+            if write:
+                repo.set_reading_states(
+                    session,
+                    reading_ids=[a.replaces.id for a in accepted if a.replaces is not None],
+                    state=repo.SUPERSEDED,
+                )
+                repo.insert_readings(session, rows=[a.values for a in accepted])
+                notices = self._evaluate(session, team_id, indicators, stored, accepted, now)
+            codes = {a.indicator_id for a in accepted}
+            report = ImportReport(
+                rows=len(rows) + len(refused),
+                new=sum(1 for a in accepted if a.replaces is None),
+                corrected=sum(1 for a in accepted if a.replaces is not None),
+                unchanged=unchanged,
+                refused=tuple(refusals),
+                committed=write,
+                indicators=tuple(sorted(r.code for r in indicators.values() if r.id in codes)),
+                notices=notices,
+                dry_run=dry_run,
+            )
+            if not write:
+                raise _NothingStored(report)  # rolls the transaction back: not a row, not a lock left
+            return report
+
+    def _evaluate(
+        self,
+        session: Session,
+        team_id: str,
+        indicators: dict[str, Any],
+        stored: dict[tuple[int, dt.date, str], Any],
+        accepted: list[_Accepted],
+        now: dt.datetime,
+    ) -> int:
+        """Alerts for each indicator's newest imported period, when it is the indicator's newest."""
+        by_id = {row.id: row for row in indicators.values()}
+        latest_stored: dict[int, tuple[dt.date, str]] = {}
+        for ind_id, start, kind in stored:
+            if (start, kind) > latest_stored.get(ind_id, (dt.date.min, "")):
+                latest_stored[ind_id] = (start, kind)
+        newest: dict[int, _Accepted] = {}
+        for a in accepted:
+            mine = (a.values["period_start"], a.values["period_kind"])
+            best = newest.get(a.indicator_id)
+            if best is None or mine > (best.values["period_start"], best.values["period_kind"]):
+                newest[a.indicator_id] = a
+        notices = 0
+        for ind_id, a in newest.items():
+            mine = (a.values["period_start"], a.values["period_kind"])
+            if mine < latest_stored.get(ind_id, (dt.date.min, "")):
+                continue  # a backfill: the indicator's newest period is older news, and stays its state
+            previous = _previous_value(ind_id, mine, stored, accepted)
+            reading_id = repo.active_reading_id(
+                session, indicator_id=ind_id, period_start=mine[0], period_kind=mine[1]
+            )
+            queued = evaluate_reading(
+                session,
+                indicator=indicator_view(by_id[ind_id]),
+                team_id=team_id,
+                reading={"id": reading_id, **a.values},
+                now=now,
+                previous_value=previous,
+            )
+            notices += len(queued)
+        return notices
+
+
+def _by_period(rows: Sequence[Any]) -> dict[tuple[int, dt.date, str], Any]:
+    return {(r.indicator_id, r.period_start, r.period_kind): r for r in rows}
+
+
+def _indicator_of(indicators: dict[str, Any], row: RowInput) -> Any:
+    if not row.code:
+        raise InvalidInput("error.import.missing_code")
+    if not row.value:
+        raise InvalidInput("error.import.missing_value", code=row.code)
+    if not row.period:
+        raise InvalidInput("error.import.missing_period", code=row.code)
+    ind = indicators.get(code_key(row.code))
+    if ind is None:
+        raise InvalidInput("error.import.unknown_code", code=row.code[:40])
+    return ind
+
+
+def _previous_value(
+    ind_id: int,
+    newest: tuple[dt.date, str],
+    stored: dict[tuple[int, dt.date, str], Any],
+    accepted: list[_Accepted],
+) -> float | None:
+    """The value of the period just before `newest`, among the stored and the imported readings."""
+    periods: dict[tuple[dt.date, str], float] = {
+        (start, kind): row.value for (i, start, kind), row in stored.items() if i == ind_id
+    }
+    for a in accepted:
+        if a.indicator_id == ind_id:
+            periods[(a.values["period_start"], a.values["period_kind"])] = a.values["value"]
+    earlier = [p for p in periods if p < newest]
+    return periods[max(earlier)] if earlier else None

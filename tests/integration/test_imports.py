@@ -1,0 +1,235 @@
+"""Importing readings: real-world-shaped files, read as `/kpi` reads a reading, stored in one go."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.domain.errors import InvalidInput
+from bot.domain.imports import ImportReport, find_columns, rows_of
+from bot.files.read import read_table
+from bot.services import Services
+from storage.models import AlertState, OutboxMessage, Reading
+from tests.support.data import kpi
+from tests.support.sheets import ods_cell, write_ods, write_xlsx
+
+TEAM = "T0PILOTE"
+
+
+@pytest.fixture
+def plan(services: Services) -> Services:
+    kpi(services, 'new frc "Résolution au premier contact" kind=ratio every=month target=75 alert_below=60')
+    kpi(services, 'new énergie "Consommation des serveurs" unit=kWh every=quarter')
+    kpi(services, 'new budget-nr "Part du budget NR" kind=percent every=year')
+    kpi(services, 'new plan-validé "Plan validé" kind=bool every=quarter')
+    return services
+
+
+def import_file(services: Services, path: Path, **options: Any) -> ImportReport:
+    table = read_table(path, encoding=options.pop("encoding", None), lang="fr")
+    columns = find_columns(table.rows)
+    rows, refused = rows_of(table.rows, columns)
+    return services.imports.record_rows(
+        team_id=TEAM, rows=rows, refused=refused, source="import", recorded_by="pilote-cli", **options
+    )
+
+
+def stored(services: Services, code: str) -> list[tuple[str, float, str]]:
+    history = services.indicators.history(team_id=TEAM, code=code)
+    return [(str(r.period.start), r.value, r.note) for r in reversed(history.readings)]
+
+
+def count(services: Services, model: type, *where: Any) -> int:
+    with services.db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+FRENCH_CSV = (
+    "Code indicateur;Période;Valeur;Commentaire\n"
+    "frc;oct. 2026;262/412;Bonne semaine pour l'équipe\n"
+    "frc;2026-09;45 sur 60;\n"
+    "\n"
+    "ÉNERGIE;T3 2026;1\u00a0234,5 kWh;relevé « compteur B »\n"
+    "énergie;@T2 2026;1\u202f180;\n"
+    "budget-nr;2025;2,5 %;\n"
+    "plan-validé;T3 2026;oui;\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "iso-8859-15"])
+def test_a_french_csv_in_any_of_the_encodings_administrations_produce(
+    plan: Services, tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "mesures.csv"
+    path.write_bytes(
+        FRENCH_CSV.replace("1\u202f180", "1\u00a0180" if encoding != "utf-8" else "1\u202f180").encode(
+            encoding
+        )
+    )
+    report = import_file(plan, path)
+    assert (report.new, report.corrected, report.unchanged, report.refused) == (6, 0, 0, ())
+    assert report.committed and report.indicators == ("budget-nr", "frc", "plan-validé", "énergie")
+    assert stored(plan, "frc") == [
+        ("2026-09-01", 75.0, ""),
+        ("2026-10-01", pytest.approx(63.592, abs=1e-3), "Bonne semaine pour l'équipe"),
+    ]
+    assert stored(plan, "énergie") == [
+        ("2026-04-01", 1180.0, ""),
+        ("2026-07-01", 1234.5, "relevé « compteur B »"),
+    ]
+    with plan.db.read() as s:
+        frc = s.scalars(select(Reading).where(Reading.period_start == dt.date(2026, 10, 1))).one()
+        assert (frc.numerator, frc.denominator, frc.source, frc.recorded_by) == (
+            262,
+            412,
+            "import",
+            "pilote-cli",
+        )
+
+
+def test_the_same_file_again_changes_nothing_and_a_changed_value_is_a_correction(
+    plan: Services, tmp_path: Path
+) -> None:
+    path = tmp_path / "mesures.csv"
+    path.write_text(FRENCH_CSV, encoding="utf-8")
+    import_file(plan, path)
+    again = import_file(plan, path)
+    assert (again.new, again.corrected, again.unchanged) == (0, 0, 6)
+    path.write_text(FRENCH_CSV.replace("45 sur 60", "48 sur 60"), encoding="utf-8")
+    changed = import_file(plan, path)
+    assert (changed.new, changed.corrected, changed.unchanged) == (0, 1, 5)
+    assert stored(plan, "frc")[0] == ("2026-09-01", 80.0, "")
+    assert count(plan, Reading) == 7  # the corrected value stays, superseded
+
+
+def test_rows_are_refused_one_by_one_with_their_line_and_reason(plan: Services, tmp_path: Path) -> None:
+    path = tmp_path / "mesures.csv"
+    path.write_text(
+        "indicator,period,value,note,author\n"
+        "frc,2026-10,45/60,,U0BOB\n"  # 2: taken, by Bob
+        "frc,2026-10,1/2,,\n"  # 3: the same period again
+        "inconnu,2026-10,3,,\n"  # 4
+        "frc,T3 2026,45/60,,\n"  # 5: a quarter for a monthly indicator
+        'budget-nr,2025,"1.234",,\n'  # 6: 1,234 or 1234?
+        "plan-validé,T3 2026,3,,\n"  # 7: a number for a yes/no
+        "énergie,,12,,\n"  # 8: no period: never guessed
+        "énergie,T3 2026,12,,Camille Martin\n"  # 9: an author Slack does not know by that
+        "énergie,T4 2031,12,,\n",  # 10: not started
+        encoding="utf-8",
+    )
+    report = import_file(plan, path)
+    assert [r.line for r in report.refused] == [3, 4, 5, 6, 7, 8, 9, 10]
+    keys = [r.key for r in report.refused]
+    assert keys[0] == "error.import.duplicate" and report.refused[0].params == {"other": 2}
+    assert keys[1] == "error.import.unknown_code" and keys[5] == "error.import.missing_period"
+    assert keys[6] == "error.import.author"
+    assert report.new == 1 and report.committed
+    with plan.db.read() as s:
+        assert s.scalars(select(Reading.recorded_by)).all() == ["U0BOB"]
+
+
+def test_all_or_nothing_and_dry_run_store_nothing(plan: Services, tmp_path: Path) -> None:
+    path = tmp_path / "mesures.csv"
+    path.write_text(FRENCH_CSV + "inconnu;2026-10;3;\n", encoding="utf-8")
+    refused = import_file(plan, path, all_or_nothing=True)
+    assert not refused.committed and refused.new == 6 and len(refused.refused) == 1
+    dry = import_file(plan, path, dry_run=True)
+    assert dry.dry_run and not dry.committed and dry.new == 6
+    assert count(plan, Reading) == 0
+    assert import_file(plan, path).committed and count(plan, Reading) == 6
+
+
+def test_only_the_newest_period_moves_an_indicators_alert_state(plan: Services, tmp_path: Path) -> None:
+    path = tmp_path / "histoire.csv"
+    months = [
+        f"frc;2025-{m:02d};{v}/100;"
+        for m, v in zip(range(1, 13), [50, 55, 40, 45, 50, 30, 58, 59, 52, 51, 40, 80], strict=True)
+    ]
+    path.write_text("code;période;valeur;note\n" + "\n".join(months) + "\n", encoding="utf-8")
+    report = import_file(plan, path)
+    assert report.new == 12 and report.notices == 0  # eleven alerts in the history, the newest is fine
+    assert count(plan, OutboxMessage) == 0 and count(plan, AlertState) == 0
+    path.write_text("code;période;valeur;note\nfrc;2026-01;30/100;\nfrc;2024-06;10/100;\n", encoding="utf-8")
+    report = import_file(plan, path)
+    assert report.notices == 1 and count(plan, OutboxMessage) == 1  # the newest breaches: one alert
+    path.write_text("code;période;valeur;note\nfrc;2024-07;90/100;\n", encoding="utf-8")
+    assert import_file(plan, path).notices == 0  # a backfill: the state stays the newest period's
+    with plan.db.read() as s:
+        assert s.scalars(select(AlertState.level)).one() == "alert"
+
+
+def test_missing_columns_are_named_with_the_ones_found(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("Indicateur;Mois;Commentaire\nfrc;2026-10;x\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as err:
+        find_columns(read_table(path).rows)
+    assert err.value.key == "error.import.missing_columns"
+    assert err.value.params["missing"] == ["valeur"] and err.value.params["line"] == 1
+    path.write_text("a;b\n1;2\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as err:
+        find_columns(read_table(path).rows)
+    assert err.value.key == "error.import.no_header"
+
+
+def test_an_excel_workbook_with_a_merged_title_and_typed_cells(plan: Services, tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "tableau.xlsx",
+        [
+            ["Tableau de bord DSI — 2026"],
+            [None],
+            ["Indicateur", "Période", "Valeur", "Note"],
+            ["budget-nr", 2025, (0.025, "0.0%"), "arrêté des comptes"],  # a percent cell holds 0,025
+            ["énergie", "T3 2026", (1234.5, "# ##0"), None],  # shown 1 235, typed 1234,5
+            ["frc", (dt.datetime(2026, 10, 1), "mmm\\ yyyy"), "262/412", None],
+            ["plan-validé", "T2 2026", True, None],
+        ],
+        merged=["A1:D1"],
+    )
+    report = import_file(plan, path)
+    assert (report.new, report.refused) == (4, ())
+    assert stored(plan, "budget-nr") == [("2025-01-01", 2.5, "arrêté des comptes")]
+    assert stored(plan, "énergie") == [("2026-07-01", 1234.5, "")]
+    assert stored(plan, "plan-validé") == [("2026-04-01", 1.0, "")]
+
+
+def test_a_libreoffice_sheet(plan: Services, tmp_path: Path) -> None:
+    path = write_ods(
+        tmp_path / "suivi.ods",
+        [
+            ["Indicateur", "Période", "Valeur", "Auteur"],
+            ["énergie", "T3 2026", ods_cell(1180.333, "1 180,33"), None],  # the value, not its display
+            ["budget-nr", "2025", ods_cell(("%", "0.031"), "3,1 %"), "<@U0BOB|bob>"],
+            ["frc", ods_cell(dt.date(2026, 10, 1), "oct. 2026"), "45/60", None],
+            ["plan-validé", "T3 2026", ods_cell(False, "FAUX"), None],
+        ],
+        title="Suivi numérique responsable",
+        blank_rows=3,
+    )
+    report = import_file(plan, path)
+    assert (report.new, report.refused) == (4, ())
+    assert stored(plan, "énergie") == [("2026-07-01", 1180.333, "")]
+    assert stored(plan, "budget-nr") == [("2025-01-01", 3.1, "")]
+    assert stored(plan, "plan-validé") == [("2026-07-01", 0.0, "")]
+    table = read_table(path)
+    assert [line for line, _ in table.rows] == [1, 2, 6, 7, 8, 9]  # Calc's row numbers
+
+
+def test_a_hundred_thousand_rows(plan: Services, tmp_path: Path) -> None:
+    path = tmp_path / "gros.csv"
+    lines = ["code;période;valeur;note"]
+    day = dt.date(2026, 11, 16)
+    codes = [f"c{i}" for i in range(100)]
+    for code in codes:
+        kpi(plan, f'new {code} "Compteur {code}" unit=appel(s) every=week')
+    for week in range(1000):  # back to 2007
+        monday = day - dt.timedelta(weeks=week)
+        year, number, _ = monday.isocalendar()
+        lines += [f"{code};{year}-S{number:02d};{week % 97},5;" for code in codes]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_file(plan, path)
+    assert (report.rows, report.new, report.refused) == (100_000, 100_000, ())
+    assert count(plan, Reading) == 100_000
