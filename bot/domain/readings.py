@@ -8,6 +8,7 @@ value, its unit or the period is the note, and what could be read two ways is re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from bot.domain.errors import InvalidInput
@@ -195,8 +196,25 @@ def read_form(
     lang: str,
     today: dt.date,
 ) -> ReadingInput:
-    """The record form's fields: the value field holds only the value, the period field only a period."""
-    value = parse_value(kind, value_text, unit=unit, lang=lang)
-    period = parse_period(period_text, today=today, lang=lang) if period_text else None
-    chosen = _in_cadence(period, cadence, lang) if period else default_period(cadence, today)
-    return ReadingInput(value=value, period=chosen, period_given=period is not None, note=_note(note.strip()))
+    """The record form's fields (and an imported row's cells): the value field holds only the value,
+    the period field only a period."""
+    value = _field_value(kind, value_text, unit, lang)
+    if not period_text:
+        return ReadingInput(
+            value=value, period=default_period(cadence, today), period_given=False, note=_note(note.strip())
+        )
+    chosen = _field_period(period_text, cadence, lang, today)
+    return ReadingInput(value=value, period=chosen, period_given=True, note=_note(note.strip()))
+
+
+# An import reads the same period (and often the same value) in thousands of rows: both readings are
+# pure functions of their arguments, and their results frozen, so each is read once. A text that is
+# refused raises again each time (exceptions are not kept).
+@functools.lru_cache(maxsize=4096)
+def _field_period(text: str, cadence: Cadence | None, lang: str, today: dt.date) -> Period:
+    return _in_cadence(parse_period(text, today=today, lang=lang), cadence, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_value(kind: Kind, text: str, unit: str, lang: str) -> ParsedValue:
+    return parse_value(kind, text, unit=unit, lang=lang)

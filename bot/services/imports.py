@@ -104,11 +104,15 @@ class ImportService:
             accepted: list[_Accepted] = []
             unchanged = 0
             seen: dict[tuple[int, dt.date, str], int] = {}
+            keys: dict[str, str] = {}  # code as written -> lookup key: a file repeats its codes
             for done, row in enumerate(rows, start=1):
                 if done % PROGRESS_EVERY == 0:
                     progress(done, len(rows))
                 try:
-                    ind = _indicator_of(indicators, row)
+                    key_of = keys.get(row.code)
+                    if key_of is None:
+                        key_of = keys[row.code] = code_key(row.code)
+                    ind = _indicator_of(indicators, row, key_of)
                     typed = read_command(
                         RecordReading(
                             code=row.code,
@@ -193,22 +197,23 @@ class ImportService:
     ) -> int:
         """Alerts for each indicator's newest imported period, when it is the indicator's newest."""
         by_id = {row.id: row for row in indicators.values()}
-        latest_stored: dict[int, tuple[dt.date, str]] = {}
-        for ind_id, start, kind in stored:
-            if (start, kind) > latest_stored.get(ind_id, (dt.date.min, "")):
-                latest_stored[ind_id] = (start, kind)
+        before: dict[int, dict[tuple[dt.date, str], float]] = {}  # each indicator's series before
+        for (ind_id, start, kind), row in stored.items():
+            before.setdefault(ind_id, {})[(start, kind)] = row.value
+        after = {ind_id: dict(series) for ind_id, series in before.items()}
         newest: dict[int, _Accepted] = {}
         for a in accepted:
-            mine = (a.values["period_start"], a.values["period_kind"])
+            period = _period_of(a)
+            after.setdefault(a.indicator_id, {})[period] = a.values["value"]
             best = newest.get(a.indicator_id)
-            if best is None or mine > (best.values["period_start"], best.values["period_kind"]):
+            if best is None or period > _period_of(best):
                 newest[a.indicator_id] = a
         notices = 0
         for ind_id, a in newest.items():
-            mine = (a.values["period_start"], a.values["period_kind"])
-            if mine < latest_stored.get(ind_id, (dt.date.min, "")):
+            mine = _period_of(a)
+            if before.get(ind_id) and mine < max(before[ind_id]):
                 continue  # a backfill: the indicator's newest period is older news, and stays its state
-            previous = _previous_value(ind_id, mine, stored, accepted)
+            earlier = [p for p in after[ind_id] if p < mine]
             reading_id = repo.active_reading_id(
                 session, indicator_id=ind_id, period_start=mine[0], period_kind=mine[1]
             )
@@ -218,41 +223,28 @@ class ImportService:
                 team_id=team_id,
                 reading={"id": reading_id, **a.values},
                 now=now,
-                previous_value=previous,
+                previous_value=after[ind_id][max(earlier)] if earlier else None,
             )
             notices += len(queued)
         return notices
+
+
+def _period_of(a: _Accepted) -> tuple[dt.date, str]:
+    return a.values["period_start"], a.values["period_kind"]
 
 
 def _by_period(rows: Sequence[Any]) -> dict[tuple[int, dt.date, str], Any]:
     return {(r.indicator_id, r.period_start, r.period_kind): r for r in rows}
 
 
-def _indicator_of(indicators: dict[str, Any], row: RowInput) -> Any:
+def _indicator_of(indicators: dict[str, Any], row: RowInput, key: str) -> Any:
     if not row.code:
         raise InvalidInput("error.import.missing_code")
     if not row.value:
         raise InvalidInput("error.import.missing_value", code=row.code)
     if not row.period:
         raise InvalidInput("error.import.missing_period", code=row.code)
-    ind = indicators.get(code_key(row.code))
+    ind = indicators.get(key)
     if ind is None:
         raise InvalidInput("error.import.unknown_code", code=row.code[:40])
     return ind
-
-
-def _previous_value(
-    ind_id: int,
-    newest: tuple[dt.date, str],
-    stored: dict[tuple[int, dt.date, str], Any],
-    accepted: list[_Accepted],
-) -> float | None:
-    """The value of the period just before `newest`, among the stored and the imported readings."""
-    periods: dict[tuple[dt.date, str], float] = {
-        (start, kind): row.value for (i, start, kind), row in stored.items() if i == ind_id
-    }
-    for a in accepted:
-        if a.indicator_id == ind_id:
-            periods[(a.values["period_start"], a.values["period_kind"])] = a.values["value"]
-    earlier = [p for p in periods if p < newest]
-    return periods[max(earlier)] if earlier else None
