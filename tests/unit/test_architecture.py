@@ -81,3 +81,22 @@ def test_no_pyplot_anywhere() -> None:
     pattern = re.compile(r"^\s*(import matplotlib\.pyplot|from matplotlib import .*pyplot)", re.M)
     for path in modules("bot") + modules("storage") + modules("charts"):
         assert not pattern.search(path.read_text(encoding="utf-8")), path
+
+
+@pytest.mark.parametrize("module", ["bot/metrics.py", "bot/logs.py"])
+def test_metrics_and_logs_import_nothing_of_ours(module: str) -> None:
+    # Every layer may count and log: these two lean on no layer, so that none gets a cycle.
+    allowed_third_party = {"prometheus_client"} if module == "bot/metrics.py" else set()
+    for name in imports_of(ROOT / module):
+        assert top(name) in sys.stdlib_module_names or top(name) in allowed_third_party, (
+            f"{module} imports {name}"
+        )
+
+
+def test_prometheus_client_only_in_the_metrics_module() -> None:
+    # One module defines every metric on one registry: /metrics shows them all, and only them.
+    for path in modules("bot") + modules("storage") + modules("charts"):
+        if path == ROOT / "bot" / "metrics.py":
+            continue
+        for name in imports_of(path):
+            assert top(name) != "prometheus_client", f"{path} imports {name}"
