@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.domain.errors import DomainError
 from bot.domain.grammar import (
     DeleteIndicator,
@@ -22,6 +23,7 @@ from bot.domain.grammar import (
     parse_kpi,
 )
 from bot.i18n import N_
+from bot.slack import counting
 from bot.slack.blocks import kpi as kpi_blocks
 from bot.slack.blocks.common import Message, error_message, esc, notice_message
 from bot.slack.deps import SlackDeps
@@ -44,6 +46,7 @@ def register(app: App, deps: SlackDeps) -> None:
                 return kpi_blocks.created_message(lang, view)
             case RecordReading():
                 result = services.indicators.record(team_id=team_id, user_id=user_id, command=cmd)
+                metrics.readings_stored("slack")
                 timezone = services.workspaces.get(team_id=team_id).timezone
                 return kpi_blocks.recorded_message(lang, result, timezone=timezone)
             case ListIndicators():
@@ -74,13 +77,15 @@ def register(app: App, deps: SlackDeps) -> None:
                 return kpi_blocks.show_working_message(lang, cmd.code)
         raise AssertionError(f"unhandled command {cmd!r}")
 
-    def on_kpi(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def on_kpi(ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         team_id, user_id = command["team_id"], command["user_id"]
         lang = deps.languages.of(team_id, user_id)
         try:
             cmd = parse_kpi(command.get("text") or "", lang)
+            counting.parsed(context, cmd)
             reply = kpi_reply(team_id, user_id, lang, cmd)
         except DomainError as err:
+            counting.refused(context)
             reply = error_message(lang, err)
         else:
             if isinstance(cmd, NewIndicator | RecordReading | Undo | EditIndicator | DeleteIndicator):
