@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import NoSuchModuleError, OperationalError
 
+from bot import logs
 from bot.config import ConfigError, Settings
 from bot.domain.errors import DomainError
 from bot.services import Defaults, Services, system_clock
@@ -222,6 +223,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     """HTTP mode behind waitress, a production WSGI server with a thread pool."""
     import waitress
 
+    from bot.api.app import ApiWSGI
     from bot.slack.http import PiloteWSGI
 
     if settings.many_workspaces:  # installed by each workspace through Slack's OAuth flow
@@ -238,6 +240,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         signing_secret=settings.secret("slack_signing_secret"),
         health=db.ping,
         first_time=lambda keys: services.replays.first_time(keys=keys),
+        backlog=services.outbox.backlog,
+        metrics_token=_metrics_token(settings),
+        api=ApiWSGI(services),
     )
     log.info("Pilote listening on http://%s:%s/slack/events", args.host, args.port)
     waitress.serve(
@@ -266,6 +271,8 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
     senders = senders_of(settings, services)
     app = build_slack(settings, services, senders)
     start_outbox(settings, services, senders)
+    if args.metrics_port is not None:
+        start_metrics_server(settings, services, host=args.metrics_host, port=args.metrics_port)
     log.info("Pilote connecting to Slack in Socket Mode")
     PiloteSocketMode(
         app,
@@ -273,6 +280,32 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
         first_time=lambda keys: services.replays.first_time(keys=keys),
     ).start()
     return 0
+
+
+def _metrics_token(settings: Settings) -> str | None:
+    token = settings.pilote_metrics_token
+    return token.get_secret_value() if token is not None else None
+
+
+def start_metrics_server(settings: Settings, services: Services, *, host: str, port: int) -> Any:
+    """Socket Mode has no HTTP server: GET /metrics and /healthz on their own port, in a daemon thread
+    (one waitress thread: a scraper every few seconds). The server, started."""
+    import waitress
+
+    from bot.slack.http import OpsWSGI
+
+    ops = OpsWSGI(
+        health=services.db.ping, backlog=services.outbox.backlog, metrics_token=_metrics_token(settings)
+    )
+    try:
+        server = waitress.create_server(ops, host=host, port=port, threads=1, ident="pilote")
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise StartupError(
+            f"--metrics-port {port}: cannot listen on {host} ({exc.strerror or exc})"
+        ) from None
+    threading.Thread(target=server.run, name="pilote-metrics", daemon=True).start()
+    log.info("metrics on http://%s:%s/metrics", host, port)
+    return server
 
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
@@ -476,33 +509,47 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pilote", description="Pilote: indicators and action plan in Slack")
     version = f"pilote {_version()}"
     p.add_argument("--version", action="version", version=version)
+    help_format = "log lines as text, or one JSON object a line (default: text)"
+    p.add_argument("--log-format", choices=logs.FORMATS, default="text", help=help_format)
+    # Also after the command (`pilote serve --log-format json`); there, unset leaves the global one.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--log-format", choices=logs.FORMATS, default=argparse.SUPPRESS, help=help_format)
     sub = p.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="HTTP mode: Slack posts to /slack/events")
+    serve = sub.add_parser("serve", help="HTTP mode: Slack posts to /slack/events", parents=[common])
     serve.add_argument("--version", action="version", version=version)
     serve.add_argument("--port", type=int, default=3000)
     # Closed by default: only this machine can reach it unless told otherwise (behind a proxy).
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     serve.set_defaults(run=cmd_serve)
-    sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)").set_defaults(run=cmd_socket)
-    demo = sub.add_parser("demo", help="seed a sample plan and draw its charts, no Slack needed")
+    socket = sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)", parents=[common])
+    socket.add_argument("--metrics-port", type=int, help="serve GET /metrics and /healthz on this port")
+    socket.add_argument("--metrics-host", default="127.0.0.1", help="its address (default: 127.0.0.1)")
+    socket.set_defaults(run=cmd_socket)
+    demo = sub.add_parser(
+        "demo", help="seed a sample plan and draw its charts, no Slack needed", parents=[common]
+    )
     demo.add_argument("--out", default=".", help="folder for the chart PNGs (default: here)")
     demo.set_defaults(run=cmd_demo)
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", help="apply the migrations").set_defaults(run=cmd_db_upgrade)
+    db_sub.add_parser("upgrade", help="apply the migrations", parents=[common]).set_defaults(
+        run=cmd_db_upgrade
+    )
     tpl = sub.add_parser("templates", help="the indicator templates (the guide's governance set, ITIL)")
     tpl_sub = tpl.add_subparsers(dest="templates_command", required=True)
-    tpl_list = tpl_sub.add_parser("list", help="list the templates")
+    tpl_list = tpl_sub.add_parser("list", help="list the templates", parents=[common])
     tpl_list.set_defaults(run=cmd_templates_list)
     tpl_install = tpl_sub.add_parser(
-        "install", help="create a set's indicators (codes already there are kept)"
+        "install", help="create a set's indicators (codes already there are kept)", parents=[common]
     )
     tpl_install.add_argument("set", help="gouvernance, itil, or one template's code")
     tpl_install.add_argument("--owner", help="Slack user id (U…) of the indicators' owner (default: none)")
     tpl_install.set_defaults(run=cmd_templates_install)
     imp = sub.add_parser(
-        "import", help="readings from a CSV, XLSX or ODS file (indicator, period, value, note, author)"
+        "import",
+        help="readings from a CSV, XLSX or ODS file (indicator, period, value, note, author)",
+        parents=[common],
     )
     imp.add_argument("file", help="the file: .csv (comma or semicolon), .xlsx or .ods")
     imp.add_argument(
@@ -535,7 +582,7 @@ def shell_error(lang: str, err: DomainError) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pilote` console script."""
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact = logs.configure(args.log_format)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # waitress warns at every queued request under load; the queue is normal, not an incident.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -544,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         settings = Settings.load()
+        redact.add(settings.secret_values())  # besides token shapes: the signing secret, the keys...
         return int(args.run(settings, args))
     except (ConfigError, StartupError) as exc:
         for line in str(exc).splitlines():  # one line per wrong setting, all of them at once

@@ -25,6 +25,7 @@ ENV_NAMES = {
     "pilote_alert_repeat_hours": "PILOTE_ALERT_REPEAT_HOURS",
     "pilote_plan_channel": "PILOTE_PLAN_CHANNEL",
     "pilote_chart_workers": "PILOTE_CHART_WORKERS",
+    "pilote_metrics_token": "PILOTE_METRICS_TOKEN",
 }
 
 
@@ -52,6 +53,9 @@ class Settings(BaseSettings):
     pilote_alert_repeat_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     pilote_plan_channel: str | None = None
     pilote_chart_workers: int = Field(default=2, ge=0, le=16)  # processes drawing charts (0: in threads)
+    # Set: GET /metrics wants `Authorization: Bearer <it>` (a scraper on another host); unset: open,
+    # for a scraper on the same machine (the endpoint listens on 127.0.0.1 unless told otherwise).
+    pilote_metrics_token: SecretStr | None = None
 
     @field_validator("pilote_plan_channel")
     @classmethod
@@ -99,6 +103,13 @@ class Settings(BaseSettings):
     def _secret_key(cls, v: SecretStr | None) -> SecretStr | None:
         if v is not None and len(v.get_secret_value()) < 32:
             raise ValueError("must be at least 32 characters (e.g. the output of `openssl rand -base64 32`)")
+        return v
+
+    @field_validator("pilote_metrics_token")
+    @classmethod
+    def _metrics_token(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and len(v.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. the output of `openssl rand -hex 16`)")
         return v
 
     @property
@@ -154,6 +165,12 @@ class Settings(BaseSettings):
         for field in fields:
             if getattr(self, field) is None:
                 raise ConfigError(f"{ENV_NAMES[field]} is missing: set it in the environment or in .env")
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Every secret that is set, and the password of DATABASE_URL: what a log line must never show."""
+        values = [v.get_secret_value() for v in self.__dict__.values() if isinstance(v, SecretStr)]
+        password = make_url(self.database_url.get_secret_value()).password
+        return tuple(v for v in [*values, str(password or "")] if v)
 
     def secret(self, field: str) -> str:
         """The value of a required secret."""

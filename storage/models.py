@@ -354,3 +354,37 @@ class TokenRefresh(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     until: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ApiToken(Base):
+    """A workspace's token for the ingestion API: only its SHA-256 is kept, and its first characters
+    to tell it apart."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index("uq_api_tokens_team_name", "team_id", "name_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), ForeignKey("workspaces.team_id"))
+    name: Mapped[str] = mapped_column(String(60))
+    name_key: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class ApiRequest(Base):
+    """A batch taken under an Idempotency-Key, with the answer it got (sent again on a replay)."""
+
+    __tablename__ = "api_requests"
+    __table_args__ = (Index("ix_api_requests_created", "created_at"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column()
+    response: Mapped[str] = mapped_column(Text())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,4 +96,7 @@ def no_secret_in_any_log() -> Iterator[None]:
     if "@" in url and ":" in url.split("@")[0].split("//")[-1]:
         secrets["database password"] = url.split("@")[0].split("//")[-1].split(":", 1)[1]
     found = [f"{what} in: {line[:200]}" for line in every.lines for what, s in secrets.items() if s in line]
+    found += [
+        f"API token in: {line[:200]}" for line in every.lines if re.search(r"pil_[A-Za-z0-9_-]{20,}", line)
+    ]
     assert not found, f"{len(found)} log lines carry a secret:\n  " + "\n  ".join(found[:10])

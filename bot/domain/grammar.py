@@ -165,8 +165,18 @@ class InstallTemplates:
     wanted: str
 
 
+@dataclass(frozen=True)
+class TokenCommand:
+    """`/kpi token new "<name>"`, `/kpi token list`, `/kpi token revoke <name>`: the ingestion API's
+    tokens (an app admin only)."""
+
+    action: str  # new, list, revoke
+    name: str = ""
+
+
 KpiCommand = (
     Help
+    | TokenCommand
     | ListTemplates
     | InstallTemplates
     | ListIndicators
@@ -207,7 +217,16 @@ _SUBCOMMANDS: dict[str, str] = {
     "template": "templates",
     "modeles": "templates",
     "modele": "templates",
+    "token": "token",
+    "tokens": "token",
+    "jeton": "token",
+    "jetons": "token",
 }
+_TOKEN_ACTIONS = {
+    "new": "new", "nouveau": "new", "create": "new", "creer": "new", "add": "new",
+    "list": "list", "liste": "list", "ls": "list",
+    "revoke": "revoke", "revoquer": "revoke", "delete": "revoke", "supprimer": "revoke",
+}  # fmt: skip
 _INSTALL_WORDS = frozenset({"install", "installer", "add", "ajouter", "create", "creer"})
 # Words kept for later subcommands: they cannot be indicator codes either.
 RESERVED_WORDS = frozenset(_SUBCOMMANDS) | frozenset(
@@ -603,6 +622,8 @@ def parse_kpi(raw_text: str, lang: str = "fr") -> KpiCommand:
         return Undo(check_code(rest[0].text) if rest else None)
     if sub == "templates":
         return _parse_templates(rest)
+    if sub == "token":
+        return _parse_token(rest)
     if sub == "new":
         return _parse_new(rest, lang)
     if sub == "edit":
@@ -612,6 +633,18 @@ def parse_kpi(raw_text: str, lang: str = "fr") -> KpiCommand:
     if sub == "show":
         return ShowIndicator(check_code(rest[0].text))
     return DeleteIndicator(check_code(rest[0].text))
+
+
+def _parse_token(rest: list[Token]) -> TokenCommand:
+    action = _TOKEN_ACTIONS.get(word(rest[0].text)) if rest else "list"
+    if action is None:
+        raise InvalidInput("error.token.usage", value=rest[0].text[:30])
+    name = " ".join(t.text for t in rest[1:]).strip()
+    if action == "new" and not name:
+        raise InvalidInput("error.token.missing_name.new")
+    if action == "revoke" and not name:
+        raise InvalidInput("error.token.missing_name.revoke")
+    return TokenCommand(action, unquoted(name))
 
 
 def _parse_templates(rest: list[Token]) -> ListTemplates | InstallTemplates:

@@ -16,6 +16,7 @@ from bot.services.indicators import IndicatorService
 from bot.services.outbox import OutboxService
 from bot.services.reminders import ReminderService
 from bot.services.replays import ReplayService
+from bot.services.tokens import TokenService
 from bot.services.workspaces import WorkspaceService
 from storage.db import Database
 
@@ -48,6 +49,7 @@ class Services:
     dashboards: DashboardService
     digests: DigestService
     replays: ReplayService
+    tokens: TokenService
 
     @classmethod
     def build(
@@ -74,4 +76,5 @@ class Services:
             dashboards=DashboardService(db, clock=clock, defaults=defaults, drawer=drawer),
             digests=DigestService(db, clock=clock, defaults=defaults),
             replays=ReplayService(db, clock=clock),
+            tokens=TokenService(db, clock=clock, defaults=defaults),
         )

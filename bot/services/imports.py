@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.errors import DomainError, InvalidInput
@@ -20,6 +21,7 @@ from bot.services.common import Clock, Defaults, indicator_view, local_today, re
 from bot.services.indicators import read_command
 from storage import repositories as repo
 from storage.db import Database
+from storage.models import ApiRequest, ApiToken
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
 PROGRESS_EVERY = 2000
@@ -32,9 +34,24 @@ def _quiet(done: int, total: int) -> None:
 class _NothingStored(Exception):
     """A dry run, or a refusal under all-or-nothing: the transaction is rolled back."""
 
-    def __init__(self, report: ImportReport) -> None:
+    def __init__(self, report: ImportReport, answer: Answer | None = None) -> None:
         super().__init__("nothing stored")
-        self.report = report
+        self.report, self.answer = report, answer
+
+
+class IdempotencyConflict(DomainError):
+    """An Idempotency-Key sent again with another body."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to a batch: HTTP status and body; `replayed` when it is the kept answer of a batch
+    taken before under the same key, `stored` the readings written this time."""
+
+    status: int
+    body: str
+    replayed: bool = False
+    stored: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,14 +91,95 @@ class ImportService:
         evaluated once per indicator, for its newest period, and only when that period is the
         indicator's newest: history raises no alert. A dry run reports and stores nothing."""
         try:
-            return self._record_rows(
-                team_id, rows, refused, source, recorded_by, lang, dry_run, all_or_nothing, progress
-            )
+            with self._db.write() as session:
+                report = self._record_rows(
+                    session,
+                    team_id,
+                    rows,
+                    refused,
+                    source,
+                    recorded_by,
+                    lang,
+                    dry_run,
+                    all_or_nothing,
+                    progress,
+                )
+                if not report.committed:
+                    raise _NothingStored(report)  # rolls the transaction back: not a row, not a lock left
+                return report
         except _NothingStored as nothing:
             return nothing.report
 
+    def ingest(
+        self,
+        *,
+        team_id: str,
+        token_id: int,
+        token_name: str,
+        idempotency_key: str | None,
+        body_hash: str,
+        rows: Sequence[RowInput],
+        lang: str | None,
+        partial: bool,
+        respond: Callable[[ImportReport], tuple[int, str]],
+    ) -> Answer:
+        """A machine's batch (the ingestion API), read and stored as `record_rows` does, all or nothing
+        unless `partial`; `respond` turns the report into the HTTP answer (status, body). Under an
+        Idempotency-Key, the answer is kept with the readings, in the same transaction: the same key
+        again gets that answer back and records nothing (another body under it is a conflict); a
+        batch that stored nothing keeps no key, so that it can be sent again once mended."""
+        for attempt in (1, 2):
+            try:
+                with self._db.write() as session:
+                    if idempotency_key is not None:
+                        kept = session.get(ApiRequest, (team_id, idempotency_key))
+                        if kept is not None:
+                            if kept.body_hash != body_hash:
+                                raise IdempotencyConflict(N_("error.api.idempotency_conflict"))
+                            return Answer(kept.status, kept.response, replayed=True)
+                        # Taken first: the same key sent at the same time waits here for this commit.
+                        claim = ApiRequest(
+                            team_id=team_id,
+                            idempotency_key=idempotency_key,
+                            body_hash=body_hash,
+                            status=0,
+                            response="",
+                            created_at=self._clock(),
+                        )
+                        session.add(claim)
+                        session.flush()
+                    report = self._record_rows(
+                        session,
+                        team_id,
+                        rows,
+                        (),
+                        "api",
+                        f"api:{token_name}"[:32],
+                        lang,
+                        False,
+                        not partial,
+                        _quiet,
+                    )
+                    status, body = respond(report)
+                    if not report.committed:
+                        raise _NothingStored(report, Answer(status, body))
+                    token = session.get(ApiToken, token_id)
+                    if token is not None:
+                        token.last_used_at = self._clock()
+                    if idempotency_key is not None:
+                        claim.status, claim.response = status, body
+                    return Answer(status, body, stored=report.new + report.corrected)
+            except _NothingStored as nothing:
+                assert nothing.answer is not None
+                return nothing.answer
+            except IntegrityError:
+                if attempt == 2 or idempotency_key is None:
+                    raise  # the key was taken meanwhile: the next attempt answers as that one did
+        raise AssertionError("unreachable")
+
     def _record_rows(
         self,
+        session: Session,
         team_id: str,
         rows: Sequence[RowInput],
         refused: Sequence[Refusal],
@@ -93,98 +191,95 @@ class ImportService:
         progress: Progress,
     ) -> ImportReport:
         refusals = list(refused)
-        with self._db.write() as session:
-            now = self._clock()
-            ws = workspace_row(session, team_id=team_id, defaults=self._defaults, now=now)
-            today = local_today(now, ws.timezone)
-            indicators = {row.code_key: row for row in repo.indicators_for_readings(session, team_id=team_id)}
-            stored = _by_period(
-                repo.active_readings_of(session, indicator_ids=[r.id for r in indicators.values()])
-            )
-            accepted: list[_Accepted] = []
-            unchanged = 0
-            seen: dict[tuple[int, dt.date, str], int] = {}
-            keys: dict[str, str] = {}  # code as written -> lookup key: a file repeats its codes
-            for done, row in enumerate(rows, start=1):
-                if done % PROGRESS_EVERY == 0:
-                    progress(done, len(rows))
-                try:
-                    key_of = keys.get(row.code)
-                    if key_of is None:
-                        key_of = keys[row.code] = code_key(row.code)
-                    ind = _indicator_of(indicators, row, key_of)
-                    typed = read_command(
-                        RecordReading(
-                            code=row.code,
-                            text=row.value,
-                            period_text=row.period,
-                            note=row.note,
-                            lang=lang or ws.language,
-                        ),
-                        ind,
-                        today=today,
-                    )
-                except DomainError as err:
-                    refusals.append(Refusal(row.line, err.key, dict(err.params)))
-                    continue
-                period = typed.period
-                key = (ind.id, period.start, period.granularity.value)
-                if key in seen:
-                    refusals.append(Refusal(row.line, N_("error.import.duplicate"), {"other": seen[key]}))
-                    continue
-                seen[key] = row.line
-                parsed = typed.value
-                before = stored.get(key)
-                if before is not None and (
-                    before.value,
-                    before.numerator,
-                    before.denominator,
-                    before.note,
-                ) == (
-                    parsed.value,
-                    parsed.numerator,
-                    parsed.denominator,
-                    typed.note,
-                ):
-                    unchanged += 1
-                    continue
-                values = reading_values(
-                    team_id=team_id,
-                    indicator_id=ind.id,
-                    typed=typed,
-                    recorded_by=row.author or recorded_by,
-                    now=now,
-                    source=source,
-                    supersedes=before,
+        now = self._clock()
+        ws = workspace_row(session, team_id=team_id, defaults=self._defaults, now=now)
+        today = local_today(now, ws.timezone)
+        indicators = {row.code_key: row for row in repo.indicators_for_readings(session, team_id=team_id)}
+        stored = _by_period(
+            repo.active_readings_of(session, indicator_ids=[r.id for r in indicators.values()])
+        )
+        accepted: list[_Accepted] = []
+        unchanged = 0
+        seen: dict[tuple[int, dt.date, str], int] = {}
+        keys: dict[str, str] = {}  # code as written -> lookup key: a file repeats its codes
+        for done, row in enumerate(rows, start=1):
+            if done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
+            try:
+                key_of = keys.get(row.code)
+                if key_of is None:
+                    key_of = keys[row.code] = code_key(row.code)
+                ind = _indicator_of(indicators, row, key_of)
+                typed = read_command(
+                    RecordReading(
+                        code=row.code,
+                        text=row.value,
+                        period_text=row.period,
+                        note=row.note,
+                        lang=lang or ws.language,
+                    ),
+                    ind,
+                    today=today,
                 )
-                accepted.append(_Accepted(row.line, ind.id, values, before))
-            progress(len(rows), len(rows))
-            refusals.sort(key=lambda r: r.line)
-            write = not dry_run and not (all_or_nothing and refusals)
-            notices = 0
-            if write:
-                repo.set_reading_states(
-                    session,
-                    reading_ids=[a.replaces.id for a in accepted if a.replaces is not None],
-                    state=repo.SUPERSEDED,
-                )
-                repo.insert_readings(session, rows=[a.values for a in accepted])
-                notices = self._evaluate(session, team_id, indicators, stored, accepted, now)
-            codes = {a.indicator_id for a in accepted}
-            report = ImportReport(
-                rows=len(rows) + len(refused),
-                new=sum(1 for a in accepted if a.replaces is None),
-                corrected=sum(1 for a in accepted if a.replaces is not None),
-                unchanged=unchanged,
-                refused=tuple(refusals),
-                committed=write,
-                indicators=tuple(sorted(r.code for r in indicators.values() if r.id in codes)),
-                notices=notices,
-                dry_run=dry_run,
+            except DomainError as err:
+                refusals.append(Refusal(row.line, err.key, dict(err.params)))
+                continue
+            period = typed.period
+            key = (ind.id, period.start, period.granularity.value)
+            if key in seen:
+                refusals.append(Refusal(row.line, N_("error.import.duplicate"), {"other": seen[key]}))
+                continue
+            seen[key] = row.line
+            parsed = typed.value
+            before = stored.get(key)
+            if before is not None and (
+                before.value,
+                before.numerator,
+                before.denominator,
+                before.note,
+            ) == (
+                parsed.value,
+                parsed.numerator,
+                parsed.denominator,
+                typed.note,
+            ):
+                unchanged += 1
+                continue
+            values = reading_values(
+                team_id=team_id,
+                indicator_id=ind.id,
+                typed=typed,
+                recorded_by=row.author or recorded_by,
+                now=now,
+                source=source,
+                supersedes=before,
             )
-            if not write:
-                raise _NothingStored(report)  # rolls the transaction back: not a row, not a lock left
-            return report
+            accepted.append(_Accepted(row.line, ind.id, values, before))
+        progress(len(rows), len(rows))
+        refusals.sort(key=lambda r: r.line)
+        write = not dry_run and not (all_or_nothing and refusals)
+        notices = 0
+        if write:
+            repo.set_reading_states(
+                session,
+                reading_ids=[a.replaces.id for a in accepted if a.replaces is not None],
+                state=repo.SUPERSEDED,
+            )
+            repo.insert_readings(session, rows=[a.values for a in accepted])
+            notices = self._evaluate(session, team_id, indicators, stored, accepted, now)
+        codes = {a.indicator_id for a in accepted}
+        report = ImportReport(
+            rows=len(rows) + len(refused),
+            new=sum(1 for a in accepted if a.replaces is None),
+            corrected=sum(1 for a in accepted if a.replaces is not None),
+            unchanged=unchanged,
+            refused=tuple(refusals),
+            committed=write,
+            indicators=tuple(sorted(r.code for r in indicators.values() if r.id in codes)),
+            notices=notices,
+            dry_run=dry_run,
+        )
+        return report
 
     def _evaluate(
         self,

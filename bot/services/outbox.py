@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -278,6 +280,16 @@ class OutboxService:
                 select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
             )
         return None if first is None else (first - self._clock()).total_seconds()
+
+    def backlog(self) -> Mapping[str, int]:
+        """How many messages wait to be sent, by kind (alert, reminder...): one read (metrics)."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(OutboxMessage.kind, func.count())
+                .where(OutboxMessage.status == "pending")
+                .group_by(OutboxMessage.kind)
+            ).all()
+        return MappingProxyType({str(kind): int(count) for kind, count in rows})
 
     def pending(self) -> int:
         """How many messages wait to be sent (tests, health)."""

@@ -16,8 +16,9 @@ from bot.slack import listeners
 from bot.slack.admins import Admins
 from bot.slack.blocks.common import internal_error_message, internal_error_modal
 from bot.slack.clients import Clients, OneWorkspace
+from bot.slack.counting import CountingApp, failed
 from bot.slack.delivery import sender_client
-from bot.slack.deps import AfterAck, SlackDeps
+from bot.slack.deps import AfterAck, CarryingPool, SlackDeps
 from bot.slack.home_refresher import MIN_INTERVAL_SECONDS, QUIET_SECONDS, HomeRefresher
 from bot.slack.listeners.home import publish_home
 from bot.slack.notifier import Notifier
@@ -84,7 +85,7 @@ def build_app(
     after bot.slack.http has checked it on the raw bytes; a caller that hands Bolt requests some
     other way gets the check too. Only `verify_requests=False`, said explicitly, turns it off.
     """
-    app = App(
+    app = CountingApp(  # counts each slash command by name, kind and outcome
         client=client,
         signing_secret=signing_secret,
         process_before_response=process_before_response,
@@ -95,6 +96,8 @@ def build_app(
         # the installation store (then `clients` must read it too).
         oauth_settings=oauth,
         installation_store=oauth.installation_store if oauth is not None else None,
+        # Lazy listeners run in this pool: their log lines keep the request's ids.
+        listener_executor=CarryingPool(max_workers=5),
     )
     if oauth is not None:
         app.enable_token_revocation_listeners()  # app_uninstalled, tokens_revoked: tokens deleted
@@ -127,6 +130,7 @@ def build_app(
     def on_error(error: Exception, body: dict[str, Any], request: BoltRequest) -> BoltResponse:
         """Log the traceback; answer Slack 200 with a clear message rather than a 5xx."""
         log.error("listener failed: %s", type(error).__name__, exc_info=error)
+        failed(request.context)
         acked = request.context.ack.response if request.context.ack else None
         if acked is not None:
             return acked

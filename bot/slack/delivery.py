@@ -14,6 +14,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.services import Services
 from bot.services.outbox import DOORBELL, OutboxItem
 from bot.slack.blocks.alerts import closed_alert_message, outbox_message, resent_message
@@ -242,6 +243,7 @@ class OutboxSender:
                 outbox.trying(id=item.id)
                 found = str(client.chat_postMessage(channel=channel, metadata=metadata, **msg)["ts"])
             outbox.sent(id=item.id, channel=channel, ts=found)
+            metrics.outbox_delivery(kind=item.kind, result="sent")
             if self.refused is not None:
                 log.info("Slack accepts the bot token again: sending resumes")
                 self.refused = None
@@ -251,6 +253,7 @@ class OutboxSender:
             if code in TOKEN_REFUSED:
                 # The token, not the message: every message would fail the same way. Keep them all.
                 outbox.held(id=item.id, error=code, until=TOKEN_PAUSE)
+                metrics.outbox_delivery(kind=item.kind, result="held")
                 if self._clients.shares_one_token:
                     raise TokenRefused(code) from None
                 # Many workspaces: that team's token only (uninstalled, revoked); the others go on.
@@ -261,6 +264,7 @@ class OutboxSender:
                 # Slack refused this message (the channel is gone, the user deactivated): the same
                 # try would be refused again. Its recipient is told by another road.
                 told = outbox.refused(id=item.id, error=code or f"HTTP {status}")
+                metrics.outbox_delivery(kind=item.kind, result="refused")
                 log.warning(
                     "outbox %s refused by Slack (%s): not sent; %s",
                     item.key,
@@ -273,11 +277,13 @@ class OutboxSender:
                 retry_after = dt.timedelta(seconds=int(err.response.headers.get("Retry-After", "1") or 1))
             # A 5xx may come after Slack stored the message: look for it before the next try.
             outbox.failed(id=item.id, error=str(err), retry_after=retry_after, ambiguous=status >= 500)
+            metrics.outbox_delivery(kind=item.kind, result="retried")
             log.warning("outbox %s not sent (HTTP %s, %s): tried again later", item.key, status, code or err)
             return 0
         except NotInstalled:
             # The workspace uninstalled Pilote (or never installed it): kept, in case it comes back.
             outbox.held(id=item.id, error="not_installed", until=TOKEN_PAUSE)
+            metrics.outbox_delivery(kind=item.kind, result="held")
             log.warning("outbox %s: workspace %s has no installation of Pilote: kept", item.key, item.team_id)
             return 0
         except SearchDeferred as deferred:
@@ -288,6 +294,7 @@ class OutboxSender:
             outbox.held(
                 id=item.id, error="history rate-limited", until=dt.timedelta(seconds=deferred.retry_after)
             )
+            metrics.outbox_delivery(kind=item.kind, result="held")
             log.info(
                 "outbox %s: search for an earlier try rate-limited, again in %.0f s",
                 item.key,
@@ -296,6 +303,7 @@ class OutboxSender:
             return 0
         except AMBIGUOUS as err:
             outbox.failed(id=item.id, error=repr(err), retry_after=None, ambiguous=True)
+            metrics.outbox_delivery(kind=item.kind, result="retried")
             log.warning(
                 "outbox %s: connection failed, will look for it before sending again: %r", item.key, err
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,12 +19,21 @@ from bot.slack.people import Languages
 log = logging.getLogger(__name__)
 
 
+class CarryingPool(ThreadPoolExecutor):
+    """A thread pool whose tasks run in the context of the code that submitted them: work started
+    for a request logs with that request's ids (bot.logs.request_scope)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run fn(*args, **kwargs) in a worker thread, in a copy of the caller's context."""
+        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
+
 class AfterAck:
     """Slow work that a listener starts before it returns (a chart, an upload) and that runs after
     Slack has its ack, in a few worker threads. A failure is logged with its traceback."""
 
     def __init__(self, *, workers: int = 4) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pilote-after-ack")
+        self._pool = CarryingPool(max_workers=workers, thread_name_prefix="pilote-after-ack")
 
     def submit(self, fn: Callable[..., None], /, *args: Any) -> Future[None]:
         """Run fn(*args) in a worker thread."""

@@ -15,6 +15,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.domain.dashboard import DashboardSnapshot
 from bot.services import Services
 from bot.services.dashboards import ChartImage
@@ -163,10 +164,12 @@ class DigestSender:
                 found = self._find_earlier(client, job)
                 if found is not None:
                     digests.posted(run_id=job.run_id, ts=found)
+                    metrics.digest(result="posted")
                     return 1
             snapshot = digests.snapshot(job)
             if snapshot.nothing_new and job.skip_empty:
                 digests.skipped(run_id=job.run_id)
+                metrics.digest(result="skipped")
                 return 1
             # Every period gets its snapshot; with nothing new, the message says so first.
             notes = [blocks.nothing_new_note(lang, snapshot)] if snapshot.nothing_new else []
@@ -183,12 +186,14 @@ class DigestSender:
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"run": job.run_id}},
             )
             digests.posted(run_id=job.run_id, ts=ts)
+            metrics.digest(result="posted")
             if self.refused is not None:
                 log.info("Slack accepts the bot token again: digests resume")
                 self.refused = None
             return 1
         except NotInstalled:
             digests.deferred(run_id=job.run_id, error="not_installed", until=TOKEN_PAUSE)
+            metrics.digest(result="held")
             log.warning("digest %s: workspace %s has not installed Pilote: kept", job.run_id, job.team_id)
             return 0
         except SearchDeferred as deferred:
@@ -198,6 +203,7 @@ class DigestSender:
                 error="history rate-limited",
                 until=dt.timedelta(seconds=deferred.retry_after),
             )
+            metrics.digest(result="held")
             log.info("digest %s: search for an earlier try rate-limited", job.run_id)
         except SlackApiError as err:
             response = err.response
@@ -206,6 +212,7 @@ class DigestSender:
             if code in TOKEN_REFUSED:
                 # The token, not the digest: it waits, its tries unspent, and nobody is told it failed.
                 digests.deferred(run_id=job.run_id, error=code, until=TOKEN_PAUSE)
+                metrics.digest(result="held")
                 if not self._clients.shares_one_token:  # that team's token only
                     log.warning("digest %s: %s's token refused (%s): kept", job.run_id, job.team_id, code)
                     return 0
@@ -227,6 +234,7 @@ class DigestSender:
                 retry_after=retry_after,
                 final=code in PERMANENT,
             )
+            metrics.digest(result="retried" if retry else "gave_up")
             log.warning(
                 "digest %s for %s not posted (%s, %s)",
                 job.run_id,
@@ -235,7 +243,8 @@ class DigestSender:
                 "retry" if retry else "gave up",
             )
         except (*AMBIGUOUS, UploadFailed) as err:
-            digests.failed(run_id=job.run_id, error=repr(err), ambiguous=True, retry_after=None)
+            retry = digests.failed(run_id=job.run_id, error=repr(err), ambiguous=True, retry_after=None)
+            metrics.digest(result="retried" if retry else "gave_up")
             log.warning(
                 "digest %s for %s: connection failed, will look before posting again: %r",
                 job.run_id,
@@ -244,7 +253,8 @@ class DigestSender:
             )
         except Exception as err:  # noqa: BLE001 - one broken digest must not hold back the others
             log.exception("digest %s for %s failed", job.run_id, channel)
-            digests.failed(run_id=job.run_id, error=repr(err), ambiguous=True, retry_after=None)
+            retry = digests.failed(run_id=job.run_id, error=repr(err), ambiguous=True, retry_after=None)
+            metrics.digest(result="retried" if retry else "gave_up")
         return 0
 
     def _find_earlier(self, client: WebClient, job: DigestJob) -> str | None:

@@ -1,4 +1,4 @@
-"""The WSGI application served by `pilote serve`: Slack's endpoint and a health check."""
+"""The WSGI application served by `pilote serve`: Slack's endpoint, a health check and the metrics."""
 
 from __future__ import annotations
 
@@ -8,18 +8,22 @@ import io
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import metrics
+from bot.logs import RequestIds, request_scope
 from bot.slack.shapes import inspect
 
 log = logging.getLogger("pilote.http")
 
 EVENTS_PATH = "/slack/events"
+API_PREFIX = "/api/v1/"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 INSTALL_PATH, REDIRECT_PATH = "/slack/install", "/slack/oauth_redirect"
 OAUTH_PATHS = (INSTALL_PATH, REDIRECT_PATH)
 MAX_TIMESTAMP_DIGITS = 12
@@ -41,9 +45,16 @@ def already_seen(first_time: Callable[[Sequence[str]], bool], keys: Sequence[str
         return False
 
 
-def _plain(start_response: StartResponse, status: str, payload: dict[str, str]) -> Iterable[bytes]:
+def _plain(
+    start_response: StartResponse,
+    status: str,
+    payload: dict[str, str],
+    headers: Sequence[tuple[str, str]] = (),
+) -> Iterable[bytes]:
     body = json.dumps(payload).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers]
+    )
     return [body]
 
 
@@ -72,8 +83,55 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     return environ["wsgi.input"].read(length) if length > 0 else b""
 
 
+class OpsWSGI:
+    """GET /healthz (the database check) and GET /metrics (Prometheus's text format): what `serve`
+    answers besides Slack, and all that `socket --metrics-port` answers."""
+
+    PATHS = (HEALTH_PATH, METRICS_PATH)
+
+    def __init__(
+        self,
+        *,
+        health: Callable[[], None],
+        backlog: Callable[[], Mapping[str, int]] | None = None,
+        metrics_token: str | None = None,
+    ) -> None:
+        self._health = health
+        self._backlog = backlog
+        self._expected = f"Bearer {metrics_token}".encode() if metrics_token else None
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+        if path not in self.PATHS or method not in ("GET", "HEAD"):
+            return _plain(start_response, "404 Not Found", {"error": "not_found"})
+        if path == METRICS_PATH:
+            return self._metrics(environ, start_response)
+        try:
+            self._health()
+        except Exception as exc:  # any database failure means "not ready", and is logged
+            log.warning("health check failed: %s", exc)
+            return _plain(start_response, "503 Service Unavailable", {"status": "unavailable"})
+        return _plain(start_response, "200 OK", {"status": "ok"})
+
+    def _metrics(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if self._expected is not None:
+            given = environ.get("HTTP_AUTHORIZATION", "").encode("utf-8", "replace")
+            if not hmac.compare_digest(given, self._expected):
+                log.info("metrics request refused: no valid bearer token")
+                return _plain(
+                    start_response,
+                    "401 Unauthorized",
+                    {"error": "invalid_token"},
+                    [("WWW-Authenticate", 'Bearer realm="pilote-metrics"')],
+                )
+        body = metrics.exposition(backlog=self._backlog)
+        start_response("200 OK", [("Content-Type", metrics.CONTENT_TYPE), ("Content-Length", str(len(body)))])
+        return [body]
+
+
 class PiloteWSGI:
-    """Routes POST /slack/events to Bolt and GET /healthz to the database check."""
+    """Routes POST /slack/events to Bolt, GET /healthz and /metrics to OpsWSGI; each request in a
+    request_scope() (its log lines carry its id and its team's), its ack's delay measured."""
 
     def __init__(
         self,
@@ -82,21 +140,29 @@ class PiloteWSGI:
         signing_secret: str,
         health: Callable[[], None],
         first_time: Callable[[Sequence[str]], bool] | None = None,
+        backlog: Callable[[], Mapping[str, int]] | None = None,
+        metrics_token: str | None = None,
+        api: Callable[[dict[str, Any], StartResponse], Iterable[bytes]] | None = None,
     ) -> None:
         self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._api = api  # the ingestion API's WSGI app (bot.api), under /api/v1/
         self._secret = signing_secret.encode()
-        self._health = health
+        self._ops = OpsWSGI(health=health, backlog=backlog, metrics_token=metrics_token)
         self._first_time = first_time or _never_seen
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        with request_scope() as ids:
+            return self._route(environ, start_response, ids)
+
+    def _route(
+        self, environ: dict[str, Any], start_response: StartResponse, ids: RequestIds
+    ) -> Iterable[bytes]:
+        received = time.perf_counter()
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
-        if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            try:
-                self._health()
-            except Exception as exc:  # any database failure means "not ready", and is logged
-                log.warning("health check failed: %s", exc)
-                return _plain(start_response, "503 Service Unavailable", {"status": "unavailable"})
-            return _plain(start_response, "200 OK", {"status": "ok"})
+        if path in OpsWSGI.PATHS and method in ("GET", "HEAD"):
+            return self._ops(environ, start_response)
+        if path.startswith(API_PREFIX) and self._api is not None:
+            return self._api(environ, start_response)
         if path in OAUTH_PATHS and method == "GET":  # many workspaces: Bolt's install and redirect
             if self._slack.app.oauth_flow is None:
                 return _plain(start_response, "404 Not Found", {"error": "not_found"})
@@ -116,19 +182,24 @@ class PiloteWSGI:
             ):
                 log.info("unsigned or stale request refused (%d bytes)", len(body))
                 return _plain(start_response, "401 Unauthorized", {"error": "invalid_request"})
-            problem, key = inspect(body, environ.get("CONTENT_TYPE", ""))
-            if problem is not None:  # signed, but not a shape Slack sends: refused before Bolt reads it
-                log.warning("malformed signed request refused: %s", problem)
+            seen = inspect(body, environ.get("CONTENT_TYPE", ""))
+            if seen.problem is not None:  # signed, but not a shape Slack sends: refused before Bolt reads it
+                log.warning("malformed signed request refused: %s", seen.problem)
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
-            if already_seen(self._first_time, [environ["HTTP_X_SLACK_SIGNATURE"], *([key] if key else [])]):
+            ids.team_id = seen.team_id  # from here on, its log lines say which workspace
+            keys = [environ["HTTP_X_SLACK_SIGNATURE"], *([seen.key] if seen.key else [])]
+            if already_seen(self._first_time, keys):
                 # The same request again (the same bytes replayed, an event Slack resends, a form
                 # submitted twice): it took effect the first time, and takes none now.
                 log.warning("replayed request ignored (%d bytes)", len(body))
                 return _plain(start_response, "200 OK", {})
             environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
             try:
-                return self._slack(environ, start_response)
+                answer = self._slack(environ, start_response)
             except (ValueError, TypeError, KeyError, AttributeError) as err:  # a shape not foreseen above
                 log.warning("malformed signed request refused: %s", type(err).__name__)
                 return _plain(start_response, "400 Bad Request", {"error": "malformed_payload"})
+            # Bolt returns once the ack listener has run (process_before_response): the ack goes now.
+            metrics.ack_seconds(transport="http", type=seen.type, seconds=time.perf_counter() - received)
+            return answer
         return _plain(start_response, "404 Not Found", {"error": "not_found"})

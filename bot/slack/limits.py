@@ -19,11 +19,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.client import HTTPException
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
+
+from bot import metrics
 
 # Slack's method documents (`rate_limits`): t5 is "special", said per method below.
 METHOD_TIERS: dict[str, str] = {
@@ -151,12 +154,14 @@ class LimitedClient(WebClient):
                 headers={"Retry-After": seconds},
                 status_code=429,
             )
+            metrics.slack_api_error(method=api_method, code="limited_here")
             raise SlackApiError(f"{api_method}: ratelimited here for {seconds} s (Slack's tier)", response)
         if wait > 0:
             time.sleep(wait)
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as err:
+            metrics.slack_api_error(method=api_method, code=error_code(err))
             if err.response is not None and err.response.status_code == 429:
                 retry = err.response.headers.get("Retry-After", err.response.headers.get("retry-after", "1"))
                 try:
@@ -164,3 +169,20 @@ class LimitedClient(WebClient):
                 except (TypeError, ValueError):
                     self.limiter.hold(key, 1.0)
             raise
+        except (OSError, HTTPException):  # URLError, a refused or dropped connection, a timeout
+            metrics.slack_api_error(method=api_method, code="network")
+            raise
+
+
+def error_code(err: SlackApiError) -> str:
+    """Slack's error code of a failed call: `ratelimited` for a 429, else its `error`, else the status."""
+    response = err.response
+    if response is None:
+        return "unknown"
+    if response.status_code == 429:
+        return "ratelimited"
+    try:
+        code = response.get("error")
+    except (AttributeError, TypeError, ValueError):  # a body that is not JSON (a proxy's HTML page)
+        code = None
+    return str(code) if code else f"http_{response.status_code}"

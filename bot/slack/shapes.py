@@ -13,10 +13,10 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
-__all__ = ["TEAM_ID", "inspect", "inspect_envelope"]
+__all__ = ["TEAM_ID", "Inspection", "inspect", "inspect_envelope"]
 
 TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,20}")  # T024BE7LD; E… for an Enterprise Grid organisation
 USER_ID = re.compile(r"[UWB][A-Z0-9]{1,20}")
@@ -28,49 +28,72 @@ _INTERACTIVE_NEEDS = {
 }
 
 
-def inspect(body: bytes, content_type: str) -> tuple[str | None, str | None]:
-    """(why a signed body is not something Slack sends, in a few words, or None; what makes it the
-    same request sent again beyond its signature, or None), from one reading of the body."""
+class Inspection(NamedTuple):
+    """What one reading of a signed body found."""
+
+    problem: str | None  # why it is not something Slack sends, in a few words
+    key: str | None  # what makes it the same request sent again beyond its signature
+    type: str = "other"  # command, interaction or event (metrics)
+    team_id: str | None = None  # its workspace, when the body is sound (log lines)
+
+
+def _event(document: Any) -> Inspection:
+    problem = _event_problem(document)
+    if problem:
+        return Inspection(problem, None, "event")
+    return Inspection(None, _event_key(document), "event", document.get("team_id"))
+
+
+def _interaction(payload: Any) -> Inspection:
+    problem = _interactive_problem(payload)
+    if problem:
+        return Inspection(problem, None, "interaction")
+    return Inspection(None, _view_key(payload), "interaction", _team_of(payload))
+
+
+def _command(form: Mapping[str, str]) -> Inspection:
+    problem = _command_problem(form)
+    return Inspection(problem, None, "command", None if problem else form.get("team_id"))
+
+
+def inspect(body: bytes, content_type: str) -> Inspection:
+    """Whether a signed body is something Slack sends, from one reading of the body."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return "not UTF-8", None
+        return Inspection("not UTF-8", None)
     if "json" in content_type:
         try:
             document = json.loads(text)
         except json.JSONDecodeError:
-            return "not JSON", None
-        problem = _event_problem(document)
-        return problem, None if problem else _event_key(document)
+            return Inspection("not JSON", None)
+        return _event(document)
     form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
     if "ssl_check" in form:
-        return None, None
+        return Inspection(None, None)
     if "payload" in form:
         try:
             payload = json.loads(form["payload"])
         except json.JSONDecodeError:
-            return "payload is not JSON", None
-        problem = _interactive_problem(payload)
-        return problem, None if problem else _view_key(payload)
+            return Inspection("payload is not JSON", None, "interaction")
+        return _interaction(payload)
     if "command" in form:
-        return _command_problem(form), None
-    return "neither a command, an interaction nor an event", None
+        return _command(form)
+    return Inspection("neither a command, an interaction nor an event", None)
 
 
-def inspect_envelope(kind: Any, payload: Any) -> tuple[str | None, str | None]:
+def inspect_envelope(kind: Any, payload: Any) -> Inspection:
     """The same as inspect() for what a Socket Mode envelope carries: its type (`events_api`,
     `interactive`, `slash_commands`) and its payload, already parsed from JSON by slack_sdk."""
     if kind == "events_api":
-        problem = _event_problem(payload)
-        return problem, None if problem else _event_key(payload)
+        return _event(payload)
     if kind == "interactive":
-        problem = _interactive_problem(payload)
-        return problem, None if problem else _view_key(payload)
+        return _interaction(payload)
     if kind == "slash_commands":
         if not isinstance(payload, Mapping) or not all(isinstance(v, str) for v in payload.values()):
-            return "command fields are not strings", None
-        return _command_problem(payload), None
-    return f"unknown envelope type {str(kind)[:20]!r}", None
+            return Inspection("command fields are not strings", None, "command")
+        return _command(payload)
+    return Inspection(f"unknown envelope type {str(kind)[:20]!r}", None)
 
 
 def _id_problem(value: Any, pattern: re.Pattern[str], what: str) -> str | None:

@@ -20,7 +20,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable, Sequence
-from time import time
+from time import perf_counter, time
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode.base_handler import BaseSocketModeHandler
@@ -30,6 +30,8 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from bot import metrics
+from bot.logs import request_scope
 from bot.slack.http import already_seen
 from bot.slack.shapes import inspect_envelope
 
@@ -110,14 +112,18 @@ class PiloteSocketMode(BaseSocketModeHandler):
         self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
 
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
-        start = time()
-        problem, key = inspect_envelope(req.type, req.payload)
-        if problem is not None:  # not something Slack sends: acked (else it comes again), not run
-            log.warning("malformed Socket Mode envelope refused: %s", problem)
-            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
-            return
-        if already_seen(self._first_time, [f"envelope:{req.envelope_id}", *([key] if key else [])]):
-            log.warning("Socket Mode envelope delivered again, ignored (%s)", req.type)
-            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
-            return
-        send_response(client, req, run_bolt_app(self.app, req), start)
+        start, received = time(), perf_counter()  # Bolt logs from the first; the metric, the second
+        seen = inspect_envelope(req.type, req.payload)
+        # Its log lines carry a request id and, when the payload is sound, its workspace.
+        with request_scope(team_id=seen.team_id):
+            if seen.problem is not None:  # not something Slack sends: acked (else it comes again), not run
+                log.warning("malformed Socket Mode envelope refused: %s", seen.problem)
+                client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            keys = [f"envelope:{req.envelope_id}", *([seen.key] if seen.key else [])]
+            if already_seen(self._first_time, keys):
+                log.warning("Socket Mode envelope delivered again, ignored (%s)", req.type)
+                client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            send_response(client, req, run_bolt_app(self.app, req), start)
+            metrics.ack_seconds(transport="socket", type=seen.type, seconds=perf_counter() - received)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from bot import cli
 from bot.config import ConfigError, Settings
+from bot.services import Services
 from storage import migrate
 from storage.db import Database
 from tests.support.fake_slack import FakeSlack
@@ -174,3 +176,26 @@ def test_slack_unreachable_and_a_missing_driver_are_one_line_each(
     assert cli.main(["db", "upgrade"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and err.startswith("pilote: DATABASE_URL: no driver for mysql is installed")
+
+
+def test_the_metrics_port_of_socket_mode_serves_metrics_or_says_why_not(services: Services) -> None:
+    import http.client
+    import socket
+
+    settings = Settings(pilote_metrics_token=SecretStr("metrics-token-0123456789"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(cli.StartupError, match=f"--metrics-port {port}: cannot listen on 127.0.0.1"):
+            cli.start_metrics_server(settings, services, host="127.0.0.1", port=port)
+    server = cli.start_metrics_server(settings, services, host="127.0.0.1", port=0)
+    try:
+        for headers, status in [({}, 401), ({"Authorization": "Bearer metrics-token-0123456789"}, 200)]:
+            conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=5)
+            conn.request("GET", "/metrics", headers=headers)
+            answer = conn.getresponse()
+            assert answer.status == status and (b"pilote_outbox_backlog" in answer.read()) == (status == 200)
+            conn.close()
+    finally:
+        server.close()

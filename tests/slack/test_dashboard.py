@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot import metrics
 from bot.services import Services
 from bot.services.dashboards import DashboardService
 from bot.slack.delivery import sender_client
@@ -16,6 +17,7 @@ from bot.slack.digests import DigestSender
 from tests.support.data import kpi, new_action
 from tests.support.databases import FixedClock
 from tests.support.fake_slack import FakeSlack
+from tests.support.metrics import Scrape
 from tests.support.slackbed import SlackBed
 
 CHANNEL = "C0STEERING"
@@ -154,6 +156,12 @@ def subscribe(services: Services, text: str) -> None:
     )  # fmt: skip
 
 
+def digests_counted() -> dict[str, float]:
+    """pilote_digests_total by result, as /metrics says it now."""
+    page = Scrape(metrics.exposition().decode())
+    return {r: page.value("pilote_digests_total", result=r) for r in ("posted", "gave_up", "retried")}
+
+
 def digest_sender(services: Services, fake: FakeSlack) -> DigestSender:
     return DigestSender(sender_client(token=fake.token, base_url=fake.api_url, timeout=5), services)
 
@@ -165,8 +173,10 @@ def test_weekly_digest_is_posted_once_then_says_nothing_new(
     sender = digest_sender(steering, fake_slack)
     assert sender.run() == 0  # Friday: not yet
     clock.advance(days=3, seconds=1)  # Monday 23 Nov, 10:00:01 Paris
+    before = digests_counted()
     assert sender.run() == 1
     assert sender.run() == 0
+    assert digests_counted()["posted"] - before["posted"] == 1
     (digest,) = shared(fake_slack)
     text = blocks_text(digest)
     assert "Point hebdomadaire (le lundi à 09:00)" in text and "Ces 7 derniers jours" in text
@@ -366,7 +376,9 @@ def test_a_digest_slack_refuses_for_good_is_dropped_and_its_subscriber_told(
     )
     sender = digest_sender(steering, fake_slack)
     clock.advance(days=1)
+    before = digests_counted()
     assert sender.run() == 0
+    assert digests_counted()["gave_up"] - before["gave_up"] == 1
     clock.advance(hours=2)
     assert sender.run() == 0  # not tried again
     assert [s for _, s, _ in steering.digests.runs(team_id="T0PILOTE", channel_id=CHANNEL)] == ["dead"]

@@ -20,6 +20,7 @@ from storage.db import Database
 from storage.models import Action, Reading
 from tests.support.databases import FixedClock
 from tests.support.fake_slack import Call, FakeSlack
+from tests.support.metrics import scrape
 from tests.support.payloads import block_actions_payload, modal_state, view_submission_payload
 from tests.support.slackbed import Reply, SlackBed
 
@@ -335,8 +336,10 @@ def test_record_reading_modal(bed: SlackBed, services: Services, fake_slack: Fak
     view = open_record(bed, fake_slack)
     selected = next(b for b in view["blocks"] if b.get("block_id") == m.RECORD_INDICATOR.block_id)
     assert selected["element"]["initial_option"]["value"] == "frc"
+    before = scrape(bed).value("pilote_readings_stored_total", source="slack")
     reply = submit(bed, view, {m.RECORD_VALUE: "45/60", m.RECORD_PERIOD: "2026-10", m.RECORD_NOTE: "atelier"})
     assert reply.body == b""
+    assert scrape(bed).value("pilote_readings_stored_total", source="slack") - before == 1
     (reading,) = services.indicators.history(team_id=TEAM, code="frc").readings
     assert reading.value == 75 and reading.period.label() == "2026-10" and reading.note == "atelier"
     (dm,) = fake_slack.wait_for("chat.postMessage")

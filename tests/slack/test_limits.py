@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.slack.limits import HISTORY_METHODS, METHOD_TIERS, Limit, LimitedClient, Limiter, limit_of
 from tests.support.fake_slack import FakeSlack
+from tests.support.metrics import Scrape
 from tests.support.specs import method_spec
 
 
@@ -70,12 +72,25 @@ def test_a_call_that_would_wait_too_long_is_answered_ratelimited_without_reachin
     limiter = Limiter(Ticks())
     client = LimitedClient(token=fake_slack.token, base_url=fake_slack.api_url, max_wait=1.0, limiter=limiter)
     client.conversations_history(channel="C0PLAN", limit=15)
+    before = Scrape(metrics.exposition().decode())
     with pytest.raises(SlackApiError) as refused:
         client.conversations_history(channel="C0PLAN", limit=15)
     assert refused.value.response.status_code == 429
     assert refused.value.response["error"] == "ratelimited"
     assert refused.value.response.headers["Retry-After"] == "60"
     assert len(fake_slack.calls_to("conversations.history")) == 1
+    # Counted apart from Slack's own 429s: no call reached Slack.
+    after = Scrape(metrics.exposition().decode())
+    labels = {"method": "conversations.history"}
+    errors = "pilote_slack_api_errors_total"
+    assert (
+        after.value(errors, code="limited_here", **labels)
+        - before.value(errors, code="limited_here", **labels)
+        == 1
+    )
+    assert after.value(errors, code="ratelimited", **labels) == before.value(
+        errors, code="ratelimited", **labels
+    )
 
 
 def test_slacks_own_429_holds_the_method_for_every_later_call(fake_slack: FakeSlack) -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from storage.db import Database
 from tests.support.fake_slack import FakeSlack
+from tests.support.metrics import Scrape
 from tests.support.signing import sign, slash_command_body
 from tests.support.slackbed import SIGNING_SECRET
 
@@ -67,8 +68,11 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes], log_path: Path) -> No
 
 
 @pytest.fixture
-def server(db: Database, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[int]:
-    """`pilote serve` on a free port; at the end its whole log is checked: no secret, no traceback."""
+def server(
+    db: Database, fake_slack: FakeSlack, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[int]:
+    """`pilote serve` on a free port (with the global options the test gives as its param); at the
+    end its whole log is checked: no secret, no traceback."""
     port = free_port()
     env = {
         **os.environ,
@@ -80,7 +84,11 @@ def server(db: Database, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[int]
     log_path = tmp_path / "serve.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            *("-m", "bot.cli", *getattr(request, "param", ())),
+            *("serve", "--host", "127.0.0.1", "--port", str(port)),
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -106,6 +114,34 @@ def test_health_and_a_command_through_the_real_server(server: int, fake_slack: F
     assert get(server, "/nowhere")[0] == 404
     status, reply = post_command(server, fake_slack, 'new frc "Résolution" kind=ratio')
     assert status == 200 and "frc" in reply["text"]
+
+
+@pytest.mark.parametrize("server", [("--log-format", "json")], indirect=True)
+def test_metrics_and_json_logs_of_the_real_server(server: int, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    post_command(server, fake_slack, 'new frc "Résolution" kind=ratio')
+    status, page = get(server, "/metrics")
+    assert status == 200
+    before = Scrape(page.decode())
+    body = slash_command_body(command="/kpi", text="frc 45/60", response_url=fake_slack.new_response_url())
+    for _ in range(2):  # the second time, the same signed bytes: a replay, ignored and logged
+        conn = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+        conn.request("POST", "/slack/events", body=body, headers=sign(SIGNING_SECRET, body))
+        assert conn.getresponse().status == 200
+        conn.close()
+    after = Scrape(get(server, "/metrics")[1].decode())
+
+    def grew(name: str, **labels: str) -> float:
+        return after.value(name, **labels) - before.value(name, **labels)
+
+    assert grew("pilote_commands_total", command="/kpi", kind="record_reading", outcome="ok") == 1
+    assert grew("pilote_readings_stored_total", source="slack") == 1
+    assert grew("pilote_ack_seconds_count", transport="http", type="command") == 1
+    assert after.families["pilote_outbox_backlog"].type == "gauge"
+    # Every line of its log is one JSON object; the replay's line says which request and workspace.
+    lines = [json.loads(line) for line in (tmp_path / "serve.log").read_text().splitlines()]
+    assert any(line["message"].startswith("Pilote listening on") for line in lines)
+    (replay,) = [line for line in lines if line["message"].startswith("replayed request ignored")]
+    assert replay["team_id"] == "T0PILOTE" and replay["request_id"] and replay["level"] == "WARNING"
 
 
 def test_concurrent_commands_are_served_concurrently(server: int, fake_slack: FakeSlack) -> None:

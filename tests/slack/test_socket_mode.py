@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,15 @@ from bot.slack import ids
 from bot.slack.blocks import modals as m
 from storage.db import Database
 from storage.models import Reading, Workspace
+from tests.slack.test_serve import free_port, get
 from tests.support.fake_slack import APP_TOKEN, FakeSlack
 from tests.support.fake_socket import FakeSocketMode
+from tests.support.logs import JsonLines, json_lines
+from tests.support.metrics import Scrape, scrape
 from tests.support.payloads import block_actions_payload, modal_state, view_submission_payload
 from tests.support.socketbed import SocketBed, command_payload
+
+COMMANDS = "pilote_commands_total"
 
 HOME_VIEW = {"id": "V0PILOTEHOME", "type": "home"}
 
@@ -201,7 +207,13 @@ def test_pilote_socket_as_a_process_answers_over_the_link_and_sends_alerts(
         PILOTE_CHART_WORKERS="0",
     )
     log = (tmp_path / "socket.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "socket"], env=env, stdout=log, stderr=log)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "--log-format", "json", "socket", "--metrics-port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
     try:
         socket_mode.wait_links(1, timeout=60)
 
@@ -213,6 +225,14 @@ def test_pilote_socket_as_a_process_answers_over_the_link_and_sends_alerts(
         assert "45/60" in command("frc 45/60")
         dms = [c for c in fake_slack.wait_for("chat.postMessage", timeout=30) if c.outcome == "ok"]
         assert dms and "frc" in json.dumps(dms[0].args, ensure_ascii=False)
+        # --metrics-port: Socket Mode's only HTTP server, for Prometheus.
+        status, page = get(port, "/metrics")
+        assert status == 200
+        metrics = Scrape(page.decode())
+        assert metrics.value(COMMANDS, command="/kpi", kind="record_reading", outcome="ok") == 1
+        assert metrics.value("pilote_ack_seconds_count", transport="socket", type="command") == 2
+        assert metrics.value("pilote_readings_stored_total", source="slack") == 1
+        assert get(port, "/healthz")[0] == 200
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -220,3 +240,34 @@ def test_pilote_socket_as_a_process_answers_over_the_link_and_sends_alerts(
     output = (tmp_path / "socket.log").read_text()
     assert "Traceback" not in output, output[-3000:]
     assert APP_TOKEN not in output and fake_slack.token not in output
+    lines = [json.loads(line) for line in output.splitlines()]  # --log-format json: every line
+    assert any(line["message"].startswith("metrics on http://127.0.0.1:") for line in lines)
+
+
+def wait_for_line(logged: JsonLines, text: str) -> list[dict[str, Any]]:
+    """The lines saying `text`, once a worker thread of the link has written one (10 s at most)."""
+    deadline = time.monotonic() + 10
+    while not logged.saying(text):
+        assert time.monotonic() < deadline, f"no log line says {text!r}"
+        time.sleep(0.01)
+    return logged.saying(text)
+
+
+def test_socket_mode_counts_commands_and_times_their_acks(bed: SocketBed) -> None:
+    before = scrape(bed.http)
+    with json_lines() as logged:
+        envelope = bed.command("help")
+        bed.acked(envelope)
+        bed.acked(bed.command("frc 12"))  # no such indicator
+        bed.socket.redeliver(envelope)  # acked again, not run: one log line of that envelope
+        (line,) = wait_for_line(logged, "delivered again")
+    assert line["team_id"] == "T0PILOTE" and line["request_id"]
+    after = scrape(bed.http)
+
+    def grew(name: str, **labels: str) -> float:
+        return after.value(name, **labels) - before.value(name, **labels)
+
+    assert grew(COMMANDS, command="/kpi", kind="help", outcome="ok") == 1
+    assert grew(COMMANDS, command="/kpi", kind="record_reading", outcome="invalid") == 1
+    assert grew("pilote_ack_seconds_count", transport="socket", type="command") == 2
+    assert grew("pilote_ack_seconds_count", transport="http", type="command") == 0

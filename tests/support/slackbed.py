@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.api.app import ApiWSGI
 from bot.services import Services
 from bot.slack.app import build_app
 from bot.slack.http import PiloteWSGI
@@ -77,6 +78,7 @@ class SlackBed:
             signing_secret=SIGNING_SECRET,
             health=services.db.ping,
             first_time=lambda keys: services.replays.first_time(keys=keys),
+            api=ApiWSGI(services),
         )
 
     @classmethod

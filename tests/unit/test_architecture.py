@@ -88,3 +88,30 @@ def test_file_formats_know_nothing_of_storage_services_or_slack() -> None:
         for name in imports_of(path):
             assert top(name) not in ("storage", "charts", "sqlalchemy", "slack_bolt", "slack_sdk"), path
             assert not under(name, "bot.services") and not under(name, "bot.slack"), f"{path} imports {name}"
+
+
+@pytest.mark.parametrize("module", ["bot/metrics.py", "bot/logs.py"])
+def test_metrics_and_logs_import_nothing_of_ours(module: str) -> None:
+    # Every layer may count and log: these two lean on no layer, so that none gets a cycle.
+    allowed_third_party = {"prometheus_client"} if module == "bot/metrics.py" else set()
+    for name in imports_of(ROOT / module):
+        assert top(name) in sys.stdlib_module_names or top(name) in allowed_third_party, (
+            f"{module} imports {name}"
+        )
+
+
+def test_prometheus_client_only_in_the_metrics_module() -> None:
+    # One module defines every metric on one registry: /metrics shows them all, and only them.
+    for path in modules("bot") + modules("storage") + modules("charts"):
+        if path == ROOT / "bot" / "metrics.py":
+            continue
+        for name in imports_of(path):
+            assert top(name) != "prometheus_client", f"{path} imports {name}"
+
+
+def test_the_api_goes_through_services() -> None:
+    for path in modules("bot/api"):
+        for name in imports_of(path):
+            assert top(name) not in ("storage", "charts", "sqlalchemy", "matplotlib", "slack_bolt"), (
+                f"{path} imports {name}"
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.action_grammar import (
@@ -25,6 +25,7 @@ from bot.domain.action_grammar import (
 )
 from bot.domain.errors import DomainError
 from bot.i18n import N_, day, t, tn
+from bot.slack import counting
 from bot.slack.blocks import actions as blocks
 from bot.slack.blocks.common import Message, error_message
 from bot.slack.blocks.modals import new_action_modal
@@ -118,16 +119,18 @@ def register(app: App, deps: SlackDeps) -> None:
                 raise AssertionError("the form is opened by open_form, after the ack")
         raise AssertionError(f"unhandled command {cmd!r}")
 
-    def on_action(ack: Ack, command: dict[str, Any]) -> None:
+    def on_action(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         team_id, user_id = command["team_id"], command["user_id"]
         lang = deps.languages.of(team_id, user_id)
         try:
             cmd = parse_action(command.get("text") or "", lang)
+            counting.parsed(context, cmd)
             if isinstance(cmd, OpenNewActionModal):
                 ack()  # the form opens right after, in open_form
                 return
             answer = reply(team_id, user_id, lang, cmd)
         except DomainError as err:
+            counting.refused(context)
             answer = error_message(lang, err, help_key=N_("error.see_action_help"))
         else:
             if isinstance(cmd, NewAction | UpdateStatus | UpdateAction | DeleteAction):

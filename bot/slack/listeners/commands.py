@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.domain.errors import DomainError
 from bot.domain.grammar import (
     DeleteIndicator,
@@ -20,12 +21,15 @@ from bot.domain.grammar import (
     NewIndicator,
     RecordReading,
     ShowIndicator,
+    TokenCommand,
     Undo,
     parse_kpi,
 )
 from bot.i18n import N_
+from bot.slack import counting
 from bot.slack.blocks import kpi as kpi_blocks
 from bot.slack.blocks import templates as template_blocks
+from bot.slack.blocks import tokens as token_blocks
 from bot.slack.blocks.common import Message, error_message, esc, notice_message
 from bot.slack.deps import SlackDeps
 
@@ -47,8 +51,29 @@ def register(app: App, deps: SlackDeps) -> None:
                 return kpi_blocks.created_message(lang, view)
             case RecordReading():
                 result = services.indicators.record(team_id=team_id, user_id=user_id, command=cmd)
+                metrics.readings_stored("slack")
                 timezone = services.workspaces.get(team_id=team_id).timezone
                 return kpi_blocks.recorded_message(lang, result, timezone=timezone)
+            case TokenCommand(action="new"):
+                made = services.tokens.create(
+                    team_id=team_id,
+                    user_id=user_id,
+                    name=cmd.name,
+                    is_admin=deps.admins.checker(user_id, team_id),
+                )
+                return token_blocks.created_message(lang, made)
+            case TokenCommand(action="revoke"):
+                revoked = services.tokens.revoke(
+                    team_id=team_id,
+                    user_id=user_id,
+                    name=cmd.name,
+                    is_admin=deps.admins.checker(user_id, team_id),
+                )
+                return token_blocks.revoked_message(lang, revoked)
+            case TokenCommand():
+                listed = services.tokens.list(team_id=team_id, is_admin=deps.admins.checker(user_id, team_id))
+                timezone = services.workspaces.get(team_id=team_id).timezone
+                return token_blocks.list_message(lang, listed, timezone=timezone)
             case ListTemplates():
                 return template_blocks.templates_message(lang, services.indicators.templates(team_id=team_id))
             case InstallTemplates():
@@ -84,13 +109,15 @@ def register(app: App, deps: SlackDeps) -> None:
                 return kpi_blocks.show_working_message(lang, cmd.code)
         raise AssertionError(f"unhandled command {cmd!r}")
 
-    def on_kpi(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def on_kpi(ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         team_id, user_id = command["team_id"], command["user_id"]
         lang = deps.languages.of(team_id, user_id)
         try:
             cmd = parse_kpi(command.get("text") or "", lang)
+            counting.parsed(context, cmd)
             reply = kpi_reply(team_id, user_id, lang, cmd)
         except DomainError as err:
+            counting.refused(context)
             reply = error_message(lang, err)
         else:
             if isinstance(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.dashboard_grammar import (
@@ -19,6 +19,7 @@ from bot.domain.dashboard_grammar import (
 )
 from bot.domain.errors import DomainError
 from bot.i18n import N_
+from bot.slack import counting
 from bot.slack.blocks import dashboard as blocks
 from bot.slack.blocks.common import Message, error_message, notice_message
 from bot.slack.delivery import AMBIGUOUS
@@ -67,11 +68,14 @@ def register(app: App, deps: SlackDeps) -> None:
                 return blocks.subscription_message(lang, N_("dashboard.status"), current)
         raise AssertionError(f"unhandled command {cmd!r}")
 
-    def on_dashboard(ack: Ack, command: dict[str, Any]) -> None:
+    def on_dashboard(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         lang = deps.languages.of(command["team_id"], command["user_id"])
         try:
-            answer = reply(command, lang, parse_dashboard(command.get("text") or ""))
+            cmd = parse_dashboard(command.get("text") or "")
+            counting.parsed(context, cmd)
+            answer = reply(command, lang, cmd)
         except DomainError as err:
+            counting.refused(context)
             answer = error_message(lang, err, help_key=N_("dashboard.see_help"))
         ack(response_type="ephemeral", **answer)
 

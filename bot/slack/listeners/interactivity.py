@@ -17,6 +17,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.domain.action_grammar import parse_number
 from bot.domain.actions import ActionStatus, ActionView
 from bot.domain.errors import DomainError, InvalidInput
@@ -188,7 +189,9 @@ def register(app: App, deps: SlackDeps) -> None:
     def on_record(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         def work(team_id: str, user_id: str) -> RecordResult:
             command = modal_values.reading_command(modal_values.state_values(view), lang_of(body))
-            return services.indicators.record(team_id=team_id, user_id=user_id, command=command)
+            result = services.indicators.record(team_id=team_id, user_id=user_id, command=command)
+            metrics.readings_stored("slack")
+            return result
 
         submit(ack, context, ids.RECORD_MODAL, work, body)
 
