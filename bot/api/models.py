@@ -71,6 +71,15 @@ class Result(BaseModel):
     )
 
 
+class ProblemItem(BaseModel):
+    """One of the things a problem is made of: a refused reading, or a field out of the schema."""
+
+    index: int | None = Field(default=None, description="The reading's place in `readings`, when it is one.")
+    pointer: str = Field(description="JSON Pointer to it in the request (RFC 6901).")
+    code: str
+    detail: str
+
+
 class Problem(BaseModel):
     """An error, as RFC 9457 describes it (`application/problem+json`)."""
 
@@ -79,4 +88,4 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str = ""
-    errors: list[Refused] | None = None
+    errors: list[ProblemItem] | None = None
