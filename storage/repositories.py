@@ -302,12 +302,35 @@ def indicators_for_readings(session: Session, *, team_id: str) -> Sequence[Row[A
     return _run(session, _LIVE_INDICATORS_FOR_READINGS, {"team_id": team_id}).all()
 
 
-def active_readings_of(session: Session, *, indicator_ids: Sequence[int]) -> Sequence[Row[Any]]:
-    """The active readings of these indicators (every column), in one query."""
+def active_readings_between(
+    session: Session, *, indicator_ids: Sequence[int], first: dt.date, last: dt.date
+) -> Sequence[Row[Any]]:
+    """The active readings of these indicators whose periods start from `first` to `last` (every
+    column), in one query."""
     if not indicator_ids:
         return []
-    stmt = select(_READINGS).where(_READINGS.c.indicator_id.in_(list(indicator_ids)), _IS_ACTIVE)
+    stmt = select(_READINGS).where(
+        _READINGS.c.indicator_id.in_(list(indicator_ids)),
+        _READINGS.c.period_start.between(first, last),
+        _IS_ACTIVE,
+    )
     return session.execute(stmt).all()
+
+
+def latest_active(session: Session, *, indicator_id: int) -> Row[Any] | None:
+    """The active reading of the indicator's newest period, if any."""
+    return _run(session, _LATEST_ACTIVE, {"indicator_id": indicator_id}).first()
+
+
+def latest_active_before(session: Session, *, indicator_id: int, before: dt.date) -> Row[Any] | None:
+    """The active reading of the newest period that starts before `before`, if any."""
+    stmt = (
+        select(_READINGS)
+        .where(_READINGS.c.indicator_id == indicator_id, _READINGS.c.period_start < before, _IS_ACTIVE)
+        .order_by(_READINGS.c.indicator_id.desc(), _READINGS.c.period_start.desc())
+        .limit(1)
+    )
+    return session.execute(stmt).first()
 
 
 def set_reading_states(session: Session, *, reading_ids: Sequence[int], state: str) -> None:

@@ -195,9 +195,7 @@ class ImportService:
         ws = workspace_row(session, team_id=team_id, defaults=self._defaults, now=now)
         today = local_today(now, ws.timezone)
         indicators = {row.code_key: row for row in repo.indicators_for_readings(session, team_id=team_id)}
-        stored = _by_period(
-            repo.active_readings_of(session, indicator_ids=[r.id for r in indicators.values()])
-        )
+        typed_rows: list[tuple[RowInput, Any, Any]] = []
         accepted: list[_Accepted] = []
         unchanged = 0
         seen: dict[tuple[int, dt.date, str], int] = {}
@@ -230,7 +228,23 @@ class ImportService:
                 refusals.append(Refusal(row.line, N_("error.import.duplicate"), {"other": seen[key]}))
                 continue
             seen[key] = row.line
-            parsed = typed.value
+            typed_rows.append((row, ind, typed))
+        progress(len(rows), len(rows))
+        # Only the periods the rows name, and the newest of each indicator they touch, are read: a
+        # batch of 1,000 readings reads 1,000 rows, not the indicators' whole history.
+        touched = sorted({ind.id for _, ind, _ in typed_rows})
+        starts = [typed.period.start for _, _, typed in typed_rows]
+        stored = _by_period(
+            repo.active_readings_between(
+                session,
+                indicator_ids=touched,
+                first=min(starts, default=today),
+                last=max(starts, default=today),
+            )
+        )
+        for row, ind, typed in typed_rows:
+            period, parsed = typed.period, typed.value
+            key = (ind.id, period.start, period.granularity.value)
             before = stored.get(key)
             if before is not None and (
                 before.value,
@@ -255,18 +269,27 @@ class ImportService:
                 supersedes=before,
             )
             accepted.append(_Accepted(row.line, ind.id, values, before))
-        progress(len(rows), len(rows))
         refusals.sort(key=lambda r: r.line)
         write = not dry_run and not (all_or_nothing and refusals)
         notices = 0
         if write:
+            # What each indicator was before these rows: its newest period, and the reading before
+            # the newest one imported (for its relative-change alert), read before anything changes.
+            newest = _newest_per_indicator(accepted)
+            context = {
+                ind_id: (
+                    repo.latest_active(session, indicator_id=ind_id),
+                    repo.latest_active_before(session, indicator_id=ind_id, before=_period_of(a)[0]),
+                )
+                for ind_id, a in newest.items()
+            }
             repo.set_reading_states(
                 session,
                 reading_ids=[a.replaces.id for a in accepted if a.replaces is not None],
                 state=repo.SUPERSEDED,
             )
             repo.insert_readings(session, rows=[a.values for a in accepted])
-            notices = self._evaluate(session, team_id, indicators, stored, accepted, now)
+            notices = self._evaluate(session, team_id, indicators, newest, context, accepted, now)
         codes = {a.indicator_id for a in accepted}
         report = ImportReport(
             rows=len(rows) + len(refused),
@@ -286,29 +309,28 @@ class ImportService:
         session: Session,
         team_id: str,
         indicators: dict[str, Any],
-        stored: dict[tuple[int, dt.date, str], Any],
+        newest: dict[int, _Accepted],
+        context: dict[int, tuple[Any, Any]],
         accepted: list[_Accepted],
         now: dt.datetime,
     ) -> int:
         """Alerts for each indicator's newest imported period, when it is the indicator's newest."""
         by_id = {row.id: row for row in indicators.values()}
-        before: dict[int, dict[tuple[dt.date, str], float]] = {}  # each indicator's series before
-        for (ind_id, start, kind), row in stored.items():
-            before.setdefault(ind_id, {})[(start, kind)] = row.value
-        after = {ind_id: dict(series) for ind_id, series in before.items()}
-        newest: dict[int, _Accepted] = {}
+        imported: dict[int, dict[tuple[dt.date, str], float]] = {}
         for a in accepted:
-            period = _period_of(a)
-            after.setdefault(a.indicator_id, {})[period] = a.values["value"]
-            best = newest.get(a.indicator_id)
-            if best is None or period > _period_of(best):
-                newest[a.indicator_id] = a
+            imported.setdefault(a.indicator_id, {})[_period_of(a)] = a.values["value"]
         notices = 0
         for ind_id, a in newest.items():
             mine = _period_of(a)
-            if before.get(ind_id) and mine < max(before[ind_id]):
+            latest, stored_before = context[ind_id]
+            if latest is not None and mine < (latest.period_start, latest.period_kind):
                 continue  # a backfill: the indicator's newest period is older news, and stays its state
-            earlier = [p for p in after[ind_id] if p < mine]
+            # The period just before the newest one: imported with it, or stored already.
+            earlier = {p: v for p, v in imported[ind_id].items() if p < mine}
+            if stored_before is not None:
+                earlier.setdefault(
+                    (stored_before.period_start, stored_before.period_kind), stored_before.value
+                )
             reading_id = repo.active_reading_id(
                 session, indicator_id=ind_id, period_start=mine[0], period_kind=mine[1]
             )
@@ -318,10 +340,19 @@ class ImportService:
                 team_id=team_id,
                 reading={"id": reading_id, **a.values},
                 now=now,
-                previous_value=after[ind_id][max(earlier)] if earlier else None,
+                previous_value=earlier[max(earlier)] if earlier else None,
             )
             notices += len(queued)
         return notices
+
+
+def _newest_per_indicator(accepted: list[_Accepted]) -> dict[int, _Accepted]:
+    newest: dict[int, _Accepted] = {}
+    for a in accepted:
+        best = newest.get(a.indicator_id)
+        if best is None or _period_of(a) > _period_of(best):
+            newest[a.indicator_id] = a
+    return newest
 
 
 def _period_of(a: _Accepted) -> tuple[dt.date, str]:
