@@ -17,6 +17,7 @@ from sqlalchemy.exc import NoSuchModuleError, OperationalError
 from bot import logs
 from bot.config import ConfigError, Settings
 from bot.domain.errors import DomainError
+from bot.domain.exports import TABLES
 from bot.services import Defaults, Services, system_clock
 from storage import migrate
 from storage.db import Database
@@ -495,6 +496,72 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if report.refused else 0
 
 
+def export_labels(lang: str) -> Any:
+    """Sheet names and column headers of an export, from the catalogue."""
+    from bot import i18n
+    from bot.domain.exports import COLUMN_KEYS, TABLE_KEYS
+    from bot.files.write import Labels
+
+    return Labels(
+        lang=lang,
+        sheets={table: i18n.t(lang, key) for table, key in TABLE_KEYS.items()},
+        headers={column: i18n.t(lang, key) for column, key in COLUMN_KEYS.items()},
+    )
+
+
+def _export_format(args: argparse.Namespace) -> str:
+    """--format, else the -o file's suffix (.zip: CSV), else CSV for Etalab or one table, else JSON."""
+    if args.format is not None:
+        return str(args.format)
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    if suffix in ("json", "xlsx", "ods", "csv"):
+        return suffix
+    return "csv" if suffix == "zip" or args.schema or args.table else "json"
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    """A whole workspace as JSON, XLSX, ODS or CSV, or its readings in Etalab's schema (CSV)."""
+    from bot import i18n
+    from bot.domain.errors import InvalidInput
+    from bot.domain.exports import etalab_rows
+    from bot.files import write
+
+    fmt = _export_format(args)
+    if args.schema == "etalab" and fmt != "csv":
+        raise InvalidInput("error.export.etalab_format")
+    if args.table is not None and fmt != "csv":
+        raise InvalidInput("error.export.table_format")
+    binary = args.schema is None and args.table is None and fmt in write.BINARY
+    if args.output in (None, "-") and binary and sys.stdout.isatty():
+        raise InvalidInput("error.export.binary_to_terminal", format=fmt.upper() if fmt != "csv" else "ZIP")
+    with shell_services(settings) as services:
+        team = team_of(services, args)
+        export = services.exports.snapshot(team_id=team)
+    lang = export.workspace.language
+    if args.schema == "etalab":
+        rows = etalab_rows(
+            export,
+            administration=args.administration or "",
+            service=args.service or "",
+            say=lambda key: i18n.t(lang, key),
+            indicator_type=args.indicator_type,
+        )
+        data = write.write_etalab_csv(rows)
+    elif args.table is not None:
+        data = write.write_csv_table(export, args.table, export_labels(lang))
+    else:
+        data = write.write_export(export, fmt, export_labels(lang))
+    if args.output in (None, "-"):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    path = Path(args.output)
+    path.write_bytes(data)
+    print(i18n.t(settings.pilote_language, "cli.export.written", path=path), file=sys.stderr)
+    return 0
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -566,7 +633,32 @@ def parser() -> argparse.ArgumentParser:
         help="how the file writes numbers and dates (default: the workspace's language)",
     )
     imp.set_defaults(run=cmd_import)
-    for command in (tpl_list, tpl_install, imp):
+    exp = sub.add_parser(
+        "export",
+        help="indicators, readings, actions, journal, committees as JSON, XLSX, ODS or CSV",
+        parents=[common],
+    )
+    exp.add_argument(
+        "--format",
+        choices=("json", "xlsx", "ods", "csv"),
+        help="default: by the -o file's name, else json; csv is a ZIP of one CSV a table (or --table)",
+    )
+    exp.add_argument("-o", "--output", help="the file to write (default: standard output)")
+    exp.add_argument("--table", choices=tuple(TABLES), help="one table as one CSV (with --format csv)")
+    exp.add_argument(
+        "--schema",
+        choices=("etalab",),
+        help="the readings in Etalab's schema-impact-service-public-numerique",
+    )
+    exp.add_argument("--administration", help="Etalab: administration_rattachement (required)")
+    exp.add_argument("--service", help="Etalab: nom_service_public_numerique (required)")
+    exp.add_argument(
+        "--indicator-type",
+        choices=("usage", "impact"),
+        help="Etalab: type_indicateur of every row (default: impact if strategic, usage if operational)",
+    )
+    exp.set_defaults(run=cmd_export)
+    for command in (tpl_list, tpl_install, imp, exp):
         command.add_argument("--team", help=TEAM_HELP)
     return p
 
