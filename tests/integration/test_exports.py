@@ -231,3 +231,87 @@ def test_a_binary_format_is_refused_on_a_terminal(
     assert code == 2 and out == "" and "-o" in err and "XLSX" in err
     code, out, _ = shell("export", "--format", "json")  # text goes to a terminal
     assert code == 0 and out.startswith("{")
+
+
+ETALAB = Path("/work/shared/standards/etalab-impact-service-public-numerique")
+
+
+def etalab_report(folder: Path, name: str):  # type: ignore[no-untyped-def]
+    """frictionless's validation of a CSV file against Etalab's published schema (v0.5.0)."""
+    import frictionless
+
+    schema = frictionless.Schema.from_descriptor(
+        json.loads((ETALAB / "schema.json").read_text(encoding="utf-8"))
+    )
+    # frictionless reads only paths under a base folder: an absolute path is "not safe" to it.
+    return frictionless.Resource(path=name, basepath=str(folder), schema=schema).validate()
+
+
+def test_etalabs_own_example_validates_and_a_wrong_frequency_does_not(tmp_path: Path) -> None:
+    assert etalab_report(ETALAB, "exemple-valide.csv").valid
+    wrong = (
+        (ETALAB / "exemple-valide.csv").read_text(encoding="utf-8-sig").replace(",annuelle,", ",annuel,", 1)
+    )
+    (tmp_path / "faux.csv").write_text(wrong, encoding="utf-8")
+    report = etalab_report(tmp_path, "faux.csv")
+    assert not report.valid and report.flatten(["type"]) == [["constraint-error"]]
+
+
+def test_the_etalab_export_validates_against_the_published_schema(
+    shell: Shell, services: Services, tmp_path: Path
+) -> None:
+    build_plan(services)
+    code, _, _ = shell(
+        "export",
+        "--schema",
+        "etalab",
+        "--administration",
+        "DINUM",
+        "--service",
+        "Pilote",
+        "-o",
+        str(tmp_path / "impact.csv"),
+    )
+    assert code == 0
+    report = etalab_report(tmp_path, "impact.csv")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "impact.csv").read_text(encoding="utf-8-sig"))))
+    # Only active readings of the indicators in use; the superseded, the withdrawn and the archived not.
+    shown = [(r["indicateur"], r["valeur"], r["est_cible"], r["date"], r["date_debut"]) for r in rows]
+    assert shown == [
+        ("Résolution au premier contact", "75", "false", "2026-09-30", "2026-09-01"),
+        ("Résolution au premier contact", repr(270 / 412 * 100), "false", "2026-10-31", "2026-10-01"),
+        ("Plan validé", "1", "false", "2026-09-30", "2026-07-01"),
+        ("Consommation des serveurs", "1234.5", "false", "2026-09-30", "2026-07-01"),
+        ("Consommation des serveurs", "1000", "true", "2027-12-31", ""),  # the target, at its date
+    ]
+    first = rows[0]
+    assert (first["administration_rattachement"], first["nom_service_public_numerique"]) == (
+        "DINUM",
+        "Pilote",
+    )
+    assert (first["unite_mesure"], first["type_indicateur"], first["frequence_monitoring"]) == (
+        "%",
+        "impact",
+        "mensuelle",
+    )
+    assert (rows[2]["unite_mesure"], rows[2]["type_indicateur"]) == ("oui (1) ou non (0)", "usage")
+    assert (rows[3]["unite_mesure"], rows[3]["frequence_monitoring"], rows[3]["est_periode"]) == (
+        "kWh",
+        "trimestrielle",
+        "true",
+    )
+    assert (first["est_automatise"], first["source_collecte"]) == ("false", "saisie manuelle (Slack)")
+    assert rows[1]["commentaires"] == "corrigé"
+
+
+def test_the_etalab_export_says_which_required_option_is_missing(shell: Shell, services: Services) -> None:
+    build_plan(services)
+    code, out, err = shell("export", "--schema", "etalab", "--service", "Pilote")
+    assert code == 2 and out == "" and "--administration" in err
+    code, _, err = shell("export", "--schema", "etalab", "--administration", "DINUM", "--service", " ")
+    assert code == 2 and "--service" in err
+    code, _, err = shell(
+        "export", "--schema", "etalab", "--format", "xlsx", "--administration", "D", "--service", "P"
+    )
+    assert code == 2 and "CSV" in err
