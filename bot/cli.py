@@ -451,12 +451,30 @@ class TerminalProgress:
         sys.stderr.flush()
 
 
+def restore_export(settings: Settings, args: argparse.Namespace, document: dict[str, Any]) -> int:
+    """A whole Pilote export (JSON) written into a workspace with no plan yet, in one transaction."""
+    from bot import i18n
+    from bot.domain.errors import InvalidInput
+    from bot.domain.exports import RESTORED_KEYS, from_document
+
+    if args.dry_run or args.author or args.encoding or args.lang:
+        raise InvalidInput("error.restore.options")
+    export = from_document(document)  # a damaged document is refused before the database is opened
+    lang = settings.pilote_language
+    with shell_services(settings) as services:
+        team = services.workspaces.resolve(team_id=args.team, may_create=True)
+        restored = services.exports.restore(team_id=team, export=export)
+    parts = [i18n.tn(lang, key, len(getattr(restored, table))) for table, key in RESTORED_KEYS.items()]
+    print(i18n.t(lang, "cli.restore.done", team=team, parts=", ".join(parts)))
+    return 0
+
+
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     """Readings from a CSV, XLSX or ODS file; exit 0 when every row was taken, 1 when some were refused."""
     from bot import i18n
     from bot.domain.errors import InvalidInput
     from bot.domain.imports import find_columns, rows_of
-    from bot.files.read import read_table
+    from bot.files.read import read_export_document, read_table
     from bot.i18n import N_
     from bot.slack.blocks import imports as import_text
 
@@ -464,6 +482,9 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise InvalidInput("cli.import.no_file", path=str(path))
+    document = read_export_document(path)
+    if document is not None:
+        return restore_export(settings, args, document)
     with shell_services(settings) as services:
         team = team_of(services, args)
         file_lang = args.lang or services.workspaces.get(team_id=team).language

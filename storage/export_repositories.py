@@ -62,3 +62,9 @@ def set_supersedes(session: Session, *, links: Sequence[tuple[int, int]]) -> Non
     """Point each reading (first id) at the reading it supersedes (second id)."""
     for reading_id, supersedes_id in links:
         session.execute(update(Reading).where(Reading.id == reading_id).values(supersedes_id=supersedes_id))
+
+
+def set_code_keys(session: Session, *, keys: Sequence[tuple[int, str]]) -> None:
+    """Give each indicator (id) its lookup key."""
+    for indicator_id, key in keys:
+        session.execute(update(Indicator).where(Indicator.id == indicator_id).values(code_key=key))

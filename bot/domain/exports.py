@@ -8,10 +8,10 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 
 from bot.domain.errors import InvalidInput
-from bot.domain.keys import N_
+from bot.domain.keys import N_, NN_
 from bot.domain.periods import Granularity, Period
 
 FORMAT = "pilote-export"
@@ -176,6 +176,16 @@ TABLE_KEYS = {
     "committees": N_("export.table.committees"),
 }
 
+# What a restore says it wrote, a count each.
+RESTORED_KEYS = {
+    "indicators": NN_("cli.restore.indicators"),
+    "readings": NN_("cli.restore.readings"),
+    "actions": NN_("cli.restore.actions"),
+    "journal": NN_("cli.restore.journal"),
+    "milestones": NN_("cli.restore.milestones"),
+    "committees": NN_("cli.restore.committees"),
+}
+
 
 def columns(table: str) -> tuple[str, ...]:
     """The column names of a table, in order."""
@@ -227,30 +237,35 @@ def is_export_document(data: Any) -> bool:
 
 
 def _typed(hint: Any, value: Any, where: str) -> Any:
-    text = str(hint)
+    """`value` as read from JSON, checked against (and turned into) the record field's type."""
+    optional = type(None) in get_args(hint)
+    base = next((a for a in get_args(hint) if a is not type(None)), hint) if optional else hint
     if value is None:
-        if "None" not in text:
+        if not optional:
             raise InvalidInput("error.restore.bad_document", where=where)
         return None
     try:
-        if "datetime" in text:
+        if base is dt.datetime:
             parsed = dt.datetime.fromisoformat(value)
             if parsed.tzinfo is None:
                 raise ValueError(value)
             return parsed.astimezone(dt.UTC)
-        if "date" in text:
+        if base is dt.date:
             return dt.date.fromisoformat(value)
-        if text.startswith("tuple"):
-            return tuple(value)
-        if "float" in text:
+        if get_origin(base) is tuple:
+            if not isinstance(value, list):
+                raise TypeError(value)
+            item = get_args(base)[0]
+            return tuple(_typed(item, v, where) for v in value)
+        if base is float:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise TypeError(value)
             return float(value)
-        if "int" in text and (isinstance(value, bool) or not isinstance(value, int)):
+        if base is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise TypeError(value)
-        if "bool" in text and not isinstance(value, bool):
+        if base is bool and not isinstance(value, bool):
             raise TypeError(value)
-        if "str" in text and not isinstance(value, str):
+        if base is str and not isinstance(value, str):
             raise TypeError(value)
     except (TypeError, ValueError):
         raise InvalidInput("error.restore.bad_document", where=where) from None

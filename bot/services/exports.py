@@ -149,12 +149,22 @@ class ExportService:
             new = xrepo.insert_returning_ids(session, model=model, rows=rows)
             return dict(zip((r.id for r in old), new, strict=True))
 
+        # An archived indicator's lookup key carries its id (IndicatorService.archive), which frees its
+        # code: the old id holds the place until the new one is known.
+        keys = {
+            r.id: code_key(r.code) + ("" if r.archived_at is None else f"~{r.id}") for r in export.indicators
+        }
         indicator_ids = renumbered(
             Indicator,
             export.indicators,
-            [
-                dict(team_id=team_id, code_key=code_key(r.code), **_values(r, _INDICATOR))
+            [dict(team_id=team_id, code_key=keys[r.id], **_values(r, _INDICATOR)) for r in export.indicators],
+        )
+        xrepo.set_code_keys(
+            session,
+            keys=[
+                (indicator_ids[r.id], f"{code_key(r.code)}~{indicator_ids[r.id]}")
                 for r in export.indicators
+                if r.archived_at is not None
             ],
         )
         readings = sorted(export.readings, key=lambda r: r.id)

@@ -315,3 +315,118 @@ def test_the_etalab_export_says_which_required_option_is_missing(shell: Shell, s
         "export", "--schema", "etalab", "--format", "xlsx", "--administration", "D", "--service", "P"
     )
     assert code == 2 and "CSV" in err
+
+
+# Which table each id column points into: ids are renumbered by a restore, positions are not.
+ID_COLUMNS = {
+    "readings": {"indicator_id": "indicators", "supersedes_id": "readings"},
+    "actions": {"indicator_ids": "indicators"},
+    "journal": {"action_id": "actions"},
+}
+
+
+def comparable(doc: dict) -> dict:
+    """An export document without its ids, team and date: each id becomes the position of its row."""
+    position = {
+        table: {row["id"]: i for i, row in enumerate(doc[table])} for table in ID_COLUMNS | {"indicators": 0}
+    }
+    out = {k: v for k, v in doc.items() if k not in ("team_id", "exported_at")}
+    for table in ("indicators", "readings", "actions", "journal", "milestones", "committees"):
+        rows = []
+        for row in doc[table]:
+            row = {k: v for k, v in row.items() if k != "id"}
+            for column, target in ID_COLUMNS.get(table, {}).items():
+                value = row[column]
+                if isinstance(value, list):
+                    row[column] = [position[target][v] for v in value]
+                elif value is not None:
+                    row[column] = position[target][value]
+            rows.append(row)
+        out[table] = rows
+    return out
+
+
+def test_export_then_import_into_an_empty_workspace_gives_the_same_data(
+    shell: Shell, services: Services, tmp_path: Path
+) -> None:
+    build_plan(services)
+    first = tmp_path / "plan.json"
+    assert shell("export", "--team", TEAM, "-o", str(first))[0] == 0
+    code, out, err = shell("import", str(first), "--team", "T0COPIE")  # a workspace the database lacks
+    assert (code, err) == (0, ""), err
+    assert "Export restauré dans T0COPIE" in out and "4 indicateurs, 7 mesures, 2 actions" in out
+    assert "4 entrées de journal, 1 jalon, 1 comité." in out
+    second = tmp_path / "copie.json"
+    assert shell("export", "--team", "T0COPIE", "-o", str(second))[0] == 0
+    before, after = json.loads(first.read_text()), json.loads(second.read_text())
+    assert after["team_id"] == "T0COPIE"
+    assert comparable(after) == comparable(before)
+    # The copy works as a plan: its active readings, its corrected period, its archived code free.
+    history = services.indicators.history(team_id="T0COPIE", code="frc")
+    assert [(str(r.period.start), r.note) for r in history.readings] == [
+        ("2026-10-01", "corrigé"),
+        ("2026-09-01", ""),
+    ]
+    kpi(services, 'new vieux "Un nouveau vieux"', team="T0COPIE")
+    assert services.actions.card(team_id="T0COPIE", number=1).action.indicator_codes == ("frc",)
+
+
+def test_a_restore_into_a_workspace_with_a_plan_is_refused_and_changes_nothing(
+    shell: Shell, services: Services, tmp_path: Path
+) -> None:
+    build_plan(services)
+    path = tmp_path / "plan.json"
+    shell("export", "-o", str(path))
+    before = services.exports.snapshot(team_id=TEAM)
+    code, out, err = shell("import", str(path))
+    assert code == 2 and out == "" and "déjà des indicateurs" in err and TEAM in err
+    assert services.exports.snapshot(team_id=TEAM) == before
+    code, _, err = shell("import", str(path), "--team", "T0COPIE", "--dry-run")
+    assert code == 2 and "--dry-run" in err
+
+
+def test_a_damaged_export_restores_nothing(shell: Shell, services: Services, tmp_path: Path) -> None:
+    build_plan(services)
+    doc = json.loads(write.write_json(services.exports.snapshot(team_id=TEAM)))
+    doc["readings"][-1]["supersedes_id"] = 999_999  # a link to no reading of the file
+    path = tmp_path / "abîmé.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = shell("import", str(path), "--team", "T0COPIE")
+    assert code == 2 and "abîmé" in err and "supersedes_id" in err
+    assert services.exports.snapshot(team_id="T0COPIE").indicators == ()  # rolled back, all of it
+    del doc["readings"][0]["value"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = shell("import", str(path), "--team", "T0COPIE")
+    assert code == 2 and "readings[0].value" in err
+    (tmp_path / "autre.json").write_text('{"indicators": []}', encoding="utf-8")
+    code, _, err = shell("import", str(tmp_path / "autre.json"), "--team", "T0COPIE")
+    assert code == 2 and "pas un export Pilote" in err
+    (tmp_path / "cassé.json").write_text('{"format": "pilote-export",\n', encoding="utf-8")
+    code, _, err = shell("import", str(tmp_path / "cassé.json"), "--team", "T0COPIE")
+    assert code == 2 and "ligne 2" in err
+
+
+def test_an_ods_export_read_back_with_odfpy_gives_the_same_readings(plan: Export, tmp_path: Path) -> None:
+    from odf.namespaces import OFFICENS
+    from odf.opendocument import load
+    from odf.table import Table, TableCell, TableRow
+
+    path = tmp_path / "export.ods"
+    path.write_bytes(write.write_ods(plan, export_labels("fr")))
+    sheet = load(str(path)).spreadsheet.getElementsByType(Table)[1]
+    cols = columns("readings")
+    back = []
+    for row in sheet.getElementsByType(TableRow)[1:]:
+        cells = row.getElementsByType(TableCell)
+        values = {}
+        for name, cell in zip(cols, cells, strict=True):
+            kind = cell.attributes.get((OFFICENS, "value-type"))
+            values[name] = (
+                float(cell.attributes[(OFFICENS, "value")])
+                if kind == "float"
+                else cell.attributes.get((OFFICENS, "date-value")) or str(cell) or None
+            )
+        back.append(values)
+    assert [(r["indicator"], r["period_start"], r["value"], r["state"], r["note"]) for r in back] == [
+        (r.indicator, r.period_start.isoformat(), r.value, r.state, r.note or None) for r in plan.readings
+    ]
