@@ -455,7 +455,8 @@ def restore_export(settings: Settings, args: argparse.Namespace, document: dict[
     """A whole Pilote export (JSON) written into a workspace with no plan yet, in one transaction."""
     from bot import i18n
     from bot.domain.errors import InvalidInput
-    from bot.domain.exports import RESTORED_KEYS, from_document
+    from bot.domain.exports import from_document
+    from bot.slack.blocks.exports import table_counts
 
     if args.dry_run or args.author or args.encoding or args.lang:
         raise InvalidInput("error.restore.options")
@@ -464,8 +465,7 @@ def restore_export(settings: Settings, args: argparse.Namespace, document: dict[
     with shell_services(settings) as services:
         team = services.workspaces.resolve(team_id=args.team, may_create=True)
         restored = services.exports.restore(team_id=team, export=export)
-    parts = [i18n.tn(lang, key, len(getattr(restored, table))) for table, key in RESTORED_KEYS.items()]
-    print(i18n.t(lang, "cli.restore.done", team=team, parts=", ".join(parts)))
+    print(i18n.t(lang, "cli.restore.done", team=team, parts=table_counts(lang, restored)))
     return 0
 
 
@@ -517,19 +517,6 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if report.refused else 0
 
 
-def export_labels(lang: str) -> Any:
-    """Sheet names and column headers of an export, from the catalogue."""
-    from bot import i18n
-    from bot.domain.exports import COLUMN_KEYS, TABLE_KEYS
-    from bot.files.write import Labels
-
-    return Labels(
-        lang=lang,
-        sheets={table: i18n.t(lang, key) for table, key in TABLE_KEYS.items()},
-        headers={column: i18n.t(lang, key) for column, key in COLUMN_KEYS.items()},
-    )
-
-
 def _export_format(args: argparse.Namespace) -> str:
     """--format, else the -o file's suffix (.zip: CSV), else CSV for Etalab or one table, else JSON."""
     if args.format is not None:
@@ -546,6 +533,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.domain.errors import InvalidInput
     from bot.domain.exports import etalab_rows
     from bot.files import write
+    from bot.slack.blocks.exports import export_labels
 
     fmt = _export_format(args)
     if args.schema == "etalab" and fmt != "csv":

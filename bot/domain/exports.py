@@ -176,8 +176,8 @@ TABLE_KEYS = {
     "committees": N_("export.table.committees"),
 }
 
-# What a restore says it wrote, a count each.
-RESTORED_KEYS = {
+# A table's rows counted in a sentence (what a restore wrote, what an export holds).
+TABLE_COUNT_KEYS = {
     "indicators": NN_("cli.restore.indicators"),
     "readings": NN_("cli.restore.readings"),
     "actions": NN_("cli.restore.actions"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.exports import (
     ActionRecord,
     CommitteeRecord,
@@ -18,6 +18,7 @@ from bot.domain.exports import (
     ReadingRecord,
     WorkspaceRecord,
 )
+from bot.domain.keys import N_
 from bot.domain.text import code_key
 from bot.services.common import Clock, Defaults, utc, workspace_row
 from storage import export_repositories as xrepo
@@ -69,6 +70,12 @@ class ExportService:
         milestone and committee of the workspace, read in one transaction."""
         with self._db.read() as session:
             return self._snapshot(session, team_id)
+
+    def snapshot_for_admin(self, *, team_id: str, is_admin: Callable[[], bool]) -> Export:
+        """The snapshot, for an app admin only (NotAllowed otherwise): it holds the whole workspace."""
+        if not is_admin():  # asked before the read transaction: it may ask Slack
+            raise NotAllowed(N_("error.export.admin_only"))
+        return self.snapshot(team_id=team_id)
 
     def _snapshot(self, session: Session, team_id: str) -> Export:
         workspace = repo.get_workspace(session, team_id=team_id)

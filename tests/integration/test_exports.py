@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import export_labels
 from bot.domain.actions import ActionStatus
 from bot.domain.exports import Export, columns
 from bot.files import write
 from bot.files.read import read_ods
 from bot.services import Services
+from bot.slack.blocks.exports import export_labels
 from tests.integration import test_shell_templates
 from tests.integration.test_shell_templates import Shell
 from tests.support.data import kpi, new_action
