@@ -624,10 +624,13 @@ def parser() -> argparse.ArgumentParser:
     tpl_install.set_defaults(run=cmd_templates_install)
     imp = sub.add_parser(
         "import",
-        help="readings from a CSV, XLSX or ODS file (indicator, period, value, note, author)",
+        help="readings from a CSV, XLSX or ODS file (indicator, period, value, note, author), or a whole "
+        "pilote export JSON restored into an empty workspace",
         parents=[common],
     )
-    imp.add_argument("file", help="the file: .csv (comma or semicolon), .xlsx or .ods")
+    imp.add_argument(
+        "file", help="the file: .csv (comma or semicolon), .xlsx, .ods, or .json (pilote export)"
+    )
     imp.add_argument(
         "--encoding", help="a CSV's encoding (default: detected: UTF-8, Windows-1252 or ISO-8859-15)"
     )
