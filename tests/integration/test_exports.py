@@ -233,7 +233,8 @@ def test_a_binary_format_is_refused_on_a_terminal(
     assert code == 0 and out.startswith("{")
 
 
-ETALAB = Path("/work/shared/standards/etalab-impact-service-public-numerique")
+# Etalab's schema v0.5.0 and its valid example, kept with the tests (Licence Ouverte 2.0, SOURCE.txt).
+ETALAB = Path(__file__).resolve().parents[1] / "support" / "etalab"
 
 
 def etalab_report(folder: Path, name: str):  # type: ignore[no-untyped-def]
