@@ -17,6 +17,7 @@ from sqlalchemy.exc import NoSuchModuleError, OperationalError
 from bot import logs
 from bot.config import ConfigError, Settings
 from bot.domain.errors import DomainError
+from bot.domain.exports import TABLES
 from bot.services import Defaults, Services, system_clock
 from storage import migrate
 from storage.db import Database
@@ -450,12 +451,30 @@ class TerminalProgress:
         sys.stderr.flush()
 
 
+def restore_export(settings: Settings, args: argparse.Namespace, document: dict[str, Any]) -> int:
+    """A whole Pilote export (JSON) written into a workspace with no plan yet, in one transaction."""
+    from bot import i18n
+    from bot.domain.errors import InvalidInput
+    from bot.domain.exports import from_document
+    from bot.slack.blocks.exports import table_counts
+
+    if args.dry_run or args.author or args.encoding or args.lang:
+        raise InvalidInput("error.restore.options")
+    export = from_document(document)  # a damaged document is refused before the database is opened
+    lang = settings.pilote_language
+    with shell_services(settings) as services:
+        team = services.workspaces.resolve(team_id=args.team, may_create=True)
+        restored = services.exports.restore(team_id=team, export=export)
+    print(i18n.t(lang, "cli.restore.done", team=team, parts=table_counts(lang, restored)))
+    return 0
+
+
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     """Readings from a CSV, XLSX or ODS file; exit 0 when every row was taken, 1 when some were refused."""
     from bot import i18n
     from bot.domain.errors import InvalidInput
     from bot.domain.imports import find_columns, rows_of
-    from bot.files.read import read_table
+    from bot.files.read import read_export_document, read_table
     from bot.i18n import N_
     from bot.slack.blocks import imports as import_text
 
@@ -463,6 +482,9 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise InvalidInput("cli.import.no_file", path=str(path))
+    document = read_export_document(path)
+    if document is not None:
+        return restore_export(settings, args, document)
     with shell_services(settings) as services:
         team = team_of(services, args)
         file_lang = args.lang or services.workspaces.get(team_id=team).language
@@ -493,6 +515,60 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     for line in import_text.report_lines(lang, report, file_note=note):
         print(line)
     return 1 if report.refused else 0
+
+
+def _export_format(args: argparse.Namespace) -> str:
+    """--format, else the -o file's suffix (.zip: CSV), else CSV for Etalab or one table, else JSON."""
+    if args.format is not None:
+        return str(args.format)
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    if suffix in ("json", "xlsx", "ods", "csv"):
+        return suffix
+    return "csv" if suffix == "zip" or args.schema or args.table else "json"
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    """A whole workspace as JSON, XLSX, ODS or CSV, or its readings in Etalab's schema (CSV)."""
+    from bot import i18n
+    from bot.domain.errors import InvalidInput
+    from bot.domain.exports import etalab_rows
+    from bot.files import write
+    from bot.slack.blocks.exports import export_labels
+
+    fmt = _export_format(args)
+    if args.schema == "etalab" and fmt != "csv":
+        raise InvalidInput("error.export.etalab_format")
+    if args.table is not None and fmt != "csv":
+        raise InvalidInput("error.export.table_format")
+    binary = args.schema is None and args.table is None and fmt in write.BINARY
+    if args.output in (None, "-") and binary and sys.stdout.isatty():
+        raise InvalidInput("error.export.binary_to_terminal", format=fmt.upper() if fmt != "csv" else "ZIP")
+    with shell_services(settings) as services:
+        team = team_of(services, args)
+        export = services.exports.snapshot(team_id=team)
+    lang = export.workspace.language
+    if args.schema == "etalab":
+        rows = etalab_rows(
+            export,
+            administration=args.administration or "",
+            service=args.service or "",
+            say=lambda key: i18n.t(lang, key),
+            indicator_type=args.indicator_type,
+        )
+        data = write.write_etalab_csv(rows)
+    elif args.table is not None:
+        data = write.write_csv_table(export, args.table, export_labels(lang))
+    else:
+        data = write.write_export(export, fmt, export_labels(lang))
+    if args.output in (None, "-"):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    path = Path(args.output)
+    path.write_bytes(data)
+    print(i18n.t(settings.pilote_language, "cli.export.written", path=path), file=sys.stderr)
+    return 0
 
 
 def _version() -> str:
@@ -548,10 +624,13 @@ def parser() -> argparse.ArgumentParser:
     tpl_install.set_defaults(run=cmd_templates_install)
     imp = sub.add_parser(
         "import",
-        help="readings from a CSV, XLSX or ODS file (indicator, period, value, note, author)",
+        help="readings from a CSV, XLSX or ODS file (indicator, period, value, note, author), or a whole "
+        "pilote export JSON restored into an empty workspace",
         parents=[common],
     )
-    imp.add_argument("file", help="the file: .csv (comma or semicolon), .xlsx or .ods")
+    imp.add_argument(
+        "file", help="the file: .csv (comma or semicolon), .xlsx, .ods, or .json (pilote export)"
+    )
     imp.add_argument(
         "--encoding", help="a CSV's encoding (default: detected: UTF-8, Windows-1252 or ISO-8859-15)"
     )
@@ -566,7 +645,32 @@ def parser() -> argparse.ArgumentParser:
         help="how the file writes numbers and dates (default: the workspace's language)",
     )
     imp.set_defaults(run=cmd_import)
-    for command in (tpl_list, tpl_install, imp):
+    exp = sub.add_parser(
+        "export",
+        help="indicators, readings, actions, journal, committees as JSON, XLSX, ODS or CSV",
+        parents=[common],
+    )
+    exp.add_argument(
+        "--format",
+        choices=("json", "xlsx", "ods", "csv"),
+        help="default: by the -o file's name, else json; csv is a ZIP of one CSV a table (or --table)",
+    )
+    exp.add_argument("-o", "--output", help="the file to write (default: standard output)")
+    exp.add_argument("--table", choices=tuple(TABLES), help="one table as one CSV (with --format csv)")
+    exp.add_argument(
+        "--schema",
+        choices=("etalab",),
+        help="the readings in Etalab's schema-impact-service-public-numerique",
+    )
+    exp.add_argument("--administration", help="Etalab: administration_rattachement (required)")
+    exp.add_argument("--service", help="Etalab: nom_service_public_numerique (required)")
+    exp.add_argument(
+        "--indicator-type",
+        choices=("usage", "impact"),
+        help="Etalab: type_indicateur of every row (default: impact if strategic, usage if operational)",
+    )
+    exp.set_defaults(run=cmd_export)
+    for command in (tpl_list, tpl_install, imp, exp):
         command.add_argument("--team", help=TEAM_HELP)
     return p
 

@@ -42,7 +42,15 @@ class ShowSubscription:
     """`/dashboard status`: the channel's digest, if any."""
 
 
-DashboardCommand = DashboardHelp | ShowDashboard | Subscribe | Unsubscribe | ShowSubscription
+@dataclass(frozen=True)
+class ExportPlan:
+    """`/dashboard export [json|xlsx|ods|csv]`: the whole workspace as a file, for an app admin."""
+
+    format: str = "json"
+
+
+EXPORT_FORMATS = ("json", "xlsx", "ods", "csv")
+DashboardCommand = DashboardHelp | ShowDashboard | Subscribe | Unsubscribe | ShowSubscription | ExportPlan
 
 _SUBCOMMANDS = {
     "help": "help",
@@ -59,6 +67,8 @@ _SUBCOMMANDS = {
     "status": "status",
     "statut": "status",
     "etat": "status",
+    "export": "export",
+    "exporter": "export",
 }
 _SKIP_EMPTY = frozenset({"if-new", "si-nouveau", "skip-empty", "sauter-vide"})
 _SCOPE_KEYS = frozenset({"scope", "perimetre", "entity", "entite", "domain", "domaine"})
@@ -74,6 +84,10 @@ def parse_dashboard(raw_text: str) -> DashboardCommand:
         return ShowDashboard(bounded("scope", text.strip("\"'«» "), MAX_SCOPE_CHARS))
     if len(tokens) > 1 and sub in ("help", "unsubscribe", "status"):
         raise InvalidInput("error.dashboard_extra", value=text[tokens[1].start :][:40])
+    if sub == "export":
+        if len(tokens) > 2 or len(tokens) == 2 and word(tokens[1].text) not in EXPORT_FORMATS:
+            raise InvalidInput("error.dashboard.export_format", value=text[tokens[1].start :][:40])
+        return ExportPlan(word(tokens[1].text) if len(tokens) == 2 else "json")
     if sub == "help":
         return DashboardHelp()
     if sub == "unsubscribe":

@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from bot.domain.errors import InvalidInput
+from bot.domain.exports import is_export_document
 from bot.domain.keys import N_
 
 ENCODINGS = ("utf-8", "cp1252", "iso-8859-15")
@@ -272,3 +274,25 @@ def read_ods(path: Path, *, lang: str = "fr") -> Table:
         return Table(rows=list(_ods_rows(path, lang)), format="ods")
     except (ElementTree.ParseError, KeyError, ValueError, zipfile.BadZipFile) as err:
         raise UnreadableFile(N_("error.import.bad_file"), name=path.name, reason=type(err).__name__) from None
+
+
+def read_export_document(path: Path) -> dict[str, Any] | None:
+    """The parsed JSON of a Pilote export (told by its "format" key), or None for any other file (a
+    table to read). A `.json` file that is no export, or no JSON at all, is refused with why."""
+    with open(path, "rb") as f:
+        head = f.read(64).lstrip(codecs.BOM_UTF8).lstrip()
+    if path.suffix.lower() != ".json" and not head.startswith(b"{"):
+        return None
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        if path.suffix.lower() != ".json":
+            return None  # a CSV that starts with a brace: read as a table
+        raise UnreadableFile(
+            N_("error.restore.bad_json"), name=path.name, line=getattr(err, "lineno", 1)
+        ) from None
+    if is_export_document(data):
+        return dict(data)
+    if path.suffix.lower() == ".json":
+        raise UnreadableFile(N_("error.restore.not_export"), name=path.name)
+    return None

@@ -10,6 +10,7 @@ from bot.services.alerts import AlertService
 from bot.services.common import Clock, Defaults, Drawer, LazyDrawer, system_clock
 from bot.services.dashboards import DashboardService
 from bot.services.digests import DigestService
+from bot.services.exports import ExportService
 from bot.services.home import HomeService
 from bot.services.imports import ImportService
 from bot.services.indicators import IndicatorService
@@ -41,6 +42,7 @@ class Services:
     workspaces: WorkspaceService
     indicators: IndicatorService
     imports: ImportService
+    exports: ExportService
     actions: ActionService
     home: HomeService
     outbox: OutboxService
@@ -63,6 +65,9 @@ class Services:
             workspaces=workspaces,
             indicators=IndicatorService(db, clock=clock, defaults=defaults, drawer=drawer),
             imports=ImportService(db, clock=clock, defaults=defaults),
+            exports=ExportService(
+                db, clock=clock, defaults=defaults, forget=lambda team_id: workspaces.forget(team_id=team_id)
+            ),
             actions=ActionService(db, clock=clock, defaults=defaults),
             home=HomeService(db, clock=clock, defaults=defaults),
             outbox=OutboxService(db, clock=clock),

@@ -94,7 +94,8 @@ def admin_unless_owner(
     return owner != user_id and is_admin()
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
+def utc(value: dt.datetime) -> dt.datetime:
+    """An aware UTC datetime of a stored one."""
     # Core rows from SQLite come back naive, and they are UTC.
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
@@ -135,7 +136,7 @@ def reading_view(row: Reading | Any) -> ReadingView:
         denominator=row.denominator,
         period=Period(row.period_start, Granularity(row.period_kind)),
         recorded_by=row.recorded_by,
-        recorded_at=_utc(row.recorded_at),
+        recorded_at=utc(row.recorded_at),
         source=row.source,
         note=row.note,
         state=row.state,

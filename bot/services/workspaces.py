@@ -47,16 +47,22 @@ class WorkspaceService:
             self._cache[team_id] = view
         return view
 
-    def resolve(self, *, team_id: str | None) -> str:
+    def forget(self, *, team_id: str) -> None:
+        """Drop the remembered settings of a workspace whose row was changed (a restore)."""
+        with self._lock:
+            self._cache.pop(team_id, None)
+
+    def resolve(self, *, team_id: str | None, may_create: bool = False) -> str:
         """The workspace a shell command acts on: `team_id` (created when the database holds no
-        workspace yet), or the only one there is; InvalidInput when that is not clear."""
+        workspace yet, or always with `may_create`), or the only one there is; InvalidInput when that
+        is not clear."""
         with self._db.read() as session:
             known = repo.workspace_ids(session, limit=6)
         if team_id is not None:
             team_id = team_id.strip()
             if not TEAM_ID.match(team_id):
                 raise InvalidInput("cli.team.bad", value=team_id[:40])
-            if known and team_id not in known:
+            if known and team_id not in known and not may_create:
                 with self._db.read() as session:
                     if repo.get_workspace(session, team_id=team_id) is None:
                         raise InvalidInput("cli.team.unknown", value=team_id, known=known[:5])

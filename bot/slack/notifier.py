@@ -44,6 +44,20 @@ class Notifier:
         """Post a message (text fallback and blocks) in a channel, with the team's bot token."""
         self.clients.for_team(team_id).chat_postMessage(channel=channel, **message)
 
+    def upload_to_user(
+        self, *, team_id: str, user_id: str, content: bytes, filename: str, title: str, comment: str
+    ) -> None:
+        """Share a file in the bot's DM with one user (files upload v2), never in a channel."""
+        client = self.clients.for_team(team_id)
+        channel = client.conversations_open(users=user_id)["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel,
+            content=content,
+            filename=filename,
+            title=title,
+            initial_comment=comment[:COMMENT_MAX],
+        )
+
     def upload_png(
         self,
         *,

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.dashboard_grammar import (
     DashboardCommand,
     DashboardHelp,
+    ExportPlan,
     ShowDashboard,
     ShowSubscription,
     Subscribe,
@@ -18,10 +19,13 @@ from bot.domain.dashboard_grammar import (
     parse_dashboard,
 )
 from bot.domain.errors import DomainError
+from bot.files.write import write_export
 from bot.i18n import N_
 from bot.slack import counting
 from bot.slack.blocks import dashboard as blocks
+from bot.slack.blocks import exports as export_blocks
 from bot.slack.blocks.common import Message, error_message, notice_message
+from bot.slack.blocks.exports import export_filename, export_labels
 from bot.slack.delivery import AMBIGUOUS
 from bot.slack.deps import SlackDeps
 from bot.slack.digests import PERMANENT, ChartPoster, UploadFailed
@@ -61,6 +65,9 @@ def register(app: App, deps: SlackDeps) -> None:
                 if gone is None:
                     return notice_message(lang, N_("dashboard.not_subscribed"))
                 return blocks.subscription_message(lang, N_("dashboard.unsubscribed"), gone)
+            case ExportPlan():
+                # Who asks is checked after the ack: it may take a users.info, and the file is slow.
+                return notice_message(lang, N_("dashboard.export.working"), format=cmd.format.upper())
             case ShowSubscription():
                 current = services.digests.subscription(team_id=team_id, channel_id=channel_id)
                 if current is None:
@@ -68,7 +75,7 @@ def register(app: App, deps: SlackDeps) -> None:
                 return blocks.subscription_message(lang, N_("dashboard.status"), current)
         raise AssertionError(f"unhandled command {cmd!r}")
 
-    def on_dashboard(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    def on_dashboard(ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         lang = deps.languages.of(command["team_id"], command["user_id"])
         try:
             cmd = parse_dashboard(command.get("text") or "")
@@ -77,7 +84,40 @@ def register(app: App, deps: SlackDeps) -> None:
         except DomainError as err:
             counting.refused(context)
             answer = error_message(lang, err, help_key=N_("dashboard.see_help"))
+        else:
+            if isinstance(cmd, ExportPlan):
+                deps.later.submit(send_export, cmd, command, respond)  # built and uploaded after the ack
         ack(response_type="ephemeral", **answer)
+
+    def send_export(cmd: ExportPlan, command: dict[str, Any], respond: Respond) -> None:
+        team_id, user_id = command["team_id"], command["user_id"]
+        mine = deps.languages.of(team_id, user_id)
+        try:
+            export = services.exports.snapshot_for_admin(
+                team_id=team_id, is_admin=deps.admins.checker(user_id, team_id)
+            )
+        except DomainError as err:
+            respond(response_type="ephemeral", **error_message(mine, err))
+            return
+        lang = export.workspace.language  # the file is the workspace's, in its language
+        data = write_export(export, cmd.format, export_labels(lang))
+        day = services.workspaces.today(team_id=team_id)
+        try:
+            deps.notifier.upload_to_user(
+                team_id=team_id,
+                user_id=user_id,
+                content=data,
+                filename=export_filename(team_id, cmd.format, day),
+                title=export_blocks.export_title(lang, day),
+                comment=export_blocks.export_comment(lang, export),
+            )
+        except SlackApiError as err:
+            code = str(err.response.get("error", "")) if err.response is not None else ""
+            log.warning("export upload failed: %s", code or err)
+            respond(
+                response_type="ephemeral",
+                **notice_message(mine, N_("dashboard.upload_failed"), error=code or "?"),
+            )
 
     def wants_snapshot(body: dict[str, Any]) -> bool:
         try:
