@@ -6,7 +6,19 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Row, Table, bindparam, case, func, insert, literal_column, select, update
+from sqlalchemy import (
+    CursorResult,
+    Row,
+    Table,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
@@ -317,9 +329,32 @@ def active_readings_between(
     return session.execute(stmt).all()
 
 
-def latest_active(session: Session, *, indicator_id: int) -> Row[Any] | None:
-    """The active reading of the indicator's newest period, if any."""
-    return _run(session, _LATEST_ACTIVE, {"indicator_id": indicator_id}).first()
+def latest_active_of(session: Session, *, indicator_ids: Sequence[int]) -> dict[int, Row[Any]]:
+    """The active reading of each indicator's newest period (those that have one): one index seek
+    each (a window over the indicators' whole history would read all of it, at every batch)."""
+    found = {}
+    for indicator_id in indicator_ids:
+        row = _run(session, _LATEST_ACTIVE, {"indicator_id": indicator_id}).first()
+        if row is not None:
+            found[indicator_id] = row
+    return found
+
+
+def active_ids_at(
+    session: Session, *, periods: Sequence[tuple[int, dt.date, str]]
+) -> dict[tuple[int, dt.date, str], int]:
+    """The ids of the active readings of these (indicator, period start, period kind), in one query."""
+    if not periods:
+        return {}
+    stmt = select(
+        _READINGS.c.id, _READINGS.c.indicator_id, _READINGS.c.period_start, _READINGS.c.period_kind
+    ).where(
+        tuple_(_READINGS.c.indicator_id, _READINGS.c.period_start, _READINGS.c.period_kind).in_(
+            list(periods)
+        ),
+        _IS_ACTIVE,
+    )
+    return {(r.indicator_id, r.period_start, r.period_kind): r.id for r in session.execute(stmt)}
 
 
 def latest_active_before(session: Session, *, indicator_id: int, before: dt.date) -> Row[Any] | None:
@@ -343,9 +378,3 @@ def insert_readings(session: Session, *, rows: Sequence[dict[str, Any]]) -> None
     """Insert many readings (one executemany)."""
     if rows:
         session.execute(_INSERT_READING, list(rows))
-
-
-def active_reading_id(session: Session, *, indicator_id: int, period_start: dt.date, period_kind: str) -> int:
-    """The id of the active reading of an indicator's period."""
-    params = {"indicator_id": indicator_id, "period_start": period_start, "period_kind": period_kind}
-    return int(_run(session, _ACTIVE_FOR_PERIOD, params).one().id)

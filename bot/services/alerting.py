@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.alerts import Notice, change, next_level, relative_change
@@ -23,6 +24,7 @@ def evaluate_reading(
     reading: dict[str, Any],
     now: dt.datetime,
     previous_value: float | None = None,
+    states: dict[int, AlertState] | None = None,
 ) -> tuple[Notice, ...]:
     """Move the indicator's alert state for its newest reading; queue the notices the change calls for."""
     queued: list[Notice] = []
@@ -46,7 +48,8 @@ def evaluate_reading(
         queued.append(Notice.CHANGE)
     if not indicator.thresholds.any:
         return tuple(queued)
-    state = session.get(AlertState, indicator.id)
+    # `states`: the alert states of a batch's indicators, loaded at once (an absent one has none yet).
+    state = states.get(indicator.id) if states is not None else session.get(AlertState, indicator.id)
     if state is not None and state.snoozed_to_next_reading:
         state.snoozed_to_next_reading = False  # the reading it waited for has come
     before = Status(state.level) if state is not None else Status.OK
@@ -89,6 +92,14 @@ def evaluate_reading(
         elif notice is Notice.RESOLVED:
             state.alert_key = None
     return tuple(queued) + (result.notices if recipient is not None else ())
+
+
+def alert_states_of(session: Session, *, indicator_ids: list[int]) -> dict[int, AlertState]:
+    """These indicators' alert states (those that have one), in one query, for evaluate_reading."""
+    if not indicator_ids:
+        return {}
+    rows = session.scalars(select(AlertState).where(AlertState.indicator_id.in_(indicator_ids)))
+    return {row.indicator_id: row for row in rows}
 
 
 def recipient_of(indicator: IndicatorView, recorded_by: str) -> str | None:

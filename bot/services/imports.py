@@ -16,7 +16,7 @@ from bot.domain.grammar import RecordReading
 from bot.domain.imports import ImportReport, Refusal, RowInput
 from bot.domain.keys import N_
 from bot.domain.text import code_key
-from bot.services.alerting import evaluate_reading
+from bot.services.alerting import alert_states_of, evaluate_reading
 from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_values, workspace_row
 from bot.services.indicators import read_command
 from storage import repositories as repo
@@ -276,13 +276,16 @@ class ImportService:
             # What each indicator was before these rows: its newest period, and the reading before
             # the newest one imported (for its relative-change alert), read before anything changes.
             newest = _newest_per_indicator(accepted)
-            context = {
-                ind_id: (
-                    repo.latest_active(session, indicator_id=ind_id),
-                    repo.latest_active_before(session, indicator_id=ind_id, before=_period_of(a)[0]),
-                )
-                for ind_id, a in newest.items()
-            }
+            latest = repo.latest_active_of(session, indicator_ids=list(newest))
+            context = {}
+            for ind_id, a in newest.items():
+                last = latest.get(ind_id)
+                if last is not None and (last.period_start, last.period_kind) >= _period_of(a):
+                    # The newest period corrected (or a backfill): the one before it is looked up.
+                    before = repo.latest_active_before(session, indicator_id=ind_id, before=_period_of(a)[0])
+                else:
+                    before = last  # appended after the newest: the newest is the one before
+                context[ind_id] = (last, before)
             repo.set_reading_states(
                 session,
                 reading_ids=[a.replaces.id for a in accepted if a.replaces is not None],
@@ -319,6 +322,23 @@ class ImportService:
         imported: dict[int, dict[tuple[dt.date, str], float]] = {}
         for a in accepted:
             imported.setdefault(a.indicator_id, {})[_period_of(a)] = a.values["value"]
+        ids = repo.active_ids_at(session, periods=[(i, *_period_of(a)) for i, a in newest.items()])
+        states = alert_states_of(session, indicator_ids=list(newest))
+        with session.no_autoflush:  # the states are written once, at commit, not before each query
+            return self._evaluate_each(session, team_id, by_id, newest, context, imported, ids, states, now)
+
+    def _evaluate_each(
+        self,
+        session: Session,
+        team_id: str,
+        by_id: dict[int, Any],
+        newest: dict[int, _Accepted],
+        context: dict[int, tuple[Any, Any]],
+        imported: dict[int, dict[tuple[dt.date, str], float]],
+        ids: dict[tuple[int, dt.date, str], int],
+        states: dict[int, Any],
+        now: dt.datetime,
+    ) -> int:
         notices = 0
         for ind_id, a in newest.items():
             mine = _period_of(a)
@@ -331,9 +351,7 @@ class ImportService:
                 earlier.setdefault(
                     (stored_before.period_start, stored_before.period_kind), stored_before.value
                 )
-            reading_id = repo.active_reading_id(
-                session, indicator_id=ind_id, period_start=mine[0], period_kind=mine[1]
-            )
+            reading_id = ids[(ind_id, *mine)]
             queued = evaluate_reading(
                 session,
                 indicator=indicator_view(by_id[ind_id]),
@@ -341,6 +359,7 @@ class ImportService:
                 reading={"id": reading_id, **a.values},
                 now=now,
                 previous_value=earlier[max(earlier)] if earlier else None,
+                states=states,
             )
             notices += len(queued)
         return notices
