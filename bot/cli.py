@@ -473,13 +473,15 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     """Readings from a CSV, XLSX or ODS file; exit 0 when every row was taken, 1 when some were refused."""
     from bot import i18n
     from bot.domain.errors import InvalidInput
-    from bot.domain.imports import find_columns, rows_of
+    from bot.domain.imports import author_of, find_columns, rows_of
     from bot.files.read import read_export_document, read_table
     from bot.i18n import N_
     from bot.slack.blocks import imports as import_text
 
     lang = settings.pilote_language
     path = Path(args.file)
+    if args.author and author_of(args.author) is None:
+        raise InvalidInput("error.import.author_option", value=args.author[:40])
     if not path.is_file():
         raise InvalidInput("cli.import.no_file", path=str(path))
     document = read_export_document(path)
@@ -496,7 +498,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             rows=rows,
             refused=refused,
             source="import",
-            recorded_by=args.author or SHELL_USER,
+            recorded_by=author_of(args.author) if args.author else SHELL_USER,
             lang=file_lang,
             dry_run=args.dry_run,
             all_or_nothing=args.all_or_nothing,

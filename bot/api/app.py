@@ -17,9 +17,9 @@ from bot import metrics
 from bot.api.models import Batch, ReadingIn, Refused, Result
 from bot.api.openapi import openapi_document
 from bot.domain.errors import DomainError
-from bot.domain.imports import ImportReport, RowInput
+from bot.domain.imports import ImportReport, Refusal, RowInput
 from bot.files.read import number_text, yes_no
-from bot.i18n import LANGUAGES, t, tn
+from bot.i18n import LANGUAGES, N_, t, tn
 from bot.services import Services
 from bot.slack.blocks import terminal
 from bot.slack.blocks.common import reason
@@ -190,17 +190,22 @@ class ApiWSGI:
             raise Problem(422, "invalid-batch", t(lang, "api.invalid"), errors=errors) from None
 
 
+def _item(r: Refusal, lang: str) -> Refused:
+    """A refused (or doubtful) reading of a batch: where it is, a stable code, and why in words."""
+    key = r.key
+    if key == "error.import.duplicate":  # a batch has readings, not lines
+        key = N_("error.api.duplicate")
+    return Refused(
+        index=r.line,
+        pointer=f"/readings/{r.line}",
+        code=r.key,
+        detail=terminal.mrkdwn_as_text(reason(lang, key, r.params), {}),
+    )
+
+
 def _answer(report: ImportReport, lang: str) -> tuple[int, str]:
     """The HTTP answer to a batch: 200 with what was stored, or a 422 problem listing the refused."""
-    refused = [
-        Refused(
-            index=r.line,
-            pointer=f"/readings/{r.line}",
-            code=r.key,
-            detail=terminal.mrkdwn_as_text(reason(lang, r.key, r.params), {}),
-        )
-        for r in report.refused
-    ]
+    refused = [_item(r, lang) for r in report.refused]
     if not report.committed:
         problem = Problem(
             422,
@@ -217,5 +222,6 @@ def _answer(report: ImportReport, lang: str) -> tuple[int, str]:
         unchanged=report.unchanged,
         refused=refused,
         alerts=report.notices,
+        warnings=[_item(w, lang) for w in report.warnings],
     )
     return 200, result.model_dump_json()

@@ -66,6 +66,9 @@ class Result(BaseModel):
     )
     unchanged: int = Field(description="Readings already stored as they are: nothing written.")
     refused: list[Refused] = Field(default_factory=list)
+    warnings: list[Refused] = Field(
+        default_factory=list, description="Readings stored as sent, to check (a percentage outside 0-100)."
+    )
     alerts: int = Field(
         default=0, description="Alert and back-to-normal messages queued (newest periods only)."
     )

@@ -144,3 +144,4 @@ class ImportReport:
     indicators: tuple[str, ...] = ()  # the codes that received readings
     notices: int = 0  # alerts and back-to-normal notices queued (newest periods only)
     dry_run: bool = False
+    warnings: tuple[Refusal, ...] = ()  # stored, but to check (a percentage outside 0-100)

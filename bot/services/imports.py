@@ -15,7 +15,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.grammar import RecordReading
 from bot.domain.imports import ImportReport, Refusal, RowInput
 from bot.domain.keys import N_
-from bot.domain.text import code_key
+from bot.domain.text import code_key, is_slack_user
 from bot.services.alerting import alert_states_of, evaluate_reading
 from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_values, workspace_row
 from bot.services.indicators import read_command
@@ -196,6 +196,7 @@ class ImportService:
         today = local_today(now, ws.timezone)
         indicators = {row.code_key: row for row in repo.indicators_for_readings(session, team_id=team_id)}
         typed_rows: list[tuple[RowInput, Any, Any]] = []
+        warnings: list[Refusal] = []
         accepted: list[_Accepted] = []
         unchanged = 0
         seen: dict[tuple[int, dt.date, str], int] = {}
@@ -221,6 +222,9 @@ class ImportService:
                 )
             except DomainError as err:
                 refusals.append(Refusal(row.line, err.key, dict(err.params)))
+                continue
+            if row.author and not is_slack_user(row.author):
+                refusals.append(Refusal(row.line, N_("error.import.author"), {"value": row.author[:40]}))
                 continue
             period = typed.period
             key = (ind.id, period.start, period.granularity.value)
@@ -269,6 +273,10 @@ class ImportService:
                 supersedes=before,
             )
             accepted.append(_Accepted(row.line, ind.id, values, before))
+            if parsed.warnings:  # stored, as typed, and said: "120 %" may be a slip
+                warnings.append(
+                    Refusal(row.line, N_("import.warning.percent_out_of_range"), {"value": row.value})
+                )
         refusals.sort(key=lambda r: r.line)
         write = not dry_run and not (all_or_nothing and refusals)
         notices = 0
@@ -304,6 +312,7 @@ class ImportService:
             indicators=tuple(sorted(r.code for r in indicators.values() if r.id in codes)),
             notices=notices,
             dry_run=dry_run,
+            warnings=tuple(warnings),
         )
         return report
 

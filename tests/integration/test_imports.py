@@ -233,3 +233,25 @@ def test_a_hundred_thousand_rows(plan: Services, tmp_path: Path) -> None:
     report = import_file(plan, path)
     assert (report.rows, report.new, report.refused) == (100_000, 100_000, ())
     assert count(plan, Reading) == 100_000
+
+
+def test_a_percentage_outside_0_to_100_is_stored_as_typed_and_pointed_out(
+    plan: Services, tmp_path: Path
+) -> None:
+    path = tmp_path / "mesures.csv"
+    path.write_text(
+        "code;période;valeur;note\nbudget-nr;2025;120 %;\nbudget-nr;2024;12 %;\n", encoding="utf-8"
+    )
+    report = import_file(plan, path)
+    assert report.new == 2 and [(w.line, w.key) for w in report.warnings] == [
+        (2, "import.warning.percent_out_of_range")
+    ]
+    assert stored(plan, "budget-nr")[-1] == ("2025-01-01", 120.0, "")
+
+
+def test_an_author_that_is_no_slack_user_is_refused_wherever_it_comes_from(plan: Services) -> None:
+    from bot.domain.imports import RowInput
+
+    rows = [RowInput(line=0, code="frc", period="2026-10", value="45/60", author="Jean Dupont")]
+    report = plan.imports.record_rows(team_id=TEAM, rows=rows, source="api", recorded_by="api:x")
+    assert [r.key for r in report.refused] == ["error.import.author"] and report.new == 0

@@ -86,6 +86,8 @@ def test_pilote_import_says_what_it_did_and_exits_one_when_rows_were_refused(
     path.write_text("Indicateur;Période;Valeur\nfrc;oct. 2026;262/412\n", encoding="utf-8")
     code, out, _ = shell("import", str(path))
     assert code == 0 and "1 mesure corrigée" in out  # the note is gone: what the file says now
+    code, _, err = shell("import", str(path), "--author", "Jean Dupont")
+    assert code == 2 and "n'est pas un identifiant d'utilisateur Slack" in err
     code, _, err = shell("import", str(tmp_path / "absent.csv"))
     assert code == 2 and "aucun fichier" in err
     (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 pas un classeur")

@@ -63,7 +63,15 @@ def test_a_token_made_in_slack_lets_a_batch_in(bed: SlackBed, services: Services
     )  # fmt: skip
     assert reply.status == 200, reply.body
     assert reply.headers["content-type"] == "application/json"
-    assert reply.json == {"received": 3, "new": 3, "corrected": 0, "unchanged": 0, "refused": [], "alerts": 0}
+    assert reply.json == {
+        "received": 3,
+        "new": 3,
+        "corrected": 0,
+        "unchanged": 0,
+        "refused": [],
+        "alerts": 0,
+        "warnings": [],
+    }
     with services.db.read() as s:
         rows = {
             (r.period_start.isoformat(), r.value, r.recorded_by, r.source) for r in s.scalars(select(Reading))
@@ -216,3 +224,20 @@ def test_the_openapi_document_describes_the_endpoint(bed: SlackBed) -> None:
     assert doc["components"]["schemas"]["Batch"]["properties"]["readings"]["maxItems"] == 1000
     assert bed.request("GET", URL).status == 405
     assert bed.request("GET", "/api/v1/nothing").status == 404
+
+
+def test_warnings_a_foreign_author_and_a_duplicate_are_said_for_a_batch(
+    bed: SlackBed, services: Services
+) -> None:
+    token = new_token(bed)
+    out_of_range = post(bed, {"indicator": "frc", "period": "2026-10", "value": "70/60"}, token)
+    assert out_of_range.status == 200 and out_of_range.json["warnings"][0]["pointer"] == "/readings/0"
+    batch = {"readings": [
+        {"indicator": "frc", "period": "2026-09", "value": "45/60", "author": "Jean Dupont"},
+        {"indicator": "frc", "period": "2026-08", "value": "45/60"},
+        {"indicator": "frc", "period": "2026-08", "value": "46/60"},
+    ]}  # fmt: skip
+    refused = post(bed, batch, token)
+    assert refused.status == 422
+    assert [e["code"] for e in refused.json["errors"]] == ["error.import.author", "error.import.duplicate"]
+    assert "que la mesure 1 du lot" in refused.json["errors"][1]["detail"]

@@ -29,6 +29,11 @@ def report_lines(lang: str, report: ImportReport, *, file_note: str = "") -> lis
         lines.append("  " + tn(lang, "import.indicators", len(report.indicators), codes=codes))
     if report.committed and report.notices:
         lines.append("  " + tn(lang, "import.notices", report.notices))
+    if report.warnings:
+        lines.append(tn(lang, "import.warnings", len(report.warnings)))
+        for warning in report.warnings[:SHOWN_REFUSALS]:
+            text = terminal.mrkdwn_as_text(reason(lang, warning.key, warning.params), {})
+            lines.append("  " + t(lang, "import.refused_line", line=warning.line, reason=text))
     if report.refused:
         lines.append(tn(lang, "import.refused", len(report.refused)))
         for refusal in report.refused[:SHOWN_REFUSALS]:
