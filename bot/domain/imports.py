@@ -37,7 +37,8 @@ MAX_HEADER_SCAN = 10  # title lines above the header that are skipped
 
 def header_key(text: str) -> str | None:
     """The field a header cell names, or None."""
-    folded = re.sub(r"[\s_\-.'’()]+", "", code_key(text))
+    # "Valeur (€)", "Période (mois)": what is between brackets says the unit, not the column.
+    folded = re.sub(r"[\s_\-.'’]+", "", re.sub(r"\s*[(\[].*[)\]]\s*$", "", code_key(text)))
     return HEADER_WORDS.get(folded)
 
 

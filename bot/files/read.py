@@ -64,6 +64,8 @@ def read_table(path: Path, *, encoding: str | None = None, lang: str = "fr") -> 
                 mimetype = z.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
         except zipfile.BadZipFile:
             raise UnreadableFile(N_("error.import.bad_file"), name=path.name) from None
+        if encoding is not None:  # a workbook says its own encoding: a given one would be ignored
+            raise UnreadableFile(N_("error.import.encoding_of_csv"), name=path.name)
         if "opendocument.spreadsheet" in mimetype or "content.xml" in names and path.suffix.lower() == ".ods":
             return read_ods(path, lang=lang)
         if "xl/workbook.xml" in names:

@@ -255,3 +255,19 @@ def test_an_author_that_is_no_slack_user_is_refused_wherever_it_comes_from(plan:
     rows = [RowInput(line=0, code="frc", period="2026-10", value="45/60", author="Jean Dupont")]
     report = plan.imports.record_rows(team_id=TEAM, rows=rows, source="api", recorded_by="api:x")
     assert [r.key for r in report.refused] == ["error.import.author"] and report.new == 0
+
+
+def test_a_unit_in_brackets_in_a_header_names_the_same_column(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(
+        "Code indicateur;Période (mois);Valeur (€);Commentaire\nfrc;2026-10;3;\n", encoding="utf-8"
+    )
+    columns = find_columns(read_table(path).rows)
+    assert columns.index == {"code": 0, "period": 1, "value": 2, "note": 3}
+
+
+def test_an_encoding_given_for_a_workbook_is_refused_not_ignored(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "t.xlsx", [["indicateur", "période", "valeur"], ["frc", "2026-10", "1/2"]])
+    with pytest.raises(InvalidInput) as err:
+        read_table(path, encoding="cp1252")
+    assert err.value.key == "error.import.encoding_of_csv"
