@@ -83,7 +83,7 @@ def _rows(batch: Batch, lang: str) -> list[RowInput]:
         return RowInput(
             line=i,
             code=r.indicator.strip(),
-            period=r.period.strip().removeprefix("@").strip(),
+            period=r.period.strip(),
             value=cell_text(r.value, lang).strip(),
             note=r.note.strip(),
             author=r.author or "",

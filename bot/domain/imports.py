@@ -114,7 +114,7 @@ def rows_of(
             RowInput(
                 line=line,
                 code=columns.cell(cells, "code"),
-                period=columns.cell(cells, "period").removeprefix("@").strip(),  # as after /kpi
+                period=columns.cell(cells, "period"),
                 value=columns.cell(cells, "value"),
                 note=columns.cell(cells, "note"),
                 author=author,

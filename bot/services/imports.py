@@ -213,7 +213,7 @@ class ImportService:
                     RecordReading(
                         code=row.code,
                         text=row.value,
-                        period_text=row.period,
+                        period_text=_period_text(row),
                         note=row.note,
                         lang=lang or ws.language,
                     ),
@@ -334,43 +334,29 @@ class ImportService:
         ids = repo.active_ids_at(session, periods=[(i, *_period_of(a)) for i, a in newest.items()])
         states = alert_states_of(session, indicator_ids=list(newest))
         with session.no_autoflush:  # the states are written once, at commit, not before each query
-            return self._evaluate_each(session, team_id, by_id, newest, context, imported, ids, states, now)
-
-    def _evaluate_each(
-        self,
-        session: Session,
-        team_id: str,
-        by_id: dict[int, Any],
-        newest: dict[int, _Accepted],
-        context: dict[int, tuple[Any, Any]],
-        imported: dict[int, dict[tuple[dt.date, str], float]],
-        ids: dict[tuple[int, dt.date, str], int],
-        states: dict[int, Any],
-        now: dt.datetime,
-    ) -> int:
-        notices = 0
-        for ind_id, a in newest.items():
-            mine = _period_of(a)
-            latest, stored_before = context[ind_id]
-            if latest is not None and mine < (latest.period_start, latest.period_kind):
-                continue  # a backfill: the indicator's newest period is older news, and stays its state
-            # The period just before the newest one: imported with it, or stored already.
-            earlier = {p: v for p, v in imported[ind_id].items() if p < mine}
-            if stored_before is not None:
-                earlier.setdefault(
-                    (stored_before.period_start, stored_before.period_kind), stored_before.value
+            notices = 0
+            for ind_id, a in newest.items():
+                mine = _period_of(a)
+                latest, stored_before = context[ind_id]
+                if latest is not None and mine < (latest.period_start, latest.period_kind):
+                    continue  # a backfill: the indicator's newest period is older news, and stays its state
+                # The period just before the newest one: imported with it, or stored already.
+                earlier = {p: v for p, v in imported[ind_id].items() if p < mine}
+                if stored_before is not None:
+                    earlier.setdefault(
+                        (stored_before.period_start, stored_before.period_kind), stored_before.value
+                    )
+                reading_id = ids[(ind_id, *mine)]
+                queued = evaluate_reading(
+                    session,
+                    indicator=indicator_view(by_id[ind_id]),
+                    team_id=team_id,
+                    reading={"id": reading_id, **a.values},
+                    now=now,
+                    previous_value=earlier[max(earlier)] if earlier else None,
+                    states=states,
                 )
-            reading_id = ids[(ind_id, *mine)]
-            queued = evaluate_reading(
-                session,
-                indicator=indicator_view(by_id[ind_id]),
-                team_id=team_id,
-                reading={"id": reading_id, **a.values},
-                now=now,
-                previous_value=earlier[max(earlier)] if earlier else None,
-                states=states,
-            )
-            notices += len(queued)
+                notices += len(queued)
         return notices
 
 
@@ -381,6 +367,11 @@ def _newest_per_indicator(accepted: list[_Accepted]) -> dict[int, _Accepted]:
         if best is None or _period_of(a) > _period_of(best):
             newest[a.indicator_id] = a
     return newest
+
+
+def _period_text(row: RowInput) -> str:
+    """The period as written, a leading `@` aside (`@T3 2026`, as after /kpi)."""
+    return row.period.strip().removeprefix("@").strip()
 
 
 def _period_of(a: _Accepted) -> tuple[dt.date, str]:
@@ -396,7 +387,7 @@ def _indicator_of(indicators: dict[str, Any], row: RowInput, key: str) -> Any:
         raise InvalidInput("error.import.missing_code")
     if not row.value:
         raise InvalidInput("error.import.missing_value", code=row.code)
-    if not row.period:
+    if not _period_text(row):  # never the current period by default: an import does not guess
         raise InvalidInput("error.import.missing_period", code=row.code)
     ind = indicators.get(key)
     if ind is None:

@@ -271,3 +271,11 @@ def test_an_encoding_given_for_a_workbook_is_refused_not_ignored(tmp_path: Path)
     with pytest.raises(InvalidInput) as err:
         read_table(path, encoding="cp1252")
     assert err.value.key == "error.import.encoding_of_csv"
+
+
+def test_a_period_that_is_only_an_at_sign_is_missing_not_the_current_one(plan: Services) -> None:
+    from bot.domain.imports import RowInput
+
+    rows = [RowInput(line=2, code="frc", period=" @ ", value="45/60")]
+    report = plan.imports.record_rows(team_id=TEAM, rows=rows, source="import", recorded_by="pilote-cli")
+    assert [r.key for r in report.refused] == ["error.import.missing_period"] and report.new == 0
