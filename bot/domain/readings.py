@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from bot.domain.errors import InvalidInput
 from bot.domain.periods import Period, default_period, match_period, may_start_period, parse_period
 from bot.domain.text import MAX_NOTE_CHARS
-from bot.domain.values import RATIO_WORDS, Cadence, Kind, ParsedValue, parse_value, read_value, scan_number
+from bot.domain.values import (
+    RATIO_WORDS,
+    Cadence,
+    Kind,
+    ParsedValue,
+    parse_value,
+    plain_value,
+    read_value,
+    scan_number,
+)
 
 # Quotes that group a note; an apostrophe (' ’) is a letter.
 _QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
@@ -198,7 +207,8 @@ def read_form(
 ) -> ReadingInput:
     """The record form's fields (and an imported row's cells): the value field holds only the value,
     the period field only a period."""
-    value = _field_value(kind, value_text, unit, lang)
+    # A plain figure ("262/412") is read straight, not kept: a machine's figures seldom repeat.
+    value = plain_value(kind, value_text) or _field_value(kind, value_text, unit, lang)
     if not period_text:
         return ReadingInput(
             value=value, period=default_period(cadence, today), period_given=False, note=_note(note.strip())

@@ -594,8 +594,40 @@ def _times_100(amount: Decimal, lang: str) -> str:
     return shown.replace(".", ",") if lang != "en" else shown
 
 
+_BOOL, _NUMBER, _RATIO = Kind.BOOL, Kind.NUMBER, Kind.RATIO  # a member through its class costs a call
+_PLAIN_DIGITS = 15  # under MAX_ABS_VALUE
+
+
+def _plain_digits(text: str) -> bool:
+    """ASCII digits, no leading zero (but "0"), at most 15 of them."""
+    return text.isdigit() and len(text) <= _PLAIN_DIGITS and (text[0] != "0" or text == "0")
+
+
+def plain_value(kind: Kind, raw: str) -> ParsedValue | None:
+    """The value of a plain whole number or ratio of whole numbers, read straight: the very value
+    read_value gives for it, in every language (no group, no mark, no unit can make it mean anything
+    else), without its scans. None for anything else, which read_value reads (or refuses)."""
+    if kind is _BOOL or not raw.isascii():  # isdigit() alone takes "²" and other scripts' digits
+        return None
+    numerator, slash, denominator = raw.partition("/")
+    if not _plain_digits(numerator) or (slash and (not _plain_digits(denominator) or denominator == "0")):
+        return None
+    if not slash:
+        value = float(int(numerator))
+        out_of_range = kind is not _NUMBER and not 0 <= value <= 100
+        return ParsedValue(value, warnings=("percent_out_of_range",) if out_of_range else ())
+    if kind is not _RATIO:
+        return None  # "45/60" for a number: read_value says why not
+    num, den = float(int(numerator)), float(int(denominator))
+    value = num / den * 100
+    return ParsedValue(value, num, den, warnings=("percent_out_of_range",) if value > 100 else ())
+
+
 def parse_value(kind: Kind, raw: str, *, unit: str = "", lang: str = "fr") -> ParsedValue:
     """A whole text that is one value for an indicator of that kind (a form's value field)."""
+    plain = plain_value(kind, raw)
+    if plain is not None:
+        return plain
     parsed, end = read_value(raw, kind=kind, unit=unit, lang=lang)
     rest = raw[end:].strip()
     if rest:

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot import i18n
@@ -61,3 +61,47 @@ def test_the_reader_only_raises_domain_errors(
 def test_every_period_error_is_shown_under_the_forms_period_field() -> None:
     raised = set(re.findall(r'"(error\.[a-z_.]+)"', Path(periods.__file__).read_text()))
     assert raised and raised <= PERIOD_ERRORS
+
+
+# Plain digits and ratios, as machines send them, and the shapes next to them that the fast reading
+# must leave to the full one: leading zeros, a zero denominator, 16 digits, a sign, a mark, a space.
+PLAIN_SHAPES = st.one_of(
+    st.from_regex(r"\A[0-9]{1,17}(/[0-9]{1,17})?\Z"),
+    st.from_regex(r"\A[-+]?[0-9]{1,4}([.,/ ][0-9]{1,4})?( ?%)?\Z"),
+    st.integers(min_value=0, max_value=10**16).map(str),
+    st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)).map(lambda p: f"{p[0]}/{p[1]}"),
+    st.text(alphabet="0123456789/²٣० ", max_size=8),  # digits of other scripts, a superscript
+)
+
+
+@given(PLAIN_SHAPES, st.sampled_from(list(Kind)), LANGS)
+@example("5/0", Kind.RATIO, "fr")
+@example("0/0", Kind.RATIO, "fr")
+@example("9999999999999999", Kind.NUMBER, "fr")
+@example("999999999999999", Kind.NUMBER, "fr")
+@example("1000000000000000", Kind.RATIO, "fr")
+@example("007", Kind.PERCENT, "fr")
+@example("45/060", Kind.RATIO, "fr")
+@example("0/412", Kind.RATIO, "fr")
+@example("412/262", Kind.RATIO, "fr")
+@example("120", Kind.PERCENT, "fr")
+@example("0", Kind.RATIO, "fr")
+@example("45/60", Kind.NUMBER, "fr")
+@example("1", Kind.BOOL, "fr")
+@example("1.234", Kind.NUMBER, "fr")
+@example("1/2/3", Kind.RATIO, "fr")
+@example("\u0663", Kind.NUMBER, "fr")  # Arabic-Indic 3: isdigit() and int() take it
+@example("12\u00b2", Kind.NUMBER, "fr")
+def test_the_fast_reading_of_plain_figures_is_the_full_reading(raw: str, kind: Kind, lang: str) -> None:
+    """`plain_value` (a whole number, a ratio of whole numbers) gives exactly what `read_value` gives
+    for the same text, whatever the kind and language, or leaves it to read_value."""
+    from bot.domain.values import plain_value, read_value
+
+    fast = plain_value(kind, raw)
+    try:
+        full, end = read_value(raw, kind=kind, unit="", lang=lang)
+    except DomainError:
+        assert fast is None, f"{raw!r} is refused by the full reading, read {fast} by the fast one"
+        return
+    if fast is not None:
+        assert end == len(raw) and fast == full, (raw, fast, full)
