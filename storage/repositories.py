@@ -16,18 +16,30 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
-from storage.models import Indicator, Reading, UserSetting, Workspace
+from storage.models import (
+    AlertState,
+    ApiRequest,
+    ApiToken,
+    Indicator,
+    OutboxMessage,
+    Reading,
+    UserSetting,
+    Workspace,
+)
 
 _INDICATORS: Table = Indicator.__table__  # type: ignore[assignment]
 _READINGS: Table = Reading.__table__  # type: ignore[assignment]
 _WORKSPACES: Table = Workspace.__table__  # type: ignore[assignment]
+_OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
+_ALERT_STATES: Table = AlertState.__table__  # type: ignore[assignment]
+_API_REQUESTS: Table = ApiRequest.__table__  # type: ignore[assignment]
+_API_TOKENS: Table = ApiToken.__table__  # type: ignore[assignment]
 
 ACTIVE = "active"
 SUPERSEDED = "superseded"
@@ -202,16 +214,21 @@ _ACTIVE_FOR_PERIOD = select(_READINGS).where(
 _LATEST_ACTIVE = (
     select(_READINGS)
     .where(_READINGS.c.indicator_id == bindparam("indicator_id"), _IS_ACTIVE)
-    .order_by(_READINGS.c.indicator_id.desc(), _READINGS.c.period_start.desc())
+    .order_by(
+        _READINGS.c.indicator_id.desc(), _READINGS.c.period_start.desc(), _READINGS.c.period_kind.desc()
+    )
     .limit(1)
 )
 _SET_STATE = (
     update(_READINGS).where(_READINGS.c.id == bindparam("reading_id")).values(state=bindparam("state"))
 )
 _INSERT_READING = insert(_READINGS)
+_INSERT_OUTBOX = insert(_OUTBOX)
 
 
-def _run(session: Session, stmt: Executable, params: dict[str, Any]) -> CursorResult[Any]:
+def _run(
+    session: Session, stmt: Executable, params: dict[str, Any] | list[dict[str, Any]]
+) -> CursorResult[Any]:
     """A hot-path Core statement, run on the session's connection: Session.execute's ORM machinery
     cost more than the statement itself (about 40 µs of CPU each)."""
     if session.autoflush:
@@ -237,6 +254,52 @@ def period_and_latest_rows(
 def set_reading_state(session: Session, *, reading_id: int, state: str) -> None:
     """Mark a reading superseded, withdrawn or active again."""
     _run(session, _SET_STATE, {"reading_id": reading_id, "state": state})
+
+
+def insert_outbox_messages(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Queue messages, in one statement (Core: the ORM's unit of work cost more than the rows)."""
+    if rows:
+        _run(session, _INSERT_OUTBOX, list(rows))
+
+
+# A first alert state: nothing acknowledged, snoozed, repeated or escalated yet.
+NEW_ALERT_STATE: dict[str, Any] = dict(
+    alert_key=None,
+    acknowledged_at=None,
+    acknowledged_by=None,
+    snoozed_until=None,
+    snoozed_to_next_reading=False,
+    repeated_at=None,
+    escalated_at=None,
+)
+
+
+def alert_states_of(session: Session, *, indicator_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """These indicators' alert states (those that have one), every column, in one query."""
+    if not indicator_ids:
+        return []
+    stmt = select(_ALERT_STATES).where(_ALERT_STATES.c.indicator_id.in_(list(indicator_ids)))
+    return [dict(row) for row in _run(session, stmt, {}).mappings()]
+
+
+_STATE_COLUMNS = [c.name for c in _ALERT_STATES.c]
+_WRITE_STATE = (
+    update(_ALERT_STATES)
+    .where(_ALERT_STATES.c.indicator_id == bindparam("b_indicator_id"))
+    .values({name: bindparam(f"b_{name}") for name in _STATE_COLUMNS if name != "indicator_id"})
+)
+_INSERT_STATE = insert(_ALERT_STATES)
+
+
+def write_alert_states(
+    session: Session, *, changed: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]
+) -> None:
+    """Alert states written back (every column of each changed one) and first ones inserted, in
+    one statement each."""
+    if changed:
+        _run(session, _WRITE_STATE, [{f"b_{name}": row[name] for name in _STATE_COLUMNS} for row in changed])
+    if new:
+        _run(session, _INSERT_STATE, list(new))
 
 
 def insert_reading(session: Session, **values: Any) -> int:
@@ -329,32 +392,29 @@ def active_readings_between(
     return session.execute(stmt).all()
 
 
+_NEWEST_COLUMNS = [
+    _READINGS.c[name] for name in ("id", "indicator_id", "period_start", "period_kind", "value")
+]
+
+
 def latest_active_of(session: Session, *, indicator_ids: Sequence[int]) -> dict[int, Row[Any]]:
-    """The active reading of each indicator's newest period (those that have one): one index seek
-    each (a window over the indicators' whole history would read all of it, at every batch)."""
-    found = {}
-    for indicator_id in indicator_ids:
-        row = _run(session, _LATEST_ACTIVE, {"indicator_id": indicator_id}).first()
-        if row is not None:
-            found[indicator_id] = row
-    return found
-
-
-def active_ids_at(
-    session: Session, *, periods: Sequence[tuple[int, dt.date, str]]
-) -> dict[tuple[int, dt.date, str], int]:
-    """The ids of the active readings of these (indicator, period start, period kind), in one query."""
-    if not periods:
+    """(id, indicator_id, period_start, period_kind, value) of the active reading of each indicator's
+    newest period (those that have one; of two periods that start on the same day, week 23 and June
+    2026, the greater kind, as tuples compare), in one statement that seeks the index once per
+    indicator (a window over the indicators' whole history would read all of it, at every batch)."""
+    if not indicator_ids:
         return {}
-    stmt = select(
-        _READINGS.c.id, _READINGS.c.indicator_id, _READINGS.c.period_start, _READINGS.c.period_kind
-    ).where(
-        tuple_(_READINGS.c.indicator_id, _READINGS.c.period_start, _READINGS.c.period_kind).in_(
-            list(periods)
-        ),
-        _IS_ACTIVE,
+    newest = _READINGS.alias("newest")
+    newest_id = (
+        select(newest.c.id)
+        .where(newest.c.indicator_id == _INDICATORS.c.id, newest.c.state == literal_column("'active'"))
+        .order_by(newest.c.indicator_id.desc(), newest.c.period_start.desc(), newest.c.period_kind.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    return {(r.indicator_id, r.period_start, r.period_kind): r.id for r in session.execute(stmt)}
+    ids = select(newest_id).where(_INDICATORS.c.id.in_(list(indicator_ids)))
+    rows = _run(session, select(*_NEWEST_COLUMNS).where(_READINGS.c.id.in_(ids)), {}).all()
+    return {row.indicator_id: row for row in rows}
 
 
 def latest_active_before(session: Session, *, indicator_id: int, before: dt.date) -> Row[Any] | None:
@@ -378,3 +438,48 @@ def insert_readings(session: Session, *, rows: Sequence[dict[str, Any]]) -> None
     """Insert many readings (one executemany)."""
     if rows:
         session.execute(_INSERT_READING, list(rows))
+
+
+# A machine's batch: its Idempotency-Key and token, a statement each (Core: a batch is on the hot path).
+_KEPT_REQUEST = select(_API_REQUESTS.c.body_hash, _API_REQUESTS.c.status, _API_REQUESTS.c.response).where(
+    _API_REQUESTS.c.team_id == bindparam("team_id"),
+    _API_REQUESTS.c.idempotency_key == bindparam("idempotency_key"),
+)
+_CLAIM_REQUEST = insert(_API_REQUESTS)
+_KEEP_ANSWER = (
+    update(_API_REQUESTS)
+    .where(
+        _API_REQUESTS.c.team_id == bindparam("b_team_id"),
+        _API_REQUESTS.c.idempotency_key == bindparam("b_idempotency_key"),
+    )
+    .values(status=bindparam("b_status"), response=bindparam("b_response"))
+)
+_TOKEN_USED = (
+    update(_API_TOKENS).where(_API_TOKENS.c.id == bindparam("b_id")).values(last_used_at=bindparam("b_at"))
+)
+
+
+def kept_request(session: Session, *, team_id: str, idempotency_key: str) -> Row[Any] | None:
+    """(body_hash, status, response) of the batch taken under this key, if any."""
+    params = {"team_id": team_id, "idempotency_key": idempotency_key}
+    return _run(session, _KEPT_REQUEST, params).one_or_none()
+
+
+def claim_request(
+    session: Session, *, team_id: str, idempotency_key: str, body_hash: str, now: dt.datetime
+) -> None:
+    """The key taken for this batch, its answer still to come (another taking it at the same time
+    waits for this transaction, then fails on the primary key)."""
+    values = dict(team_id=team_id, idempotency_key=idempotency_key, body_hash=body_hash)
+    _run(session, _CLAIM_REQUEST, {**values, "status": 0, "response": "", "created_at": now})
+
+
+def keep_answer(session: Session, *, team_id: str, idempotency_key: str, status: int, response: str) -> None:
+    """The answer given to the batch taken under this key, sent again on a replay."""
+    params = {"b_team_id": team_id, "b_idempotency_key": idempotency_key, "b_status": status}
+    _run(session, _KEEP_ANSWER, {**params, "b_response": response})
+
+
+def token_used(session: Session, *, token_id: int, at: dt.datetime) -> None:
+    """When the token was last used (nothing when it is gone)."""
+    _run(session, _TOKEN_USED, {"b_id": token_id, "b_at": at})

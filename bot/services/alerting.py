@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.alerts import Notice, change, next_level, relative_change
 from bot.domain.indicators import IndicatorView
 from bot.domain.text import is_slack_user
 from bot.domain.thresholds import Status
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, enqueue_many
+from storage import repositories as repo
 from storage.models import AlertState
 
 
@@ -24,9 +26,12 @@ def evaluate_reading(
     reading: dict[str, Any],
     now: dt.datetime,
     previous_value: float | None = None,
-    states: dict[int, AlertState] | None = None,
+    book: StateBook | None = None,
 ) -> tuple[Notice, ...]:
-    """Move the indicator's alert state for its newest reading; queue the notices the change calls for."""
+    """Move the indicator's alert state for its newest reading; queue the notices the change calls for.
+    A batch passes its `book`: the states of its indicators, read at once and written back at once,
+    and the messages queued with them (else the state is the ORM's row, the message queued at once)."""
+    queue = book.enqueue if book is not None else enqueue
     queued: list[Notice] = []
     recipient = recipient_of(indicator, reading["recorded_by"])
     pct = relative_change(previous_value, reading["value"], indicator.change_alert_pct)
@@ -36,7 +41,7 @@ def evaluate_reading(
             "change_pct": pct,
             "limit_pct": indicator.change_alert_pct,
         }
-        enqueue(
+        queue(
             session,
             team_id=team_id,
             key=f"change:{indicator.id}:{reading['id']}",
@@ -48,8 +53,7 @@ def evaluate_reading(
         queued.append(Notice.CHANGE)
     if not indicator.thresholds.any:
         return tuple(queued)
-    # `states`: the alert states of a batch's indicators, loaded at once (an absent one has none yet).
-    state = states.get(indicator.id) if states is not None else session.get(AlertState, indicator.id)
+    state = book.get(indicator.id) if book is not None else session.get(AlertState, indicator.id)
     if state is not None and state.snoozed_to_next_reading:
         state.snoozed_to_next_reading = False  # the reading it waited for has come
     before = Status(state.level) if state is not None else Status.OK
@@ -57,14 +61,12 @@ def evaluate_reading(
     if after is before:
         return tuple(queued)
     if state is None:
-        state = AlertState(
-            indicator_id=indicator.id,
-            team_id=team_id,
-            level=after.value,
-            since=now,
-            snoozed_to_next_reading=False,
-        )
-        session.add(state)
+        fields = dict(indicator_id=indicator.id, team_id=team_id, level=after.value, since=now)
+        if book is not None:
+            state = book.add(fields)
+        else:
+            state = AlertState(**fields, snoozed_to_next_reading=False)
+            session.add(state)
     state.level, state.since = after.value, now
     result = change(before, after, warn_by_dm=indicator.warn_dm)
     for notice in result.notices if recipient is not None else ():  # nobody to tell: the state moves
@@ -75,7 +77,7 @@ def evaluate_reading(
             "after": after.value,
             "alert_key": state.alert_key if notice is Notice.RESOLVED else None,
         }
-        enqueue(
+        queue(
             session,
             team_id=team_id,
             key=key,
@@ -94,12 +96,36 @@ def evaluate_reading(
     return tuple(queued) + (result.notices if recipient is not None else ())
 
 
-def alert_states_of(session: Session, *, indicator_ids: list[int]) -> dict[int, AlertState]:
-    """These indicators' alert states (those that have one), in one query, for evaluate_reading."""
-    if not indicator_ids:
-        return {}
-    rows = session.scalars(select(AlertState).where(AlertState.indicator_id.in_(indicator_ids)))
-    return {row.indicator_id: row for row in rows}
+class StateBook:
+    """A batch's alert states: its indicators' states read in one query, as plain rows that
+    evaluate_reading moves, then written back in one statement for the changed ones and one for the
+    new ones, with the batch's messages in one more (the ORM's unit of work cost more than the rows)."""
+
+    def __init__(self, session: Session, *, indicator_ids: Sequence[int]) -> None:
+        rows = repo.alert_states_of(session, indicator_ids=indicator_ids)
+        self._states = {row["indicator_id"]: SimpleNamespace(**row) for row in rows}
+        self._before = {row["indicator_id"]: dict(row) for row in rows}
+        self._new: dict[int, SimpleNamespace] = {}
+        self._messages: list[dict[str, Any]] = []
+
+    def get(self, indicator_id: int) -> Any:
+        """The indicator's state (the attributes of AlertState), or None when it has none yet."""
+        return self._states.get(indicator_id) or self._new.get(indicator_id)
+
+    def add(self, fields: dict[str, Any]) -> Any:
+        """A first state for an indicator."""
+        state = self._new[fields["indicator_id"]] = SimpleNamespace(**{**repo.NEW_ALERT_STATE, **fields})
+        return state
+
+    def enqueue(self, session: Session, **message: Any) -> None:
+        """A message queued with the batch (enqueue's arguments)."""
+        self._messages.append(message)
+
+    def write(self, session: Session) -> None:
+        """The changed and new states, and the messages, in one statement each."""
+        changed = [vars(state) for i, state in self._states.items() if vars(state) != self._before[i]]
+        repo.write_alert_states(session, changed=changed, new=[vars(state) for state in self._new.values()])
+        enqueue_many(session, self._messages)
 
 
 def recipient_of(indicator: IndicatorView, recorded_by: str) -> str | None:

@@ -6,22 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.grammar import RecordReading
 from bot.domain.imports import ImportReport, Refusal, RowInput
 from bot.domain.keys import N_
 from bot.domain.text import code_key, is_slack_user
-from bot.services.alerting import alert_states_of, evaluate_reading
+from bot.services.alerting import StateBook, evaluate_reading
 from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_values, workspace_row
-from bot.services.indicators import read_command
+from bot.services.indicators import FieldReader
 from storage import repositories as repo
 from storage.db import Database
-from storage.models import ApiRequest, ApiToken
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
 PROGRESS_EVERY = 2000
@@ -54,8 +52,7 @@ class Answer:
     stored: int = 0
 
 
-@dataclass(frozen=True)
-class _Accepted:
+class _Accepted(NamedTuple):
     """A row read for its indicator, with what it does to the stored readings."""
 
     line: int
@@ -132,22 +129,19 @@ class ImportService:
             try:
                 with self._db.write() as session:
                     if idempotency_key is not None:
-                        kept = session.get(ApiRequest, (team_id, idempotency_key))
+                        kept = repo.kept_request(session, team_id=team_id, idempotency_key=idempotency_key)
                         if kept is not None:
                             if kept.body_hash != body_hash:
                                 raise IdempotencyConflict(N_("error.api.idempotency_conflict"))
                             return Answer(kept.status, kept.response, replayed=True)
                         # Taken first: the same key sent at the same time waits here for this commit.
-                        claim = ApiRequest(
+                        repo.claim_request(
+                            session,
                             team_id=team_id,
                             idempotency_key=idempotency_key,
                             body_hash=body_hash,
-                            status=0,
-                            response="",
-                            created_at=self._clock(),
+                            now=self._clock(),
                         )
-                        session.add(claim)
-                        session.flush()
                     report = self._record_rows(
                         session,
                         team_id,
@@ -163,11 +157,15 @@ class ImportService:
                     status, body = respond(report)
                     if not report.committed:
                         raise _NothingStored(report, Answer(status, body))
-                    token = session.get(ApiToken, token_id)
-                    if token is not None:
-                        token.last_used_at = self._clock()
+                    repo.token_used(session, token_id=token_id, at=self._clock())
                     if idempotency_key is not None:
-                        claim.status, claim.response = status, body
+                        repo.keep_answer(
+                            session,
+                            team_id=team_id,
+                            idempotency_key=idempotency_key,
+                            status=status,
+                            response=body,
+                        )
                     return Answer(status, body, stored=report.new + report.corrected)
             except _NothingStored as nothing:
                 assert nothing.answer is not None
@@ -195,31 +193,28 @@ class ImportService:
         ws = workspace_row(session, team_id=team_id, defaults=self._defaults, now=now)
         today = local_today(now, ws.timezone)
         indicators = {row.code_key: row for row in repo.indicators_for_readings(session, team_id=team_id)}
-        typed_rows: list[tuple[RowInput, Any, Any]] = []
+        typed_rows: list[tuple[RowInput, Any, tuple[int, dt.date, str]]] = []  # (row, read, its key)
         warnings: list[Refusal] = []
         accepted: list[_Accepted] = []
         unchanged = 0
         seen: dict[tuple[int, dt.date, str], int] = {}
         keys: dict[str, str] = {}  # code as written -> lookup key: a file repeats its codes
+        readers: dict[int, FieldReader] = {}  # an indicator's kind and cadence, looked up once
+        lang = lang or ws.language
         for done, row in enumerate(rows, start=1):
             if done % PROGRESS_EVERY == 0:
                 progress(done, len(rows))
+            period_text = _period_text(row)
             try:
                 key_of = keys.get(row.code)
                 if key_of is None:
                     key_of = keys[row.code] = code_key(row.code)
-                ind = _indicator_of(indicators, row, key_of)
-                typed = read_command(
-                    RecordReading(
-                        code=row.code,
-                        text=row.value,
-                        period_text=_period_text(row),
-                        note=row.note,
-                        lang=lang or ws.language,
-                    ),
-                    ind,
-                    today=today,
-                )
+                ind = _indicator_of(indicators, row, key_of, period_text)
+                ind_id = ind.id  # once: a Core row's attribute costs a lookup each time
+                reader = readers.get(ind_id)
+                if reader is None:
+                    reader = readers[ind_id] = FieldReader(ind, lang=lang, today=today)
+                typed = reader.read(row.value, period_text, row.note)
             except DomainError as err:
                 refusals.append(Refusal(row.line, err.key, dict(err.params)))
                 continue
@@ -227,17 +222,17 @@ class ImportService:
                 refusals.append(Refusal(row.line, N_("error.import.author"), {"value": row.author[:40]}))
                 continue
             period = typed.period
-            key = (ind.id, period.start, period.granularity.value)
+            key = (ind_id, period.start, str(period.granularity))  # str: the value, without the enum's call
             if key in seen:
                 refusals.append(Refusal(row.line, N_("error.import.duplicate"), {"other": seen[key]}))
                 continue
             seen[key] = row.line
-            typed_rows.append((row, ind, typed))
+            typed_rows.append((row, typed, key))
         progress(len(rows), len(rows))
         # Only the periods the rows name, and the newest of each indicator they touch, are read: a
         # batch of 1,000 readings reads 1,000 rows, not the indicators' whole history.
-        touched = sorted({ind.id for _, ind, _ in typed_rows})
-        starts = [typed.period.start for _, _, typed in typed_rows]
+        touched = sorted({key[0] for _, _, key in typed_rows})
+        starts = [key[1] for _, _, key in typed_rows]
         stored = _by_period(
             repo.active_readings_between(
                 session,
@@ -246,9 +241,8 @@ class ImportService:
                 last=max(starts, default=today),
             )
         )
-        for row, ind, typed in typed_rows:
-            period, parsed = typed.period, typed.value
-            key = (ind.id, period.start, period.granularity.value)
+        for row, typed, key in typed_rows:
+            parsed = typed.value
             before = stored.get(key)
             if before is not None and (
                 before.value,
@@ -265,14 +259,14 @@ class ImportService:
                 continue
             values = reading_values(
                 team_id=team_id,
-                indicator_id=ind.id,
+                indicator_id=key[0],
                 typed=typed,
                 recorded_by=row.author or recorded_by,
                 now=now,
                 source=source,
                 supersedes=before,
             )
-            accepted.append(_Accepted(row.line, ind.id, values, before))
+            accepted.append(_Accepted(row.line, key[0], values, before))
             if parsed.warnings:  # stored, as typed, and said: "120 %" may be a slip
                 warnings.append(
                     Refusal(row.line, N_("import.warning.percent_out_of_range"), {"value": row.value})
@@ -331,33 +325,46 @@ class ImportService:
         imported: dict[int, dict[tuple[dt.date, str], float]] = {}
         for a in accepted:
             imported.setdefault(a.indicator_id, {})[_period_of(a)] = a.values["value"]
-        ids = repo.active_ids_at(session, periods=[(i, *_period_of(a)) for i, a in newest.items()])
-        states = alert_states_of(session, indicator_ids=list(newest))
-        with session.no_autoflush:  # the states are written once, at commit, not before each query
-            notices = 0
-            for ind_id, a in newest.items():
-                mine = _period_of(a)
-                latest, stored_before = context[ind_id]
-                if latest is not None and mine < (latest.period_start, latest.period_kind):
-                    continue  # a backfill: the indicator's newest period is older news, and stays its state
-                # The period just before the newest one: imported with it, or stored already.
-                earlier = {p: v for p, v in imported[ind_id].items() if p < mine}
-                if stored_before is not None:
-                    earlier.setdefault(
-                        (stored_before.period_start, stored_before.period_kind), stored_before.value
-                    )
-                reading_id = ids[(ind_id, *mine)]
-                queued = evaluate_reading(
-                    session,
-                    indicator=indicator_view(by_id[ind_id]),
-                    team_id=team_id,
-                    reading={"id": reading_id, **a.values},
-                    now=now,
-                    previous_value=earlier[max(earlier)] if earlier else None,
-                    states=states,
+        # A backfill leaves its indicator's state alone: its newest period is older news.
+        moving = {
+            ind_id: _period_of(a)
+            for ind_id, a in newest.items()
+            if context[ind_id][0] is None
+            or _period_of(a) >= (context[ind_id][0].period_start, context[ind_id][0].period_kind)
+        }
+        ids = _inserted_ids(session, moving)
+        book = StateBook(session, indicator_ids=list(moving))
+        notices = 0
+        for ind_id, mine in moving.items():
+            a = newest[ind_id]
+            stored_before = context[ind_id][1]
+            # The period just before the newest one: imported with it, or stored already.
+            earlier = {p: v for p, v in imported[ind_id].items() if p < mine}
+            if stored_before is not None:
+                earlier.setdefault(
+                    (stored_before.period_start, stored_before.period_kind), stored_before.value
                 )
-                notices += len(queued)
+            reading_id = ids[ind_id]
+            queued = evaluate_reading(
+                session,
+                indicator=indicator_view(by_id[ind_id]),
+                team_id=team_id,
+                reading={"id": reading_id, **a.values},
+                now=now,
+                previous_value=earlier[max(earlier)] if earlier else None,
+                book=book,
+            )
+            notices += len(queued)
+        book.write(session)  # the states and messages, once for the batch
         return notices
+
+
+def _inserted_ids(session: Session, periods: dict[int, tuple[dt.date, str]]) -> dict[int, int]:
+    """The ids of the readings just stored for these indicators' periods, each now its indicator's
+    newest: one index seek each."""
+    newest = repo.latest_active_of(session, indicator_ids=list(periods))
+    assert all((newest[i].period_start, newest[i].period_kind) == p for i, p in periods.items())
+    return {i: newest[i].id for i in periods}
 
 
 def _newest_per_indicator(accepted: list[_Accepted]) -> dict[int, _Accepted]:
@@ -382,12 +389,12 @@ def _by_period(rows: Sequence[Any]) -> dict[tuple[int, dt.date, str], Any]:
     return {(r.indicator_id, r.period_start, r.period_kind): r for r in rows}
 
 
-def _indicator_of(indicators: dict[str, Any], row: RowInput, key: str) -> Any:
+def _indicator_of(indicators: dict[str, Any], row: RowInput, key: str, period_text: str) -> Any:
     if not row.code:
         raise InvalidInput("error.import.missing_code")
     if not row.value:
         raise InvalidInput("error.import.missing_value", code=row.code)
-    if not _period_text(row):  # never the current period by default: an import does not guess
+    if not period_text:  # never the current period by default: an import does not guess
         raise InvalidInput("error.import.missing_period", code=row.code)
     ind = indicators.get(key)
     if ind is None:

@@ -412,15 +412,24 @@ def read_command(command: RecordReading, ind: Any, *, today: dt.date) -> Reading
     """A typed reading read for its indicator (kind, unit, cadence) by the conventions of the user's
     language. When the workspace's language differs and would read another figure or period from the
     same text (`1,234`: 1234 in English, 1,234 in French), the reading is refused with a question."""
-    mine = _read_in(command, ind, command.lang, today=today)
-    if ind.language == command.lang:
+    return _one_meaning(
+        lambda lang: _read_in(command, ind, lang, today=today), command.lang, ind.language, command.text
+    )
+
+
+def _one_meaning(
+    read_in: Callable[[str], ReadingInput], lang: str, workspace_lang: str, text: str
+) -> ReadingInput:
+    """What `read_in` reads in the user's language, unless the workspace's reads another figure or period."""
+    mine = read_in(lang)
+    if workspace_lang == lang:
         return mine
     try:
-        theirs = _read_in(command, ind, ind.language, today=today)
+        theirs = read_in(workspace_lang)
     except DomainError:
         return mine  # the workspace's conventions cannot read it: no second meaning
     if (theirs.value.value, theirs.period) != (mine.value.value, mine.period):
-        raise InvalidInput("error.reads_two_ways", text=command.text[:40])
+        raise InvalidInput("error.reads_two_ways", text=text[:40])
     return mine
 
 
@@ -432,6 +441,33 @@ def _read_in(command: RecordReading, ind: Any, lang: str, *, today: dt.date) -> 
         command.text, command.period_text, command.note,
         kind=kind, unit=ind.unit, cadence=cadence, lang=lang, today=today,
     )  # fmt: skip
+
+
+class FieldReader:
+    """One indicator's readings from fields (a file's cells, a machine's batch), read as read_command
+    reads a record form's, its kind and cadence looked up once for all its rows."""
+
+    __slots__ = ("_kind", "_unit", "_cadence", "_lang", "_workspace_lang", "_today")
+
+    def __init__(self, ind: Any, *, lang: str, today: dt.date) -> None:
+        self._kind, self._unit = Kind(ind.kind), ind.unit
+        self._cadence = Cadence(ind.cadence) if ind.cadence else None
+        self._lang, self._workspace_lang, self._today = lang, ind.language, today
+
+    def read(self, text: str, period_text: str, note: str) -> ReadingInput:
+        """The value, period and note of one row (a period is required: an import does not guess)."""
+        if self._lang == self._workspace_lang:  # one language, one meaning
+            return read_form(
+                text, period_text, note,
+                kind=self._kind, unit=self._unit, cadence=self._cadence, lang=self._lang, today=self._today,
+            )  # fmt: skip
+        return _one_meaning(
+            lambda lang: read_form(
+                text, period_text, note,
+                kind=self._kind, unit=self._unit, cadence=self._cadence, lang=lang, today=self._today,
+            ),
+            self._lang, self._workspace_lang, text,
+        )  # fmt: skip
 
 
 def trend_of(history: IndicatorHistory, *, today: dt.date) -> tuple[Trend | None, Forecast]:

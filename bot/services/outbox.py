@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -14,6 +14,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from bot.services.common import Clock
+from storage import repositories as repo
 from storage.db import Database
 from storage.models import OutboxMessage
 
@@ -113,23 +114,39 @@ def enqueue(
 ) -> None:
     """Add a message to the outbox, in the caller's transaction: it is sent only if that commits,
     and then at once (the commit rings DOORBELL)."""
+    enqueue_many(
+        session,
+        [dict(team_id=team_id, key=key, kind=kind, recipient=recipient, payload=payload, now=now)],
+    )
+
+
+def enqueue_many(session: Session, messages: Sequence[Mapping[str, Any]]) -> None:
+    """Add messages (enqueue's arguments each) to the outbox in one statement, in the caller's
+    transaction."""
+    if not messages:
+        return
     if not session.info.get(_RINGS):
         session.info[_RINGS] = True
         event.listen(session, "after_commit", lambda _: DOORBELL.ring(), once=True)
-    session.add(
-        OutboxMessage(
-            team_id=team_id,
-            key=key,
-            kind=kind,
-            recipient=recipient,
-            payload=json.dumps(payload),
-            status="pending",
-            attempts=0,
-            ambiguous=False,
-            next_attempt_at=now,
-            created_at=now,
-            last_error="",
-        )
+    repo.insert_outbox_messages(
+        session,
+        [
+            dict(
+                team_id=m["team_id"],
+                key=m["key"],
+                kind=m["kind"],
+                recipient=m["recipient"],
+                payload=json.dumps(m["payload"]),
+                status="pending",
+                attempts=0,
+                ambiguous=False,
+                in_flight=False,
+                next_attempt_at=m["now"],
+                created_at=m["now"],
+                last_error="",
+            )
+            for m in messages
+        ],
     )
 
 

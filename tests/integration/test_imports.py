@@ -162,6 +162,60 @@ def test_only_the_newest_period_moves_an_indicators_alert_state(plan: Services, 
         assert s.scalars(select(AlertState.level)).one() == "alert"
 
 
+def test_a_week_that_starts_with_a_month_is_the_newer_period(plan: Services, tmp_path: Path) -> None:
+    """June 2026 and week 23 both start on 1 June: for an indicator with no cadence, which takes both,
+    the week is the newer period (as periods compare), and its reading the one whose alert is raised."""
+    kpi(plan, 'new taux "Taux sans cadence" kind=ratio alert_below=60')
+    path = tmp_path / "juin.csv"
+    path.write_text("code;période;valeur\ntaux;2026-06;80/100\n", encoding="utf-8")
+    assert import_file(plan, path).notices == 0
+    path.write_text("code;période;valeur\ntaux;2026-S23;30/100\n", encoding="utf-8")
+    assert import_file(plan, path).notices == 1
+    with plan.db.read() as s:
+        week = s.scalars(select(Reading.id).where(Reading.period_kind == "week")).one()
+        key = s.scalars(select(OutboxMessage.key)).one()
+    assert key.endswith(f":{week}")  # the message is about the week's reading
+
+
+def test_imports_move_a_stored_alert_state_as_typed_readings_do(plan: Services, tmp_path: Path) -> None:
+    """An alert raised, acknowledged and snoozed to the next reading; an import that brings the
+    indicator back resolves it (the snooze ends); a later breach is a new episode, with nothing of the
+    old acknowledgement left."""
+    from sqlalchemy import update
+
+    kpi(plan, 'new sla "Respect des SLA" kind=percent every=month alert_below=90 owner=<@U0ALICE|alice>')
+    path = tmp_path / "sla.csv"
+
+    def month(period: str, value: str) -> ImportReport:
+        path.write_text(f"code;période;valeur\nsla;{period};{value}\n", encoding="utf-8")
+        return import_file(plan, path)
+
+    def state() -> AlertState:
+        with plan.db.read() as s:
+            return s.scalars(select(AlertState)).one()
+
+    assert month("2026-09", "80 %").notices == 1
+    first = state()
+    assert first.level == "alert" and first.alert_key is not None
+    with plan.db.write() as s:
+        s.execute(
+            update(AlertState).values(
+                acknowledged_at=dt.datetime(2026, 10, 2, 9, tzinfo=dt.UTC),
+                acknowledged_by="U0ALICE",
+                snoozed_to_next_reading=True,
+            )
+        )
+    assert month("2026-10", "95 %").notices == 1  # back to normal
+    resolved = state()
+    assert (resolved.level, resolved.alert_key, resolved.snoozed_to_next_reading) == ("ok", None, False)
+    assert month("2026-11", "70 %").notices == 1
+    again = state()
+    assert again.level == "alert" and again.alert_key not in (None, first.alert_key)
+    assert (again.acknowledged_at, again.acknowledged_by) == (None, None)
+    assert count(plan, OutboxMessage, OutboxMessage.kind == "resolved") == 1
+    assert count(plan, OutboxMessage, OutboxMessage.kind == "alert") == 2
+
+
 def test_missing_columns_are_named_with_the_ones_found(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("Indicateur;Mois;Commentaire\nfrc;2026-10;x\n", encoding="utf-8")

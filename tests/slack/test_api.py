@@ -52,6 +52,7 @@ def count(services: Services, model: type) -> int:
 
 def test_a_token_made_in_slack_lets_a_batch_in(bed: SlackBed, services: Services) -> None:
     token = new_token(bed)
+    assert "dernière utilisation\u00a0: jamais" in bed.command("token list").text
     reply = post(
         bed,
         {"readings": [
@@ -79,6 +80,7 @@ def test_a_token_made_in_slack_lets_a_batch_in(bed: SlackBed, services: Services
     assert ("2026-07-01", 1234.5, "api:GLPI", "api") in rows and ("2026-09-01", 75.0, "U0BOB", "api") in rows
     listed = bed.command("token list")
     assert "GLPI" in listed.text and token not in listed.text and token[:10] in listed.text
+    assert "jamais" not in listed.text  # its last use is said
 
 
 def test_one_reading_on_its_own_and_an_alert_for_its_owner(bed: SlackBed, services: Services) -> None:
