@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import sys
 import threading
@@ -40,6 +41,20 @@ CHANNEL_TIMEOUT_S = 30
 
 class StartupError(Exception):
     """Start-up cannot go on; the message says why and what to do, in one line."""
+
+
+@contextlib.contextmanager
+def long_lived() -> Iterator[None]:
+    """Everything built so far lives as long as what runs inside (a server: modules, the app, the
+    services; an import: its 100,000 rows): frozen out of the garbage collector's way (gc.freeze), so
+    that each full collection does not walk all of it again. At 100,000 readings through the API,
+    these walks were a tenth of the time. Thawed after, as it was."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def database_of(settings: Settings) -> Database:
@@ -246,19 +261,20 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         api=ApiWSGI(services),
     )
     log.info("Pilote listening on http://%s:%s/slack/events", args.host, args.port)
-    waitress.serve(
-        wsgi,
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        ident="pilote",
-        connection_limit=CONNECTION_LIMIT,
-        channel_timeout=CHANNEL_TIMEOUT_S,
-        cleanup_interval=10,
-        backlog=1024,
-        max_request_body_size=5 * 1024 * 1024,
-        _quiet=True,
-    )
+    with long_lived():  # what serves lives as long as the process
+        waitress.serve(
+            wsgi,
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            ident="pilote",
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=CHANNEL_TIMEOUT_S,
+            cleanup_interval=10,
+            backlog=1024,
+            max_request_body_size=5 * 1024 * 1024,
+            _quiet=True,
+        )
     return 0
 
 
@@ -275,11 +291,12 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
     if args.metrics_port is not None:
         start_metrics_server(settings, services, host=args.metrics_host, port=args.metrics_port)
     log.info("Pilote connecting to Slack in Socket Mode")
-    PiloteSocketMode(
-        app,
-        settings.secret("slack_app_token"),
-        first_time=lambda keys: services.replays.first_time(keys=keys),
-    ).start()
+    with long_lived():
+        PiloteSocketMode(
+            app,
+            settings.secret("slack_app_token"),
+            first_time=lambda keys: services.replays.first_time(keys=keys),
+        ).start()
     return 0
 
 
@@ -493,17 +510,18 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         table = read_table(path, encoding=args.encoding, lang=file_lang)
         columns = find_columns(table.rows, lang)
         rows, refused = rows_of(table.rows, columns)
-        report = services.imports.record_rows(
-            team_id=team,
-            rows=rows,
-            refused=refused,
-            source="import",
-            recorded_by=author_of(args.author) if args.author else SHELL_USER,
-            lang=file_lang,
-            dry_run=args.dry_run,
-            all_or_nothing=args.all_or_nothing,
-            progress=TerminalProgress(lang),
-        )
+        with long_lived():
+            report = services.imports.record_rows(
+                team_id=team,
+                rows=rows,
+                refused=refused,
+                source="import",
+                recorded_by=author_of(args.author) if args.author else SHELL_USER,
+                lang=file_lang,
+                dry_run=args.dry_run,
+                all_or_nothing=args.all_or_nothing,
+                progress=TerminalProgress(lang),
+            )
     note = ""
     if table.format == "csv":
         key = N_("import.encoding") if table.encoding_detected else N_("import.encoding.given")

@@ -93,3 +93,27 @@ def test_pilote_import_says_what_it_did_and_exits_one_when_rows_were_refused(
     (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 pas un classeur")
     code, _, err = shell("import", str(tmp_path / "bad.xlsx"))
     assert code == 2 and "ni un CSV" in err
+
+
+def test_an_import_stores_its_rows_out_of_the_garbage_collectors_way(
+    shell: Shell, services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows live until they are stored: the collector's full passes leave them (and what was
+    loaded before) alone meanwhile (gc.freeze), and everything is as before afterwards."""
+    import gc
+
+    from bot.services.imports import ImportService
+
+    frozen: list[int] = []
+    record_rows = ImportService.record_rows
+
+    def spy(self: ImportService, **kwargs: object) -> object:
+        frozen.append(gc.get_freeze_count())
+        return record_rows(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ImportService, "record_rows", spy)
+    shell("templates", "install", "itil", "--team", "T0MAIRIE")
+    path = tmp_path / "mesures.csv"
+    path.write_text("Indicateur;Période;Valeur\nfrc;oct. 2026;262/412\n", encoding="utf-8")
+    assert shell("import", str(path))[0] == 0
+    assert frozen and frozen[0] > 0 and gc.get_freeze_count() == 0
