@@ -160,7 +160,15 @@ def through_api(services: Services, rows: int) -> float:
     )
     server = waitress.server.create_server(ApiWSGI(services), host="127.0.0.1", port=0, threads=4)
     port = server.effective_port  # type: ignore[union-attr]
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve() -> None:  # waitress's loop, a turn at a time, closed by its own thread at the end
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)  # type: ignore[union-attr]
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+        server.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     per = rows // INDICATORS
     readings = [
@@ -188,7 +196,8 @@ def through_api(services: Services, rows: int) -> float:
             assert answer.status == 200, data[:500]
         elapsed = time.perf_counter() - start
     conn.close()
-    server.close()
+    stop.set()
+    thread.join()
     return elapsed
 
 

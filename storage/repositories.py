@@ -392,9 +392,21 @@ def active_readings_between(
     return session.execute(stmt).all()
 
 
-_NEWEST_COLUMNS = [
-    _READINGS.c[name] for name in ("id", "indicator_id", "period_start", "period_kind", "value")
-]
+_NEWEST = _READINGS.alias("newest")
+_NEWEST_ID = (
+    select(_NEWEST.c.id)
+    .where(_NEWEST.c.indicator_id == _INDICATORS.c.id, _NEWEST.c.state == literal_column("'active'"))
+    .order_by(_NEWEST.c.indicator_id.desc(), _NEWEST.c.period_start.desc(), _NEWEST.c.period_kind.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_NEWEST_OF = select(
+    *[_READINGS.c[name] for name in ("id", "indicator_id", "period_start", "period_kind", "value")]
+).where(
+    _READINGS.c.id.in_(
+        select(_NEWEST_ID).where(_INDICATORS.c.id.in_(bindparam("indicator_ids", expanding=True)))
+    )
+)
 
 
 def latest_active_of(session: Session, *, indicator_ids: Sequence[int]) -> dict[int, Row[Any]]:
@@ -404,16 +416,7 @@ def latest_active_of(session: Session, *, indicator_ids: Sequence[int]) -> dict[
     indicator (a window over the indicators' whole history would read all of it, at every batch)."""
     if not indicator_ids:
         return {}
-    newest = _READINGS.alias("newest")
-    newest_id = (
-        select(newest.c.id)
-        .where(newest.c.indicator_id == _INDICATORS.c.id, newest.c.state == literal_column("'active'"))
-        .order_by(newest.c.indicator_id.desc(), newest.c.period_start.desc(), newest.c.period_kind.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    ids = select(newest_id).where(_INDICATORS.c.id.in_(list(indicator_ids)))
-    rows = _run(session, select(*_NEWEST_COLUMNS).where(_READINGS.c.id.in_(ids)), {}).all()
+    rows = _run(session, _NEWEST_OF, {"indicator_ids": list(indicator_ids)}).all()
     return {row.indicator_id: row for row in rows}
 
 
