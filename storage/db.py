@@ -49,19 +49,6 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.connection.driver_connection.execute(f"BEGIN {mode}")
 
 
-def _tune_postgresql(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Each statement planned for its parameters and the tables as they are. psycopg prepares a
-        # statement run five times, and PostgreSQL may then keep a generic plan made while a table
-        # was small (a new workspace, a first import): a sequential scan, kept at every batch as the
-        # table grows, until an autovacuum ANALYZE (measured: the newest readings of 100 indicators
-        # went from 3 to 32 ms over 100,000 readings).
-        with dbapi_conn.cursor() as cur:
-            cur.execute("SET plan_cache_mode = force_custom_plan")
-        dbapi_conn.commit()
-
-
 class Database:
     """One engine, and short transactions: `write()` for changes, `read()` for queries."""
 
@@ -75,8 +62,6 @@ class Database:
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine)
-        else:
-            _tune_postgresql(self.engine)
         read_engine = self.engine.execution_options(**{_READ_ONLY: True})
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.Lock() if self.is_sqlite else None
