@@ -212,12 +212,18 @@ _ACTIVE_FOR_PERIOD = select(_READINGS).where(
     _READINGS.c.period_kind == bindparam("period_kind"),
     _IS_ACTIVE,
 )
+
+
+def _newest_first(readings: Any) -> tuple[Any, ...]:
+    """An indicator's readings newest period first, in the active-period index's order; of two periods
+    that start on the same day (week 23 and June 2026), the greater kind, as periods compare."""
+    return (readings.c.indicator_id.desc(), readings.c.period_start.desc(), readings.c.period_kind.desc())
+
+
 _LATEST_ACTIVE = (
     select(_READINGS)
     .where(_READINGS.c.indicator_id == bindparam("indicator_id"), _IS_ACTIVE)
-    .order_by(
-        _READINGS.c.indicator_id.desc(), _READINGS.c.period_start.desc(), _READINGS.c.period_kind.desc()
-    )
+    .order_by(*_newest_first(_READINGS))
     .limit(1)
 )
 _SET_STATE = (
@@ -395,14 +401,13 @@ def active_readings_between(
 
 _NEWEST_COLUMN_NAMES = ("id", "indicator_id", "period_start", "period_kind", "value")
 _NEWEST = _READINGS.alias("newest")
-_NEWEST_ORDER = (_NEWEST.c.indicator_id.desc(), _NEWEST.c.period_start.desc(), _NEWEST.c.period_kind.desc())
 _NEWEST_OF_INDICATOR = (
     _NEWEST.c.indicator_id == _INDICATORS.c.id,
     _NEWEST.c.state == literal_column("'active'"),
 )
 _ASKED = _INDICATORS.c.id.in_(bindparam("indicator_ids", expanding=True))
 # SQLite: each indicator's newest id by a correlated seek, then that row by its id.
-_NEWEST_ID = select(_NEWEST.c.id).where(*_NEWEST_OF_INDICATOR).order_by(*_NEWEST_ORDER).limit(1)
+_NEWEST_ID = select(_NEWEST.c.id).where(*_NEWEST_OF_INDICATOR).order_by(*_newest_first(_NEWEST)).limit(1)
 _NEWEST_OF_SQLITE = select(*[_READINGS.c[name] for name in _NEWEST_COLUMN_NAMES]).where(
     _READINGS.c.id.in_(select(_NEWEST_ID.scalar_subquery()).where(_ASKED))
 )
@@ -412,7 +417,7 @@ _NEWEST_OF_SQLITE = select(*[_READINGS.c[name] for name in _NEWEST_COLUMN_NAMES]
 _NEWEST_ROW = (
     select(*[_NEWEST.c[name] for name in _NEWEST_COLUMN_NAMES])
     .where(*_NEWEST_OF_INDICATOR)
-    .order_by(*_NEWEST_ORDER)
+    .order_by(*_newest_first(_NEWEST))
     .limit(1)
     .lateral("newest_row")
 )
@@ -421,9 +426,8 @@ _NEWEST_OF_POSTGRESQL = select(_NEWEST_ROW).select_from(_INDICATORS.join(_NEWEST
 
 def latest_active_of(session: Session, *, indicator_ids: Sequence[int]) -> dict[int, Row[Any]]:
     """(id, indicator_id, period_start, period_kind, value) of the active reading of each indicator's
-    newest period (those that have one; of two periods that start on the same day, week 23 and June
-    2026, the greater kind, as tuples compare), in one statement that seeks the index once per
-    indicator (a window over the indicators' whole history would read all of it, at every batch)."""
+    newest period (those that have one; _newest_first), in one statement that seeks the index once
+    per indicator (a window over the indicators' whole history would read all of it, at every batch)."""
     if not indicator_ids:
         return {}
     sqlite_db = session.get_bind().dialect.name == "sqlite"
@@ -437,7 +441,7 @@ def latest_active_before(session: Session, *, indicator_id: int, before: dt.date
     stmt = (
         select(_READINGS)
         .where(_READINGS.c.indicator_id == indicator_id, _READINGS.c.period_start < before, _IS_ACTIVE)
-        .order_by(_READINGS.c.indicator_id.desc(), _READINGS.c.period_start.desc())
+        .order_by(*_newest_first(_READINGS))
         .limit(1)
     )
     return session.execute(stmt).first()
