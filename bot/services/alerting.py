@@ -65,7 +65,7 @@ def evaluate_reading(
         if book is not None:
             state = book.add(fields)
         else:
-            state = AlertState(**fields, snoozed_to_next_reading=False)
+            state = AlertState(**{**repo.NEW_ALERT_STATE, **fields})
             session.add(state)
     state.level, state.since = after.value, now
     result = change(before, after, warn_by_dm=indicator.warn_dm)
