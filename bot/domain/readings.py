@@ -19,7 +19,7 @@ from bot.domain.values import (
     Cadence,
     Kind,
     ParsedValue,
-    parse_value,
+    parse_value_fully,
     plain_value,
     read_value,
     scan_number,
@@ -227,4 +227,4 @@ def _field_period(text: str, cadence: Cadence | None, lang: str, today: dt.date)
 
 @functools.lru_cache(maxsize=4096)
 def _field_value(kind: Kind, text: str, unit: str, lang: str) -> ParsedValue:
-    return parse_value(kind, text, unit=unit, lang=lang)
+    return parse_value_fully(kind, text, unit=unit, lang=lang)

@@ -625,9 +625,11 @@ def plain_value(kind: Kind, raw: str) -> ParsedValue | None:
 
 def parse_value(kind: Kind, raw: str, *, unit: str = "", lang: str = "fr") -> ParsedValue:
     """A whole text that is one value for an indicator of that kind (a form's value field)."""
-    plain = plain_value(kind, raw)
-    if plain is not None:
-        return plain
+    return plain_value(kind, raw) or parse_value_fully(kind, raw, unit=unit, lang=lang)
+
+
+def parse_value_fully(kind: Kind, raw: str, *, unit: str, lang: str) -> ParsedValue:
+    """parse_value without its plain-figure shortcut: the full reading of the whole text."""
     parsed, end = read_value(raw, kind=kind, unit=unit, lang=lang)
     rest = raw[end:].strip()
     if rest:
