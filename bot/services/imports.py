@@ -279,22 +279,21 @@ class ImportService:
             # the newest one imported (for its relative-change alert), read before anything changes.
             newest = _newest_per_indicator(accepted)
             latest = repo.latest_active_of(session, indicator_ids=list(newest))
-            context = {}
+            moving: dict[int, Any] = {}  # indicator -> the stored reading before its newest imported one
             for ind_id, a in newest.items():
-                last = latest.get(ind_id)
-                if last is not None and (last.period_start, last.period_kind) >= _period_of(a):
-                    # The newest period corrected (or a backfill): the one before it is looked up.
-                    before = repo.latest_active_before(session, indicator_id=ind_id, before=_period_of(a)[0])
-                else:
-                    before = last  # appended after the newest: the newest is the one before
-                context[ind_id] = (last, before)
+                last, mine = latest.get(ind_id), _period_of(a)
+                if last is None or mine > (last.period_start, last.period_kind):
+                    moving[ind_id] = last  # appended after the newest: the newest is the one before
+                elif mine == (last.period_start, last.period_kind):  # the newest period corrected
+                    moving[ind_id] = repo.latest_active_before(session, indicator_id=ind_id, before=mine[0])
+                # else a backfill: it leaves the state alone, its newest period is older news
             repo.set_reading_states(
                 session,
                 reading_ids=[a.replaces.id for a in accepted if a.replaces is not None],
                 state=repo.SUPERSEDED,
             )
             repo.insert_readings(session, rows=[a.values for a in accepted])
-            notices = self._evaluate(session, team_id, indicators, newest, context, accepted, now)
+            notices = self._evaluate(session, team_id, indicators, newest, moving, accepted, now)
         codes = {a.indicator_id for a in accepted}
         report = ImportReport(
             rows=len(rows) + len(refused),
@@ -316,28 +315,22 @@ class ImportService:
         team_id: str,
         indicators: dict[str, Any],
         newest: dict[int, _Accepted],
-        context: dict[int, tuple[Any, Any]],
+        moving: dict[int, Any],
         accepted: list[_Accepted],
         now: dt.datetime,
     ) -> int:
-        """Alerts for each indicator's newest imported period, when it is the indicator's newest."""
+        """Alerts for each indicator whose newest imported period is its newest (`moving`: with the
+        stored reading before that period)."""
         by_id = {row.id: row for row in indicators.values()}
         imported: dict[int, dict[tuple[dt.date, str], float]] = {}
         for a in accepted:
             imported.setdefault(a.indicator_id, {})[_period_of(a)] = a.values["value"]
-        # A backfill leaves its indicator's state alone: its newest period is older news.
-        moving = {
-            ind_id: _period_of(a)
-            for ind_id, a in newest.items()
-            if context[ind_id][0] is None
-            or _period_of(a) >= (context[ind_id][0].period_start, context[ind_id][0].period_kind)
-        }
-        ids = _inserted_ids(session, moving)
+        ids = _inserted_ids(session, {ind_id: _period_of(newest[ind_id]) for ind_id in moving})
         book = StateBook(session, indicator_ids=list(moving))
         notices = 0
-        for ind_id, mine in moving.items():
+        for ind_id, stored_before in moving.items():
             a = newest[ind_id]
-            stored_before = context[ind_id][1]
+            mine = _period_of(a)
             # The period just before the newest one: imported with it, or stored already.
             earlier = {p: v for p, v in imported[ind_id].items() if p < mine}
             if stored_before is not None:
