@@ -127,6 +127,26 @@ def indicator_view(row: Indicator | Any) -> IndicatorView:
     )
 
 
+class IndicatorViews:
+    """Frozen copies of indicators' Core rows, each built once for the same row: a machine sends the
+    same indicators batch after batch. A changed indicator is another row, so another view."""
+
+    LIMIT = 10_000  # rows kept at most (then forgotten all at once)
+
+    def __init__(self) -> None:
+        self._views: dict[tuple[Any, ...], IndicatorView] = {}
+
+    def of(self, row: Any) -> IndicatorView:
+        """indicator_view(row), built once for the same row."""
+        key = tuple(row)
+        view = self._views.get(key)
+        if view is None:
+            if len(self._views) >= self.LIMIT:
+                self._views.clear()
+            view = self._views[key] = indicator_view(row)
+        return view
+
+
 def reading_view(row: Reading | Any) -> ReadingView:
     """Frozen copy of a reading (ORM object or Core row)."""
     return ReadingView(
@@ -162,18 +182,18 @@ def reading_values(
 ) -> dict[str, Any]:
     """The columns of a new active reading of what was typed (superseding `supersedes`, or None)."""
     parsed, period = typed.value, typed.period
-    return dict(
-        team_id=team_id,
-        indicator_id=indicator_id,
-        period_start=period.start,
-        period_kind=period.granularity.value,
-        value=parsed.value,
-        numerator=parsed.numerator,
-        denominator=parsed.denominator,
-        recorded_by=recorded_by,
-        recorded_at=now,
-        source=source,
-        note=typed.note,
-        state=repo.ACTIVE,
-        supersedes_id=supersedes.id if supersedes is not None else None,
-    )
+    return {  # a literal: an import builds one per row
+        "team_id": team_id,
+        "indicator_id": indicator_id,
+        "period_start": period.start,
+        "period_kind": str(period.granularity),  # the value, without the enum's descriptor
+        "value": parsed.value,
+        "numerator": parsed.numerator,
+        "denominator": parsed.denominator,
+        "recorded_by": recorded_by,
+        "recorded_at": now,
+        "source": source,
+        "note": typed.note,
+        "state": repo.ACTIVE,
+        "supersedes_id": supersedes.id if supersedes is not None else None,
+    }

@@ -16,7 +16,14 @@ from bot.domain.imports import ImportReport, Refusal, RowInput
 from bot.domain.keys import N_
 from bot.domain.text import code_key, is_slack_user
 from bot.services.alerting import StateBook, evaluate_reading
-from bot.services.common import Clock, Defaults, indicator_view, local_today, reading_values, workspace_row
+from bot.services.common import (
+    Clock,
+    Defaults,
+    IndicatorViews,
+    local_today,
+    reading_values,
+    workspace_row,
+)
 from bot.services.indicators import FieldReader
 from storage import repositories as repo
 from storage.db import Database
@@ -59,6 +66,7 @@ class _Accepted(NamedTuple):
     indicator_id: int
     values: dict[str, Any]
     replaces: Any  # the active reading of the same period, or None
+    period: tuple[dt.date, str]  # (start, kind), as the stored columns say it
 
 
 class ImportService:
@@ -66,6 +74,7 @@ class ImportService:
 
     def __init__(self, db: Database, *, clock: Clock, defaults: Defaults) -> None:
         self._db, self._clock, self._defaults = db, clock, defaults
+        self._views = IndicatorViews()
 
     def record_rows(
         self,
@@ -266,7 +275,7 @@ class ImportService:
                 source=source,
                 supersedes=before,
             )
-            accepted.append(_Accepted(row.line, key[0], values, before))
+            accepted.append(_Accepted(row.line, key[0], values, before, key[1:]))
             if parsed.warnings:  # stored, as typed, and said: "120 %" may be a slip
                 warnings.append(
                     Refusal(row.line, N_("import.warning.percent_out_of_range"), {"value": row.value})
@@ -277,14 +286,14 @@ class ImportService:
         if write:
             # What each indicator was before these rows: its newest period, and the reading before
             # the newest one imported (for its relative-change alert), read before anything changes.
-            newest = _newest_per_indicator(accepted)
+            newest = _two_newest(accepted)
             latest = repo.latest_active_of(session, indicator_ids=list(newest))
             moving: dict[int, Any] = {}  # indicator -> the stored reading before its newest imported one
-            for ind_id, a in newest.items():
-                last, mine = latest.get(ind_id), _period_of(a)
-                if last is None or mine > (last.period_start, last.period_kind):
+            for ind_id, (a, _) in newest.items():
+                last, mine = latest.get(ind_id), a.period
+                if last is None or mine > _stored_period(last):
                     moving[ind_id] = last  # appended after the newest: the newest is the one before
-                elif mine == (last.period_start, last.period_kind):  # the newest period corrected
+                elif mine == _stored_period(last):  # the newest period corrected
                     moving[ind_id] = repo.latest_active_before(session, indicator_id=ind_id, before=mine[0])
                 # else a backfill: it leaves the state alone, its newest period is older news
             repo.set_reading_states(
@@ -293,7 +302,7 @@ class ImportService:
                 state=repo.SUPERSEDED,
             )
             repo.insert_readings(session, rows=[a.values for a in accepted])
-            notices = self._evaluate(session, team_id, indicators, newest, moving, accepted, now)
+            notices = self._evaluate(session, team_id, indicators, newest, moving, now)
         codes = {a.indicator_id for a in accepted}
         report = ImportReport(
             rows=len(rows) + len(refused),
@@ -314,37 +323,32 @@ class ImportService:
         session: Session,
         team_id: str,
         indicators: dict[str, Any],
-        newest: dict[int, _Accepted],
+        newest: dict[int, tuple[_Accepted, _Accepted | None]],
         moving: dict[int, Any],
-        accepted: list[_Accepted],
         now: dt.datetime,
     ) -> int:
         """Alerts for each indicator whose newest imported period is its newest (`moving`: with the
         stored reading before that period)."""
         by_id = {row.id: row for row in indicators.values()}
-        imported: dict[int, dict[tuple[dt.date, str], float]] = {}
-        for a in accepted:
-            imported.setdefault(a.indicator_id, {})[_period_of(a)] = a.values["value"]
-        ids = _inserted_ids(session, {ind_id: _period_of(newest[ind_id]) for ind_id in moving})
+        ids = _inserted_ids(session, {ind_id: newest[ind_id][0].period for ind_id in moving})
         book = StateBook(session, indicator_ids=list(moving))
         notices = 0
         for ind_id, stored_before in moving.items():
-            a = newest[ind_id]
-            mine = _period_of(a)
-            # The period just before the newest one: imported with it, or stored already.
-            earlier = {p: v for p, v in imported[ind_id].items() if p < mine}
-            if stored_before is not None:
-                earlier.setdefault(
-                    (stored_before.period_start, stored_before.period_kind), stored_before.value
-                )
-            reading_id = ids[ind_id]
+            a, runner_up = newest[ind_id]
+            # The period just before the newest one: imported with it, else stored already (both
+            # older than the newest; on the same period, the imported value is the one that stands).
+            previous = runner_up.values["value"] if runner_up is not None else None
+            if stored_before is not None and (
+                runner_up is None or _stored_period(stored_before) > runner_up.period
+            ):
+                previous = stored_before.value
             queued = evaluate_reading(
                 session,
-                indicator=indicator_view(by_id[ind_id]),
+                indicator=self._views.of(by_id[ind_id]),
                 team_id=team_id,
-                reading={"id": reading_id, **a.values},
+                reading={"id": ids[ind_id], **a.values},
                 now=now,
-                previous_value=earlier[max(earlier)] if earlier else None,
+                previous_value=previous,
                 book=book,
             )
             notices += len(queued)
@@ -360,13 +364,18 @@ def _inserted_ids(session: Session, periods: dict[int, tuple[dt.date, str]]) -> 
     return {i: newest[i].id for i in periods}
 
 
-def _newest_per_indicator(accepted: list[_Accepted]) -> dict[int, _Accepted]:
-    newest: dict[int, _Accepted] = {}
+def _two_newest(accepted: list[_Accepted]) -> dict[int, tuple[_Accepted, _Accepted | None]]:
+    """Each indicator's newest accepted row, and the one of the period just before (None if alone)."""
+    two: dict[int, tuple[_Accepted, _Accepted | None]] = {}
     for a in accepted:
-        best = newest.get(a.indicator_id)
-        if best is None or _period_of(a) > _period_of(best):
-            newest[a.indicator_id] = a
-    return newest
+        pair = two.get(a.indicator_id)
+        if pair is None:
+            two[a.indicator_id] = (a, None)
+        elif a.period > pair[0].period:
+            two[a.indicator_id] = (a, pair[0])
+        elif pair[1] is None or a.period > pair[1].period:
+            two[a.indicator_id] = (pair[0], a)
+    return two
 
 
 def _period_text(row: RowInput) -> str:
@@ -374,8 +383,8 @@ def _period_text(row: RowInput) -> str:
     return row.period.strip().removeprefix("@").strip()
 
 
-def _period_of(a: _Accepted) -> tuple[dt.date, str]:
-    return a.values["period_start"], a.values["period_kind"]
+def _stored_period(row: Any) -> tuple[dt.date, str]:
+    return row.period_start, row.period_kind
 
 
 def _by_period(rows: Sequence[Any]) -> dict[tuple[int, dt.date, str], Any]:

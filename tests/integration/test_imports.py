@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,46 @@ def test_only_the_newest_period_moves_an_indicators_alert_state(plan: Services, 
     assert import_file(plan, path).notices == 0  # a backfill: the state stays the newest period's
     with plan.db.read() as s:
         assert s.scalars(select(AlertState.level)).one() == "alert"
+
+
+@pytest.mark.parametrize(
+    ("stored_first", "imported", "previous"),
+    [
+        ("2026-08;100", "2026-09;120\ntickets;2026-10;150", 120),  # the period before, imported with it
+        ("2026-09;100", "2026-06;50\ntickets;2026-10;150", 100),  # stored, newer than the other row
+        ("2026-09;100", "2026-09;140\ntickets;2026-10;150", None),  # corrected with it: 140 stands
+    ],
+)
+def test_a_change_alert_compares_the_newest_period_with_the_one_before(
+    plan: Services, tmp_path: Path, stored_first: str, imported: str, previous: float | None
+) -> None:
+    """The relative-change alert of an import compares its newest period with the period just before:
+    a row of the same file, or a stored reading when that one is newer (or was corrected by the file)."""
+    kpi(plan, 'new tickets "Tickets reçus" kind=number change_alert=20 owner=<@U0BOB|bob>')
+    path = tmp_path / "tickets.csv"
+    path.write_text(f"code;période;valeur\ntickets;{stored_first}\n", encoding="utf-8")
+    assert import_file(plan, path).committed
+    path.write_text(f"code;période;valeur\ntickets;{imported}\n", encoding="utf-8")
+    assert import_file(plan, path).committed
+    with plan.db.read() as s:
+        payloads = [json.loads(p) for p in s.scalars(select(OutboxMessage.payload))]
+    assert [p["previous_value"] for p in payloads] == ([previous] if previous is not None else [])
+
+
+def test_an_edited_indicator_is_evaluated_by_its_new_thresholds(plan: Services, tmp_path: Path) -> None:
+    """The import keeps each indicator's view from one batch to the next: an edit makes another one."""
+    from bot.domain.grammar import EditIndicator, parse_kpi
+
+    path = tmp_path / "frc.csv"
+    path.write_text("code;période;valeur\nfrc;2026-09;55/100\n", encoding="utf-8")
+    assert import_file(plan, path).notices == 1  # under 60: alert
+    edit = parse_kpi("edit frc alert_below=50")
+    assert isinstance(edit, EditIndicator)
+    plan.indicators.edit(team_id=TEAM, user_id="U0ALICE", command=edit, is_admin=lambda: True)
+    path.write_text("code;période;valeur\nfrc;2026-10;55/100\n", encoding="utf-8")
+    assert import_file(plan, path).notices == 1  # the same figure is no alert any more: back to normal
+    with plan.db.read() as s:
+        assert s.scalars(select(AlertState.level)).one() == "ok"
 
 
 def test_a_week_that_starts_with_a_month_is_the_newer_period(plan: Services, tmp_path: Path) -> None:
