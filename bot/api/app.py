@@ -80,14 +80,10 @@ def cell_text(value: str | Decimal | bool, lang: str) -> str:
 
 def _rows(batch: Batch, lang: str) -> list[RowInput]:
     def one(i: int, r: ReadingIn) -> RowInput:
-        return RowInput(
-            line=i,
-            code=r.indicator.strip(),
-            period=r.period.strip(),
-            value=cell_text(r.value, lang).strip(),
-            note=r.note.strip(),
-            author=r.author or "",
-        )
+        value = r.value if type(r.value) is str else cell_text(r.value, lang)  # a text mostly: no call
+        # (line, code, period, value, note, author), by position: a batch builds a thousand
+        author = r.author or ""
+        return RowInput(i, r.indicator.strip(), r.period.strip(), value.strip(), r.note.strip(), author)
 
     return [one(i, r) for i, r in enumerate(batch.readings)]
 

@@ -83,7 +83,7 @@ def author_of(text: str) -> str | None:
     return m["id"] if m else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowInput:
     """One reading as it was written: the indicator's code, the period, the value and the note as
     text, who recorded it (a Slack user id, or "" for the import's default), and where it stands."""

@@ -42,7 +42,7 @@ PERIOD_ERRORS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReadingInput:
     """What a typed reading says: the value to store, its period, whether it was typed, the note."""
 

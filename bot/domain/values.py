@@ -136,7 +136,7 @@ SCALE_WORDS = frozenset(
 CO2_WORDS = frozenset({"co2", "co2e", "co2eq", "eqco2", "eq.co2", "éqco2", "éq.co2", "co₂", "co₂e"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedValue:
     """A value ready to store: `value` always set, numerator/denominator for ratios.
 

@@ -456,6 +456,11 @@ class FieldReader:
 
     def read(self, text: str, period_text: str, note: str) -> ReadingInput:
         """The value, period and note of one row (a period is required: an import does not guess)."""
+        if self._lang == self._workspace_lang:  # one language: one reading (as _one_meaning reads it)
+            return read_form(
+                text, period_text, note,
+                kind=self._kind, unit=self._unit, cadence=self._cadence, lang=self._lang, today=self._today,
+            )  # fmt: skip
         return _one_meaning(
             lambda lang: read_form(
                 text, period_text, note,
