@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.domain.errors import InvalidInput
 from bot.domain.periods import Period, default_period, match_period, may_start_period, parse_period
@@ -42,9 +42,9 @@ PERIOD_ERRORS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class ReadingInput:
-    """What a typed reading says: the value to store, its period, whether it was typed, the note."""
+class ReadingInput(NamedTuple):
+    """What a typed reading says: the value to store, its period, whether it was typed, the note.
+    (A named tuple, as ParsedValue.)"""
 
     value: ParsedValue
     period: Period

@@ -13,9 +13,9 @@ import decimal
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.domain.errors import InvalidInput
 from bot.domain.keys import N_
@@ -136,12 +136,12 @@ SCALE_WORDS = frozenset(
 CO2_WORDS = frozenset({"co2", "co2e", "co2eq", "eqco2", "eq.co2", "éqco2", "éq.co2", "co₂", "co₂e"})
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedValue:
+class ParsedValue(NamedTuple):
     """A value ready to store: `value` always set, numerator/denominator for ratios.
 
     `typed` is the value as typed (with its unit) when it was converted to the indicator's unit;
-    `warnings` name what the echo must point out (a percentage outside 0–100)."""
+    `warnings` name what the echo must point out (a percentage outside 0–100). A named tuple:
+    immutable as a frozen dataclass, built in a third of its time (an import reads 100,000)."""
 
     value: float
     numerator: float | None = None
@@ -596,6 +596,7 @@ def _times_100(amount: Decimal, lang: str) -> str:
 
 _BOOL, _NUMBER, _RATIO = Kind.BOOL, Kind.NUMBER, Kind.RATIO  # a member through its class costs a call
 _PLAIN_DIGITS = 15  # under MAX_ABS_VALUE
+_OUT_OF_RANGE = ("percent_out_of_range",)
 
 
 def _plain_digits(text: str) -> bool:
@@ -610,17 +611,17 @@ def plain_value(kind: Kind, raw: str) -> ParsedValue | None:
     if kind is _BOOL or not raw.isascii():  # isdigit() alone takes "²" and other scripts' digits
         return None
     numerator, slash, denominator = raw.partition("/")
-    if not _plain_digits(numerator) or (slash and (not _plain_digits(denominator) or denominator == "0")):
+    if not _plain_digits(numerator):
         return None
     if not slash:
-        value = float(int(numerator))
+        value = float(numerator)  # at most 15 digits: exactly the integer's float
         out_of_range = kind is not _NUMBER and not 0 <= value <= 100
-        return ParsedValue(value, warnings=("percent_out_of_range",) if out_of_range else ())
-    if kind is not _RATIO:
-        return None  # "45/60" for a number: read_value says why not
-    num, den = float(int(numerator)), float(int(denominator))
+        return ParsedValue(value, warnings=_OUT_OF_RANGE if out_of_range else ())
+    if kind is not _RATIO or not _plain_digits(denominator) or denominator == "0":
+        return None  # "45/60" for a number, "45/0", "45/6 0": read_value says why not
+    num, den = float(numerator), float(denominator)
     value = num / den * 100
-    return ParsedValue(value, num, den, warnings=("percent_out_of_range",) if value > 100 else ())
+    return ParsedValue(value, num, den, "", _OUT_OF_RANGE if value > 100 else ())
 
 
 def parse_value(kind: Kind, raw: str, *, unit: str = "", lang: str = "fr") -> ParsedValue:

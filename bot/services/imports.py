@@ -207,22 +207,19 @@ class ImportService:
         accepted: list[_Accepted] = []
         unchanged = 0
         seen: dict[tuple[int, dt.date, str], int] = {}
-        keys: dict[str, str] = {}  # code as written -> lookup key: a file repeats its codes
-        readers: dict[int, FieldReader] = {}  # an indicator's kind and cadence, looked up once
+        # A code as written -> its indicator's id and reader (kind, cadence): a file repeats its codes.
+        readers: dict[str, tuple[int, FieldReader]] = {}
         lang = lang or ws.language
         for done, row in enumerate(rows, start=1):
             if done % PROGRESS_EVERY == 0:
                 progress(done, len(rows))
             period_text = _period_text(row)
             try:
-                key_of = keys.get(row.code)
-                if key_of is None:
-                    key_of = keys[row.code] = code_key(row.code)
-                ind = _indicator_of(indicators, row, key_of, period_text)
-                ind_id = ind.id  # once: a Core row's attribute costs a lookup each time
-                reader = readers.get(ind_id)
-                if reader is None:
-                    reader = readers[ind_id] = FieldReader(ind, lang=lang, today=today)
+                known = readers.get(row.code)
+                if known is None or not row.value or not period_text:  # checked, or refused, once
+                    ind = _indicator_of(indicators, row, code_key(row.code), period_text)
+                    known = readers[row.code] = (ind.id, FieldReader(ind, lang=lang, today=today))
+                ind_id, reader = known
                 typed = reader.read(row.value, period_text, row.note)
             except DomainError as err:
                 refusals.append(Refusal(row.line, err.key, dict(err.params)))
