@@ -285,8 +285,13 @@ def alert_states_of(session: Session, *, indicator_ids: Sequence[int]) -> list[d
     """These indicators' alert states (those that have one), every column, in one query."""
     if not indicator_ids:
         return []
-    stmt = select(_ALERT_STATES).where(_ALERT_STATES.c.indicator_id.in_(list(indicator_ids)))
-    return [dict(row) for row in _run(session, stmt, {}).mappings()]
+    return [dict(row) for row in _run(session, _ALERT_STATES_OF, {"ids": list(indicator_ids)}).mappings()]
+
+
+# Built once: a batch runs it each time (building and keying a statement costs as much as running it).
+_ALERT_STATES_OF = select(_ALERT_STATES).where(
+    _ALERT_STATES.c.indicator_id.in_(bindparam("ids", expanding=True))
+)
 
 
 _STATE_COLUMNS = [c.name for c in _ALERT_STATES.c]
@@ -391,12 +396,15 @@ def active_readings_between(
     column), in one query."""
     if not indicator_ids:
         return []
-    stmt = select(_READINGS).where(
-        _READINGS.c.indicator_id.in_(list(indicator_ids)),
-        _READINGS.c.period_start.between(first, last),
-        _IS_ACTIVE,
-    )
-    return session.execute(stmt).all()
+    params = {"ids": list(indicator_ids), "first": first, "last": last}
+    return _run(session, _ACTIVE_BETWEEN, params).all()
+
+
+_ACTIVE_BETWEEN = select(_READINGS).where(  # built once, as _ALERT_STATES_OF
+    _READINGS.c.indicator_id.in_(bindparam("ids", expanding=True)),
+    _READINGS.c.period_start.between(bindparam("first"), bindparam("last")),
+    _IS_ACTIVE,
+)
 
 
 _NEWEST_COLUMN_NAMES = ("id", "indicator_id", "period_start", "period_kind", "value")

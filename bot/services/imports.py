@@ -199,9 +199,11 @@ class ImportService:
     ) -> ImportReport:
         refusals = list(refused)
         now = self._clock()
-        ws = workspace_row(session, team_id=team_id, defaults=self._defaults, now=now)
+        found = repo.indicators_for_readings(session, team_id=team_id)
+        # The workspace's time zone and language come with its indicators; with none, from its row.
+        ws = found[0] if found else workspace_row(session, team_id=team_id, defaults=self._defaults, now=now)
         today = local_today(now, ws.timezone)
-        indicators = {row.code_key: row for row in repo.indicators_for_readings(session, team_id=team_id)}
+        indicators = {row.code_key: row for row in found}
         typed_rows: list[tuple[RowInput, Any, tuple[int, dt.date, str]]] = []  # (row, read, its key)
         warnings: list[Refusal] = []
         accepted: list[_Accepted] = []
