@@ -294,22 +294,30 @@ _ALERT_STATES_OF = select(_ALERT_STATES).where(
 )
 
 
-_STATE_COLUMNS = [c.name for c in _ALERT_STATES.c]
-_WRITE_STATE = (
-    update(_ALERT_STATES)
-    .where(_ALERT_STATES.c.indicator_id == bindparam("b_indicator_id"))
-    .values({name: bindparam(f"b_{name}") for name in _STATE_COLUMNS if name != "indicator_id"})
-)
 _INSERT_STATE = insert(_ALERT_STATES)
+_WRITE_STATE: dict[tuple[str, ...], Any] = {}  # the columns written -> their UPDATE, built once
+
+
+def _write_state(columns: tuple[str, ...]) -> Any:
+    stmt = _WRITE_STATE.get(columns)
+    if stmt is None:
+        stmt = _WRITE_STATE[columns] = (
+            update(_ALERT_STATES)
+            .where(_ALERT_STATES.c.indicator_id == bindparam("b_indicator_id"))
+            .values({name: bindparam(f"b_{name}") for name in columns})
+        )
+    return stmt
 
 
 def write_alert_states(
-    session: Session, *, changed: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]
+    session: Session, *, changed: dict[tuple[str, ...], list[dict[str, Any]]], new: Sequence[dict[str, Any]]
 ) -> None:
-    """Alert states written back (every column of each changed one) and first ones inserted, in
-    one statement each."""
-    if changed:
-        _run(session, _WRITE_STATE, [{f"b_{name}": row[name] for name in _STATE_COLUMNS} for row in changed])
+    """Alert states written back and first ones inserted: `changed` holds, by the columns that
+    changed, each state's indicator_id and those columns' new values; one statement per set of
+    columns (a level and its date, mostly), one for the new states."""
+    for columns, rows in changed.items():
+        params = [{f"b_{name}": row[name] for name in ("indicator_id", *columns)} for row in rows]
+        _run(session, _write_state(columns), params)
     if new:
         _run(session, _INSERT_STATE, list(new))
 

@@ -122,8 +122,13 @@ class StateBook:
         self._messages.append(message)
 
     def write(self, session: Session) -> None:
-        """The changed and new states, and the messages, in one statement each."""
-        changed = [vars(state) for i, state in self._states.items() if vars(state) != self._before[i]]
+        """The changed states (only what changed in each), the new ones and the messages."""
+        changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for i, state in self._states.items():
+            now, before = vars(state), self._before[i]
+            if now != before:
+                columns = tuple(name for name, value in now.items() if value != before[name])
+                changed.setdefault(columns, []).append(now)
         repo.write_alert_states(session, changed=changed, new=[vars(state) for state in self._new.values()])
         enqueue_many(session, self._messages)
 
