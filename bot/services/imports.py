@@ -252,16 +252,13 @@ class ImportService:
         for row, typed, key in typed_rows:
             parsed = typed.value
             before = stored.get(key)
-            if before is not None and (
-                before.value,
-                before.numerator,
-                before.denominator,
-                before.note,
-            ) == (
-                parsed.value,
-                parsed.numerator,
-                parsed.denominator,
-                typed.note,
+            # The same figure again changes nothing; nor does it with no note (a file without the
+            # note column, or an empty cell, does not erase the stored note: a new note replaces it).
+            if (
+                before is not None
+                and (before.value, before.numerator, before.denominator)
+                == (parsed.value, parsed.numerator, parsed.denominator)
+                and typed.note in (before.note, "")
             ):
                 unchanged += 1
                 continue

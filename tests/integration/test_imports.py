@@ -107,6 +107,21 @@ def test_the_same_file_again_changes_nothing_and_a_changed_value_is_a_correction
     assert count(plan, Reading) == 7  # the corrected value stays, superseded
 
 
+def test_the_same_figures_without_their_notes_change_nothing(plan: Services, tmp_path: Path) -> None:
+    """A file without the note column (or with an empty cell) keeps the stored notes; a new note is a
+    correction."""
+    path = tmp_path / "mesures.csv"
+    path.write_text(FRENCH_CSV, encoding="utf-8")
+    import_file(plan, path)
+    path.write_text("code;période;valeur\nfrc;oct. 2026;262/412\nénergie;T3 2026;1234,5\n", encoding="utf-8")
+    again = import_file(plan, path)
+    assert (again.new, again.corrected, again.unchanged) == (0, 0, 2)
+    assert stored(plan, "frc")[1][2] == "Bonne semaine pour l'équipe"
+    path.write_text("code;période;valeur;note\nfrc;oct. 2026;262/412;relu\n", encoding="utf-8")
+    assert import_file(plan, path).corrected == 1
+    assert stored(plan, "frc")[1][2] == "relu"
+
+
 def test_rows_are_refused_one_by_one_with_their_line_and_reason(plan: Services, tmp_path: Path) -> None:
     path = tmp_path / "mesures.csv"
     path.write_text(
