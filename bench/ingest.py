@@ -281,7 +281,8 @@ def main() -> int:
         stored, alerts, queued = outcome(services)
         print(
             f"each way: {stored:,} stored, {alerts} indicators in alert (expected {expected_alerts}), "
-            f"{queued} alert messages queued (one per indicator whose newest week is in alert)"
+            f"{queued} alert and back-to-normal messages queued by the last way (by the API, each "
+            f"batch's newest week moves the state; an import moves it once, for the newest week)"
         )
         services.db.dispose()
     return 0
