@@ -157,6 +157,9 @@ _YEARLESS: tuple[tuple[re.Pattern[str], str | None, int | None], ...] = (
     (re.compile(rf"\d{{1,2}}{_ORD} {_MON}", re.ASCII), " ", 1),
     (re.compile(rf"{_MON} \d{{1,2}}{_ORD},?", re.ASCII), ", ", 1),
 )
+# A month or quarter with a two-digit year, as spreadsheets show them (`janv.-26`, `T4-26`): asked, not
+# guessed (a year is written in full).
+_SHORT_YEAR = re.compile(rf"(?:{_MON}|([tq][1-4]))[-/](\d{{2}})", re.ASCII)
 _TRAILING = ",;:"  # punctuation that may follow a period in a command: `@2026-10, bilan`
 _FIRST_WORDS = re.compile(r"\S+")  # any Unicode space separates words (U+00A0, U+202F included)
 
@@ -259,6 +262,18 @@ class _Reader:
                 return make(m)
         return None
 
+    def short_year(self, text: str) -> InvalidInput | None:
+        """`janv.-26`, `T4-26` (a spreadsheet's month or quarter): ask for the whole year, shown."""
+        m = _SHORT_YEAR.fullmatch(text)
+        if m is None or (m[1] is not None and m[1] not in _MONTHS):
+            return None
+        example = f"{self.shown[:-2].rstrip('-/')} 20{m[3]}"
+        try:
+            parse_period(example, today=self.today, lang=self.lang)
+        except InvalidInput:
+            return None  # a future period, say: the plain refusal says what may be typed
+        return InvalidInput("error.period_short_year", value=self.shown, example=example)
+
     def missing_year(self, text: str) -> InvalidInput | None:
         """`T3`, `oct.`, `31/10`: ask for a year, shown with the latest one in which it has started."""
         joiner = _year_joiner(text)
@@ -299,7 +314,8 @@ def parse_period(raw: str, *, today: dt.date, lang: str = "fr") -> Period:
     `3e trimestre 2026`; years `2026`; `aujourd'hui`/`today`, `hier`/`yesterday`. Month names of
     both languages are read in either, any case, accents and abbreviation dots optional. Numeric dates
     are day first, except in English (`lang="en"`) where one that reads as two dates (`6/1/2021`) is
-    refused as ambiguous. Raises InvalidInput: error.bad_period, error.period_needs_year,
+    refused as ambiguous. Raises InvalidInput: error.bad_period, error.period_needs_year (`T3`),
+    error.period_short_year (`janv.-26`: a year is written in full),
     error.ambiguous_date, error.no_such_date, error.no_such_week, error.semester_or_week (`S1 2026`,
     `S2 2026`: type `2026-S01`), error.no_such_quarter, error.period_too_old, error.future_period
     (a period that starts after `today`).
@@ -308,7 +324,11 @@ def parse_period(raw: str, *, today: dt.date, lang: str = "fr") -> Period:
     text = _normalise(raw.strip().lstrip("@"))
     period = reader.read(text)
     if period is None:
-        raise reader.missing_year(text) or InvalidInput("error.bad_period", value=reader.shown)
+        raise (
+            reader.missing_year(text)
+            or reader.short_year(text)
+            or InvalidInput("error.bad_period", value=reader.shown)
+        )
     if period.start > today:
         raise InvalidInput("error.future_period", value=period.label())
     return period

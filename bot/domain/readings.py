@@ -36,6 +36,7 @@ PERIOD_ERRORS = frozenset(
     {
         "error.ambiguous_date", "error.bad_period", "error.future_period", "error.no_such_date",
         "error.no_such_quarter", "error.no_such_week", "error.period_needs_year", "error.period_too_old",
+        "error.period_short_year",
         "error.semester_or_week", "error.two_periods", "error.missing_period",
         *(f"error.period_not_cadence.{c}" for c in Cadence),
     }

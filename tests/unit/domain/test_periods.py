@@ -294,6 +294,32 @@ def test_a_missing_year_is_asked_for_with_an_example_that_works(raw: str, lang: 
     assert parse_period(example, today=TODAY, lang=lang).start <= TODAY
 
 
+@pytest.mark.parametrize(
+    ("raw", "lang", "example"),
+    [
+        ("janv.-26", "fr", "janv. 2026"),  # a spreadsheet's `mmm-aa`
+        ("févr.-25", "fr", "févr. 2025"),
+        ("Oct-26", "en", "Oct 2026"),
+        ("T3-26", "fr", "T3 2026"),
+        ("Q2/25", "en", "Q2 2025"),
+    ],
+)
+def test_a_two_digit_year_is_asked_for_in_full(raw: str, lang: str, example: str) -> None:
+    """A month or quarter with a two-digit year is a question, never a guess of its century."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_period(raw, today=TODAY, lang=lang)
+    assert caught.value.key == "error.period_short_year"
+    assert caught.value.params == {"value": raw, "example": example}
+    assert parse_period(example, today=TODAY, lang=lang).start <= TODAY
+
+
+@pytest.mark.parametrize("raw", ["déc.-26", "xyz-26", "26-janv.", "T5-26"])
+def test_a_two_digit_year_with_no_period_to_propose_is_a_plain_refusal(raw: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_period(raw, today=TODAY, lang="fr")
+    assert caught.value.key in ("error.bad_period", "error.no_such_quarter")
+
+
 def test_error_details() -> None:
     with pytest.raises(InvalidInput) as week:
         parse_period("2025-W53", today=TODAY)
