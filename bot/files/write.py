@@ -11,8 +11,8 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -33,11 +33,24 @@ MEDIA_TYPES = {
 
 @dataclass(frozen=True)
 class Labels:
-    """What a reader sees: each table's sheet name and each column's header, in their language."""
+    """What a reader sees: each table's sheet name and each column's header, in their language, and
+    the words for the stored codes of some columns ((table, column) -> code -> word: `quarter` is
+    `trimestre`); a code with no word is shown as stored. The JSON export keeps the codes."""
 
     lang: str
     sheets: Mapping[str, str]
     headers: Mapping[str, str]
+    values: Mapping[tuple[str, str], Mapping[str, str]] = field(default_factory=dict)
+
+
+def _cells(export: Export, table: str, labels: Labels) -> Iterator[list[Any]]:
+    """Each record's values in column order, a code shown by its word where Labels has one."""
+    words = [labels.values.get((table, c), {}) for c in columns(table)]
+    for record in records(export, table):
+        yield [
+            w.get(v, v) if w and isinstance(v, str) else v
+            for w, v in zip(words, cell_values(record), strict=True)
+        ]
 
 
 def _naive_utc(value: dt.datetime) -> dt.datetime:
@@ -59,11 +72,8 @@ def write_xlsx(export: Export, labels: Labels) -> bytes:
     for table in TABLES:
         sheet = book.create_sheet(labels.sheets[table][:31])  # Excel's limit on a sheet name
         sheet.append([labels.headers[c] for c in columns(table)])
-        for record in records(export, table):
-            row = []
-            for value in cell_values(record):
-                row.append(_naive_utc(value) if isinstance(value, dt.datetime) else value)
-            sheet.append(row)
+        for values in _cells(export, table, labels):
+            sheet.append([_naive_utc(v) if isinstance(v, dt.datetime) else v for v in values])
         for cells in sheet.iter_rows(min_row=2):
             for cell in cells:
                 if isinstance(cell.value, dt.datetime):
@@ -150,8 +160,8 @@ def write_ods(export: Export, labels: Labels) -> bytes:
         parts.append(
             "<table:table-row>" + "".join(_ods_cell(h, labels.lang) for h in header) + "</table:table-row>"
         )
-        for record in records(export, table):
-            cells = "".join(_ods_cell(v, labels.lang) for v in cell_values(record))
+        for values in _cells(export, table, labels):
+            cells = "".join(_ods_cell(v, labels.lang) for v in values)
             parts.append(f"<table:table-row>{cells}</table:table-row>")
         parts.append("</table:table>")
     parts.append("</office:spreadsheet></office:body></office:document-content>")
@@ -186,8 +196,8 @@ def write_csv_table(export: Export, table: str, labels: Labels) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([labels.headers[c] for c in columns(table)])
-    for record in records(export, table):
-        writer.writerow([_csv_text(v, labels.lang) for v in cell_values(record)])
+    for values in _cells(export, table, labels):
+        writer.writerow([_csv_text(v, labels.lang) for v in values])
     return (BOM + out.getvalue()).encode("utf-8")
 
 

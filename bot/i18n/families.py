@@ -103,6 +103,22 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         N_("forecast.on_pace_by"),
         N_("forecast.reached"),
     ),
+    "export.value.milestone": (
+        N_("export.value.milestone.communicated"),
+        N_("export.value.milestone.validated"),
+    ),
+    "export.value.period": (
+        N_("export.value.period.day"),
+        N_("export.value.period.month"),
+        N_("export.value.period.quarter"),
+        N_("export.value.period.week"),
+        N_("export.value.period.year"),
+    ),
+    "export.value.state": (
+        N_("export.value.state.active"),
+        N_("export.value.state.superseded"),
+        N_("export.value.state.withdrawn"),
+    ),
     "kind": (
         N_("kind.bool"),
         N_("kind.number"),

@@ -61,6 +61,10 @@ def build_plan(services: Services, team: str = TEAM) -> None:
     )
 
 
+# A reading's state as a French spreadsheet shows it (the JSON export keeps the code).
+STATES_FR = {"active": "en vigueur", "superseded": "remplacée", "withdrawn": "retirée"}
+
+
 @pytest.fixture
 def plan(services: Services) -> Export:
     build_plan(services)
@@ -153,9 +157,17 @@ def test_xlsx_has_a_sheet_a_table_headers_in_french_and_numbers_as_numbers(
     )
     cols = columns("readings")
     back = [dict(zip(cols, row, strict=True)) for row in rows[1:]]
-    assert [(r["indicator"], r["period_start"].date(), r["value"], r["state"]) for r in back] == [
-        (r.indicator, r.period_start, r.value, r.state) for r in plan.readings
+    # Codes shown in words (the JSON keeps the codes): the state, the kind of period.
+    kinds = {"month": "mois", "quarter": "trimestre"}
+    assert [
+        (r["indicator"], r["period_start"].date(), r["value"], r["state"], r["period_kind"]) for r in back
+    ] == [
+        (r.indicator, r.period_start, r.value, STATES_FR[r.state], kinds[r.period_kind])
+        for r in plan.readings
     ]
+    indicators = list(book["Indicateurs"].iter_rows(values_only=True))
+    shown = dict(zip(indicators[0], indicators[1], strict=True))
+    assert (shown["Type"], shown["Fréquence"], shown["Niveau"]) == ("ratio", "mensuelle", "stratégique")
     assert isinstance(back[2]["value"], float) and back[2]["recorded_at"] == plan.readings[
         2
     ].recorded_at.replace(tzinfo=None)
@@ -197,6 +209,26 @@ def test_csv_is_a_zip_of_one_french_excel_csv_a_table(plan: Export) -> None:
     assert rows[0][2] == "Indicateur" and len(rows) == 1 + len(plan.readings)
     assert rows[3][columns("readings").index("value")] == str(plan.readings[2].value).replace(".", ",")
     assert rows[1][columns("readings").index("recorded_at")].endswith("+00:00")
+
+
+def test_a_spreadsheet_shows_the_stored_codes_in_words(services: Services) -> None:
+    """Actions' domain, engagement and status, a milestone's kind, in the sheet's language; a team's
+    own domain as written; the JSON export keeps the codes."""
+    team = "T0PILOTE"
+    new_action(services, '"Former les agents" domaine=sensibilisation niveau=expérimentation', team=team)
+    new_action(services, '"Trier les écrans" domaine=Parc-Écrans', team=team)
+    services.actions.record_milestone(team_id=team, user_id=ALICE, kind="communicated", on_raw="2026-10-01")
+    export = services.exports.snapshot(team_id=team)
+    with zipfile.ZipFile(io.BytesIO(write.write_csv_zip(export, export_labels("fr")))) as z:
+        actions = list(csv.DictReader(io.StringIO(z.read("actions.csv").decode("utf-8-sig")), delimiter=";"))
+        milestones = z.read("milestones.csv").decode("utf-8-sig")
+    shown = [(a["Domaine"], a["Engagement"], a["Statut"]) for a in actions]
+    assert shown == [
+        ("Sensibilisation et formation", "expérimentation", "à faire"),
+        ("Parc-Écrans", "réflexion", "à faire"),
+    ]
+    assert ";communiqué;" in milestones
+    assert [a.domain for a in export.actions][0] == "sensibilisation"  # the code, in the JSON export
 
 
 def test_pilote_export_writes_json_to_standard_output_or_a_file(
@@ -429,5 +461,6 @@ def test_an_ods_export_read_back_with_odfpy_gives_the_same_readings(plan: Export
             )
         back.append(values)
     assert [(r["indicator"], r["period_start"], r["value"], r["state"], r["note"]) for r in back] == [
-        (r.indicator, r.period_start.isoformat(), r.value, r.state, r.note or None) for r in plan.readings
+        (r.indicator, r.period_start.isoformat(), r.value, STATES_FR[r.state], r.note or None)
+        for r in plan.readings
     ]
