@@ -271,6 +271,8 @@ class ImportService:
                 source=source,
                 supersedes=before,
             )
+            if before is not None and not typed.note:
+                values["note"] = before.note  # a row with no note corrects the figure, not the note
             accepted.append(_Accepted(row.line, key[0], values, before, key[1:]))
             if parsed.warnings:  # stored, as typed, and said: "120 %" may be a slip
                 warnings.append(

@@ -108,8 +108,8 @@ def test_the_same_file_again_changes_nothing_and_a_changed_value_is_a_correction
 
 
 def test_the_same_figures_without_their_notes_change_nothing(plan: Services, tmp_path: Path) -> None:
-    """A file without the note column (or with an empty cell) keeps the stored notes; a new note is a
-    correction."""
+    """A file without the note column (or with an empty cell) keeps the stored notes, also when it
+    corrects a figure; a new note is a correction."""
     path = tmp_path / "mesures.csv"
     path.write_text(FRENCH_CSV, encoding="utf-8")
     import_file(plan, path)
@@ -120,6 +120,9 @@ def test_the_same_figures_without_their_notes_change_nothing(plan: Services, tmp
     path.write_text("code;période;valeur;note\nfrc;oct. 2026;262/412;relu\n", encoding="utf-8")
     assert import_file(plan, path).corrected == 1
     assert stored(plan, "frc")[1][2] == "relu"
+    path.write_text("code;période;valeur\nfrc;oct. 2026;270/412\n", encoding="utf-8")
+    assert import_file(plan, path).corrected == 1  # another figure, no note: the note stays with it
+    assert stored(plan, "frc")[1][1:] == (270 / 412 * 100, "relu")
 
 
 def test_rows_are_refused_one_by_one_with_their_line_and_reason(plan: Services, tmp_path: Path) -> None:
