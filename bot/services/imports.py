@@ -93,7 +93,8 @@ class ImportService:
         workspace's language) and store the accepted ones in one transaction: a new period is added, a
         stored period with another value is corrected (the earlier value kept, superseded), the same
         value again changes nothing. Rows are refused one by one (unknown code, unreadable value or
-        period, the same period twice); with `all_or_nothing`, one refusal stores nothing. Alerts are
+        period, the same period twice: both rows, which is right is not guessed); with
+        `all_or_nothing`, one refusal stores nothing. Alerts are
         evaluated once per indicator, for its newest period, and only when that period is the
         indicator's newest: history raises no alert. A dry run reports and stores nothing."""
         try:
@@ -208,7 +209,8 @@ class ImportService:
         warnings: list[Refusal] = []
         accepted: list[_Accepted] = []
         unchanged = 0
-        seen: dict[tuple[int, dt.date, str], int] = {}
+        seen: dict[tuple[int, dt.date, str], int] = {}  # an indicator's period -> its first line
+        doubled: set[tuple[int, dt.date, str]] = set()  # periods given twice: refused on every line
         # A code as written -> its indicator's id and reader (kind, cadence): a file repeats its codes.
         readers: dict[str, tuple[int, FieldReader]] = {}
         lang = lang or ws.language
@@ -231,12 +233,18 @@ class ImportService:
                 continue
             period = typed.period
             key = (ind_id, period.start, str(period.granularity))  # str: the value, without the enum's call
-            if key in seen:
-                refusals.append(Refusal(row.line, N_("error.import.duplicate"), {"other": seen[key]}))
+            if key in seen:  # which of the two is right is not guessed: both are refused
+                first = seen[key]
+                refusals.append(Refusal(row.line, N_("error.import.duplicate"), {"other": first}))
+                if key not in doubled:
+                    doubled.add(key)
+                    refusals.append(Refusal(first, N_("error.import.duplicate"), {"other": row.line}))
                 continue
             seen[key] = row.line
             typed_rows.append((row, typed, key))
         progress(len(rows), len(rows))
+        if doubled:
+            typed_rows = [t for t in typed_rows if t[2] not in doubled]
         # Only the periods the rows name, and the newest of each indicator they touch, are read: a
         # batch of 1,000 readings reads 1,000 rows, not the indicators' whole history.
         touched = sorted({key[0] for _, _, key in typed_rows})

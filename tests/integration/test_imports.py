@@ -129,21 +129,23 @@ def test_rows_are_refused_one_by_one_with_their_line_and_reason(plan: Services, 
     path = tmp_path / "mesures.csv"
     path.write_text(
         "indicator,period,value,note,author\n"
-        "frc,2026-10,45/60,,U0BOB\n"  # 2: taken, by Bob
-        "frc,2026-10,1/2,,\n"  # 3: the same period again
+        "frc,2026-09,45/60,,U0BOB\n"  # 2: taken, by Bob
+        "frc,2026-10,1/2,,\n"  # 3: refused with line 11, the same period: which is right is not guessed
         "inconnu,2026-10,3,,\n"  # 4
         "frc,T3 2026,45/60,,\n"  # 5: a quarter for a monthly indicator
         'budget-nr,2025,"1.234",,\n'  # 6: 1,234 or 1234?
         "plan-validé,T3 2026,3,,\n"  # 7: a number for a yes/no
         "énergie,,12,,\n"  # 8: no period: never guessed
         "énergie,T3 2026,12,,Camille Martin\n"  # 9: an author Slack does not know by that
-        "énergie,T4 2031,12,,\n",  # 10: not started
+        "énergie,T4 2031,12,,\n"  # 10: not started
+        "frc,2026-10,2/3,,\n",  # 11: the same period as line 3
         encoding="utf-8",
     )
     report = import_file(plan, path)
-    assert [r.line for r in report.refused] == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert [r.line for r in report.refused] == [3, 4, 5, 6, 7, 8, 9, 10, 11]
     keys = [r.key for r in report.refused]
-    assert keys[0] == "error.import.duplicate" and report.refused[0].params == {"other": 2}
+    assert keys[0] == keys[8] == "error.import.duplicate"
+    assert (report.refused[0].params, report.refused[8].params) == ({"other": 11}, {"other": 3})
     assert keys[1] == "error.import.unknown_code" and keys[5] == "error.import.missing_period"
     assert keys[6] == "error.import.author"
     assert report.new == 1 and report.committed
