@@ -244,7 +244,7 @@ class ImportService:
             typed_rows.append((row, typed, key))
         progress(len(rows), len(rows))
         if doubled:
-            typed_rows = [t for t in typed_rows if t[2] not in doubled]
+            typed_rows = [kept for kept in typed_rows if kept[2] not in doubled]
         # Only the periods the rows name, and the newest of each indicator they touch, are read: a
         # batch of 1,000 readings reads 1,000 rows, not the indicators' whole history.
         touched = sorted({key[0] for _, _, key in typed_rows})
