@@ -159,7 +159,7 @@ _YEARLESS: tuple[tuple[re.Pattern[str], str | None, int | None], ...] = (
 )
 # A month or quarter with a two-digit year, as spreadsheets show them (`janv.-26`, `T4-26`): asked, not
 # guessed (a year is written in full).
-_SHORT_YEAR = re.compile(rf"(?:{_MON}|([tq][1-4]))[-/](\d{{2}})", re.ASCII)
+_SHORT_YEAR = re.compile(rf"(?:{_MON}|([tq][1-4]))[-/ ](\d{{2}})", re.ASCII)
 _TRAILING = ",;:"  # punctuation that may follow a period in a command: `@2026-10, bilan`
 _FIRST_WORDS = re.compile(r"\S+")  # any Unicode space separates words (U+00A0, U+202F included)
 
@@ -263,11 +263,13 @@ class _Reader:
         return None
 
     def short_year(self, text: str) -> InvalidInput | None:
-        """`janv.-26`, `T4-26` (a spreadsheet's month or quarter): ask for the whole year, shown."""
+        """`janv.-26`, `T4-26`, `mai 26` (a spreadsheet's month or quarter): ask for the whole year."""
         m = _SHORT_YEAR.fullmatch(text)
         if m is None or (m[1] is not None and m[1] not in _MONTHS):
             return None
-        example = f"{self.shown[:-2].rstrip('-/')} 20{m[3]}"
+        if m[1] is not None and " " in text and self.lang == "en":
+            return None  # "Oct 26" is a day in English (missing_year asks for its year)
+        example = f"{self.shown[:-2].rstrip('-/ ')} 20{m[3]}"
         try:
             parse_period(example, today=self.today, lang=self.lang)
         except InvalidInput:
@@ -325,8 +327,8 @@ def parse_period(raw: str, *, today: dt.date, lang: str = "fr") -> Period:
     period = reader.read(text)
     if period is None:
         raise (
-            reader.missing_year(text)
-            or reader.short_year(text)
+            reader.short_year(text)  # first: in French, `mai 26` is May 2026 written short, not a day
+            or reader.missing_year(text)
             or InvalidInput("error.bad_period", value=reader.shown)
         )
     if period.start > today:

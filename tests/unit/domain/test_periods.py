@@ -293,6 +293,9 @@ _NEEDS_YEAR, _SHORT_YEAR = "error.period_needs_year", "error.period_short_year"
         ("Oct-26", "en", _SHORT_YEAR, "Oct 2026"),
         ("T3-26", "fr", _SHORT_YEAR, "T3 2026"),
         ("Q2/25", "en", _SHORT_YEAR, "Q2 2025"),
+        ("mai 26", "fr", _SHORT_YEAR, "mai 2026"),  # not the 26th of May, as an English text reads it
+        ("T1 26", "fr", _SHORT_YEAR, "T1 2026"),
+        ("May 26", "en", _NEEDS_YEAR, "May 26, 2026"),
     ],
 )
 def test_a_missing_or_short_year_is_asked_for_with_an_example_that_works(
