@@ -44,10 +44,16 @@ def header_key(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class Columns:
-    """Where each field stands in a row (its cell index), and the line of the header."""
+    """Where each field stands in a row (its cell index), the line of the header, and how many cells
+    the header spans (to its last named one)."""
 
     index: dict[str, int]
     header_line: int
+    width: int = 0
+
+    def beyond(self, cells: Sequence[str]) -> str | None:
+        """The first filled cell right of the header's columns, if any."""
+        return next((c.strip() for c in cells[self.width :] if c.strip()), None) if self.width else None
 
     def cell(self, cells: Sequence[str], name: str) -> str:
         """The row's cell for a field ("" when the field or the cell is absent)."""
@@ -66,7 +72,8 @@ def find_columns(rows: Sequence[tuple[int, Sequence[str]]], lang: str = "fr") ->
             if key is not None and key not in index:
                 index[key] = i
         if all(k in index for k in REQUIRED):
-            return Columns(index=index, header_line=line)
+            width = max(i for i, text in enumerate(cells) if text.strip()) + 1
+            return Columns(index=index, header_line=line, width=width)
         if index and (best is None or len(index) > len(best[1])):
             best = (line, index, [c for c in cells if c])
     shown = SHOWN_FIELDS.get(lang, SHOWN_FIELDS["fr"])
@@ -100,11 +107,16 @@ class RowInput(NamedTuple):
 def rows_of(
     rows: Sequence[tuple[int, Sequence[str]]], columns: Columns
 ) -> tuple[list[RowInput], list[Refusal]]:
-    """The readings under the header, blank lines skipped; an author that is no Slack id refuses its row."""
+    """The readings under the header, blank lines skipped; an author that is no Slack id refuses its
+    row, and so does a filled cell beyond the header's columns (what it says would be lost)."""
     out: list[RowInput] = []
     refused: list[Refusal] = []
     for line, cells in rows:
         if line <= columns.header_line or not any(c.strip() for c in cells):
+            continue
+        extra = columns.beyond(cells)
+        if extra is not None:  # not dropped unsaid: most often a note cut by its separator
+            refused.append(Refusal(line, N_("error.import.beyond_header"), {"value": extra[:40]}))
             continue
         author_text = columns.cell(cells, "author")
         author = author_of(author_text) if author_text else ""

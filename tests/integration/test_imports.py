@@ -153,6 +153,24 @@ def test_rows_are_refused_one_by_one_with_their_line_and_reason(plan: Services, 
         assert s.scalars(select(Reading.recorded_by)).all() == ["U0BOB"]
 
 
+def test_a_cell_beyond_the_header_refuses_its_row(plan: Services, tmp_path: Path) -> None:
+    """A note cut by an unquoted separator would lose its end: the row is refused and says why;
+    empty cells past the header (`;;`, as spreadsheets write them) are nothing."""
+    path = tmp_path / "mesures.csv"
+    path.write_text(
+        "code;période;valeur;note\n"
+        "frc;2026-09;45/60;réunion; puis relance\n"  # 2: the note's own ";"
+        'frc;2026-10;46/60;"réunion; puis relance"\n'  # 3: quoted: taken whole
+        "frc;2026-08;44/60;;;;\n",  # 4: empty cells past the header
+        encoding="utf-8",
+    )
+    report = import_file(plan, path)
+    assert [(r.line, r.key, r.params) for r in report.refused] == [
+        (2, "error.import.beyond_header", {"value": "puis relance"})
+    ]
+    assert report.new == 2 and stored(plan, "frc")[1][2] == "réunion; puis relance"
+
+
 def test_all_or_nothing_and_dry_run_store_nothing(plan: Services, tmp_path: Path) -> None:
     path = tmp_path / "mesures.csv"
     path.write_text(FRENCH_CSV + "inconnu;2026-10;3;\n", encoding="utf-8")

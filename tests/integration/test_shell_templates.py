@@ -85,7 +85,9 @@ def test_pilote_import_says_what_it_did_and_exits_one_when_rows_were_refused(
     assert frc.note == "Réunion d'équipe" and frc.recorded_by == "U0CAMILLE" and frc.source == "import"
     path.write_text("Indicateur;Période;Valeur\nfrc;oct. 2026;262/412\n", encoding="utf-8")
     code, out, _ = shell("import", str(path))
-    assert code == 0 and "1 mesure corrigée" in out  # the note is gone: what the file says now
+    assert code == 0 and "1 mesure déjà enregistrée à l'identique" in out  # no note column: none erased
+    (frc,) = services.indicators.history(team_id="T0MAIRIE", code="frc").readings
+    assert frc.note == "Réunion d'équipe"
     code, _, err = shell("import", str(path), "--author", "Jean Dupont")
     assert code == 2 and "n'est pas un identifiant d'utilisateur Slack" in err
     code, _, err = shell("import", str(tmp_path / "absent.csv"))
