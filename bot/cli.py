@@ -28,7 +28,7 @@ DEFAULT_THREADS = 8
 SHELL_USER = "pilote-cli"  # who created what a shell command created, when no Slack user is named
 ENCODING_NAMES = {
     "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 BOM",
+    "utf-8-sig": "UTF-8 (BOM)",
     "cp1252": "Windows-1252",
     "iso-8859-15": "ISO-8859-15",
 }
@@ -530,7 +530,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             lang,
             key,
             encoding=shown,
-            delimiter="tab" if table.delimiter == "\t" else table.delimiter,
+            delimiter=i18n.t(lang, "import.delimiter.tab") if table.delimiter == "\t" else table.delimiter,
         )
     for line in import_text.report_lines(lang, report, file_note=note):
         print(line)

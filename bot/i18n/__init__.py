@@ -43,12 +43,12 @@ def read_catalogue(lang: str) -> Catalog:
 
 
 # French typography, applied to the French catalogue as it is read, so that translators type ordinary
-# spaces: a no-break space before ":", a narrow one before ";", "!", "?", "»" and after "«". Not inside
+# spaces: a no-break space before ":", a narrow one before ";", "!", "?", "»", "%" and after "«". Not inside
 # `code` (what the user copies and types), not before an :emoji:, and not after a mrkdwn marker (*bold* _italic_ ~struck~
 # `code`), which Slack only closes before an ordinary space or punctuation.
 _CODE_SPAN = re.compile(r"(`[^`]*`)")
 _BEFORE_COLON = re.compile(r"(?<=[^\s*_~`]) :(?![a-z0-9_+-]+:)")  # not an :emoji:
-_BEFORE_MARK = re.compile(r"(?<=[^\s*_~`]) ([;!?»])")
+_BEFORE_MARK = re.compile(r"(?<=[^\s*_~`]) ([;!?»%])")  # and "100 %": the sign keeps to its figure
 _AFTER_QUOTE = re.compile(r"« (?=[^\s*_~`])")
 
 

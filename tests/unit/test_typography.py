@@ -26,6 +26,8 @@ NBSP, NNBSP = "\u00a0", "\u202f"
         ("`/kpi x : y ?`", "`/kpi x : y ?`"),
         ("échéance · :warning: en retard", "échéance · :warning: en retard"),
         ("12 : 30", f"12{NBSP}: 30"),
+        ("en dehors de 0 à 100 % : vérifiez", f"en dehors de 0 à 100{NNBSP}%{NBSP}: vérifiez"),
+        ("tapez `40 %`", "tapez `40 %`"),
     ],
 )
 def test_french_spacing(typed: str, typeset: str) -> None:
