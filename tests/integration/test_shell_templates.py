@@ -60,6 +60,17 @@ def test_a_second_workspace_makes_team_required_and_a_typo_is_caught(
     assert code == 2 and "Aucun modèle" in err and err.count("\n") == 1
 
 
+def test_a_reading_to_check_is_said_as_stored_or_as_it_would_be(shell: Shell, tmp_path: Path) -> None:
+    shell("templates", "install", "itil", "--team", "T0MAIRIE")
+    path = tmp_path / "sla.csv"
+    path.write_text("Indicateur;Période;Valeur\nsla;2026-10;120 %\n", encoding="utf-8")
+    _, out, _ = shell("import", str(path), "--dry-run")
+    assert "1 mesure serait enregistrée telle quelle, à vérifier\u00a0:" in out
+    assert "ligne 2\u00a0: «\u202f120 %\u202f» est en dehors de 0 à 100\u202f%\u00a0: vérifiez-la." in out
+    _, out, _ = shell("import", str(path))
+    assert "1 mesure enregistrée telle quelle, à vérifier\u00a0:" in out
+
+
 def test_pilote_import_says_what_it_did_and_exits_one_when_rows_were_refused(
     shell: Shell, services: Services, tmp_path: Path
 ) -> None:

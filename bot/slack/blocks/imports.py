@@ -30,7 +30,9 @@ def report_lines(lang: str, report: ImportReport, *, file_note: str = "") -> lis
     if report.committed and report.notices:
         lines.append("  " + tn(lang, "import.notices", report.notices))
     if report.warnings:
-        lines.append(tn(lang, "import.warnings", len(report.warnings)))
+        stored = report.committed and not report.dry_run
+        key = NN_("import.warnings") if stored else NN_("import.warnings.would")
+        lines.append(tn(lang, key, len(report.warnings)))
         for warning in report.warnings[:SHOWN_REFUSALS]:
             text = terminal.mrkdwn_as_text(reason(lang, warning.key, warning.params), {})
             lines.append("  " + t(lang, "import.refused_line", line=warning.line, reason=text))
