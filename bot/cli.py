@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import gc
 import logging
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -724,6 +725,15 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as err:  # what was typed on the command line is wrong: say what, in one line
         print(f"pilote: {shell_error(settings.pilote_language, err)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `pilote import … | head`: the reader has read enough, no traceback
+        _quiet_stdout()
+        return 1
+
+
+def _quiet_stdout() -> None:
+    """Standard output to /dev/null, so that the interpreter's last flush at exit fails no more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":
