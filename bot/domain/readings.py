@@ -19,6 +19,7 @@ from bot.domain.values import (
     Cadence,
     Kind,
     ParsedValue,
+    check_no_number_mark,
     parse_value_fully,
     plain_value,
     read_value,
@@ -171,7 +172,9 @@ _PERIOD_LEADS = frozenset({"pour", "en", "du", "au", "de", "le", "for", "in", "o
 def _check_note_start(
     note: str, value_text: str, value: ParsedValue, *, kind: Kind, today: dt.date, lang: str, touching: bool
 ) -> None:
-    """Refuse a note that starts like something else: a period without its @, or a second number."""
+    """Refuse a note that starts like something else: a period without its @, a second number, or a
+    mark that changes the value (`12,5 ‰`)."""
+    check_no_number_mark(value_text, note)
     words = note.split()
     for skip in (0, 1, 2):
         if skip and (len(words) <= skip or words[skip - 1].casefold() not in _PERIOD_LEADS):

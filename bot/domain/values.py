@@ -634,8 +634,18 @@ def parse_value_fully(kind: Kind, raw: str, *, unit: str, lang: str) -> ParsedVa
     parsed, end = read_value(raw, kind=kind, unit=unit, lang=lang)
     rest = raw[end:].strip()
     if rest:
+        check_no_number_mark(raw[:end], rest)
         raise InvalidInput("error.value_then_text", value=raw.strip()[:60], rest=rest[:40])
     return parsed
+
+
+def check_no_number_mark(value_text: str, rest: str) -> None:
+    """Refuse what follows a value when it would change that value unread: a per mille (`12,5 ‰` is
+    1,25 %), a fraction (`12 ½` is 12,5), an exponent (`²`). Stored without it, the figure would be
+    another one than the one typed; written in figures, it is read."""
+    mark = rest[:1]
+    if mark and (mark in "‰‱" or unicodedata.category(mark) == "No"):
+        raise InvalidInput("error.value_mark", value=f"{' '.join(value_text.split())} {mark}"[:60], mark=mark)
 
 
 def parse_threshold(kind: Kind, raw: str, *, lang: str = "fr", unit: str = "") -> float:

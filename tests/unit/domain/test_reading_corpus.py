@@ -106,6 +106,12 @@ CORPUS: list[tuple[str, Ind, str, Got | str]] = [
     ("fr", NUM, "1,23.4", "error.not_a_number"),
     ("fr", NUM, "1 234.567", Got(1234.567)),
     ("fr", NUM, "12 5", "error.value_then_number"),
+    # A mark that changes the value, which Pilote does not read: stored without it, another figure.
+    ("fr", PCT, "12,5 ‰", "error.value_mark"),  # 1,25 %, not 12,5 %
+    ("fr", PCT, "12,5 ‰ bilan", "error.value_mark"),
+    ("fr", NUM, "12 ½", "error.value_mark"),  # 12,5, not 12
+    ("fr", NUM, "3 ² m", "error.value_mark"),
+    ("fr", NUM, '12 "½ journée de panne"', Got(12, note="½ journée de panne")),  # quoted: a note
     ("fr", NUM, "12 34 appels", "error.value_then_number"),
     ("fr", NUM, "5 2026", "error.value_then_number"),
     ("fr", NUM, "12345 678", "error.value_then_number"),
@@ -383,6 +389,8 @@ def test_the_form_reads_the_same_values(
     ("value", "key"),
     [
         ("12 bonne semaine", "error.value_then_text"),
+        ("12,5 ‰", "error.value_mark"),
+        ("12 ¼", "error.value_mark"),
         ("1.234", "error.ambiguous_number"),
         ("", "error.missing_value_here"),
     ],
