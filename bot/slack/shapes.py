@@ -53,7 +53,12 @@ def _interaction(payload: Any) -> Inspection:
 
 def _command(form: Mapping[str, str]) -> Inspection:
     problem = _command_problem(form)
-    return Inspection(problem, None, "command", None if problem else form.get("team_id"))
+    if problem:
+        return Inspection(problem, None, "command")
+    # Slack gives each invocation its own trigger_id: the same one again is the same command, even
+    # signed anew (a second later, with another timestamp, its signature is another).
+    trigger = form.get("trigger_id")
+    return Inspection(None, f"trigger:{trigger}" if trigger else None, "command", form.get("team_id"))
 
 
 def inspect(body: bytes, content_type: str) -> Inspection:

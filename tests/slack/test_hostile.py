@@ -110,6 +110,9 @@ def test_the_same_signed_command_replayed_records_nothing_twice(
     other = SlackBed(Services.build(services.db, defaults=defaults, clock=clock), fake_slack)
     assert other.request("POST", "/slack/events", body, headers).json == {}
     assert readings(services) == 1
+    # Signed anew (a second later, another timestamp, another signature): its trigger id is the same.
+    resigned = bed.request("POST", "/slack/events", body, sign(SIGNING_SECRET, body, int(time.time()) + 1))
+    assert resigned.status == 200 and resigned.json == {} and readings(services) == 1
     # Ten minutes on, the signature is forgotten (Slack refuses it as stale anyway, five minutes on).
     clock.advance(minutes=11)
     assert services.replays.first_time(keys=[headers["X-Slack-Signature"]])
