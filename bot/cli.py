@@ -416,11 +416,13 @@ def cmd_templates_list(settings: Settings, args: argparse.Namespace) -> int:
     from bot.slack.blocks import templates, terminal
 
     lang = settings.pilote_language
+    unmarked: InvalidInput | None = None
     with shell_services(settings) as services:
         try:
             catalogue = services.indicators.templates(team_id=team_of(services, args))
-        except InvalidInput:  # no workspace yet, or several and none named: nothing to mark
+        except InvalidInput as err:  # no workspace yet, or several and none named: nothing to mark
             catalogue = services.indicators.templates(team_id="")
+            unmarked = err if err.key != "cli.team.none" else None
     present = catalogue.present
     for group in catalogue.sets:
         print(i18n.t(lang, "cli.templates.set", name=group.name.of(lang), set=group.set))
@@ -428,6 +430,9 @@ def cmd_templates_list(settings: Settings, args: argparse.Namespace) -> int:
             line = templates.template_line(lang, tpl, present=code_key(tpl.code) in present)
             print("  " + terminal.mrkdwn_as_text(line, {}))
     print(i18n.t(lang, "cli.templates.hint"))
+    if unmarked is not None:  # said, not left to guess: which workspace's templates are installed?
+        said = i18n.t(lang, "cli.templates.unmarked")  # not inside the f-string: pybabel sees it here
+        print(f"pilote: {said} {shell_error(lang, unmarked)}", file=sys.stderr)
     return 0
 
 

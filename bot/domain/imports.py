@@ -78,6 +78,8 @@ def find_columns(rows: Sequence[tuple[int, Sequence[str]]], lang: str = "fr") ->
             best = (line, index, [c for c in cells if c])
     shown = SHOWN_FIELDS.get(lang, SHOWN_FIELDS["fr"])
     if best is None:
+        if not any(any(c.strip() for c in cells) for _, cells in rows):
+            raise InvalidInput("error.import.empty", expected=[shown[k] for k in REQUIRED])
         raise InvalidInput("error.import.no_header", expected=[shown[k] for k in REQUIRED])
     line, index, found = best
     missing = [shown[k] for k in REQUIRED if k not in index]

@@ -306,6 +306,11 @@ def test_missing_columns_are_named_with_the_ones_found(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as err:
         find_columns(read_table(path).rows)
     assert err.value.key == "error.import.no_header"
+    for empty in ("", "\n;;\n\n"):  # nothing to read: said so, not "no header"
+        path.write_text(empty, encoding="utf-8")
+        with pytest.raises(InvalidInput) as err:
+            find_columns(read_table(path).rows)
+        assert err.value.key == "error.import.empty"
 
 
 def test_an_excel_workbook_with_a_merged_title_and_typed_cells(plan: Services, tmp_path: Path) -> None:

@@ -58,6 +58,9 @@ def test_a_second_workspace_makes_team_required_and_a_typo_is_caught(
     assert services.indicators.summaries(team_id="T0UN") == []
     code, _, err = shell("templates", "install", "cobit", "--team", "T0UN")
     assert code == 2 and "Aucun modèle" in err and err.count("\n") == 1
+    code, out, err = shell("templates", "list")  # the list all the same, and why nothing is marked
+    assert code == 0 and "`sla`" in out and "— déjà présent" not in out
+    assert "Les modèles déjà installés ne sont pas marqués" in err and "--team" in err
 
 
 def test_a_reading_to_check_is_said_as_stored_or_as_it_would_be(shell: Shell, tmp_path: Path) -> None:
