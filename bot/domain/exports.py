@@ -373,10 +373,10 @@ def etalab_rows(
     as rows of Etalab's schema (text cells). `say` turns a catalogue key into the workspace's words;
     `indicator_type` is "usage" or "impact" for every row, else a strategic indicator is "impact" and
     an operational one "usage"."""
-    if not administration.strip():
-        raise InvalidInput("error.export.etalab_required", option="--administration")
-    if not service.strip():
-        raise InvalidInput("error.export.etalab_required", option="--service")
+    given = {"--administration": administration, "--service": service}
+    missing = [option for option, text in given.items() if not text.strip()]
+    if missing:  # both at once when both are missing: one try, not two
+        raise InvalidInput("error.export.etalab_required", option=missing)
     if indicator_type not in (None, "usage", "impact"):
         raise InvalidInput("error.export.etalab_type", value=str(indicator_type)[:20])
     in_use = {i.id: i for i in export.indicators if i.archived_at is None}

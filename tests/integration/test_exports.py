@@ -344,6 +344,8 @@ def test_the_etalab_export_says_which_required_option_is_missing(shell: Shell, s
     assert code == 2 and out == "" and "--administration" in err
     code, _, err = shell("export", "--schema", "etalab", "--administration", "DINUM", "--service", " ")
     assert code == 2 and "--service" in err
+    code, _, err = shell("export", "--schema", "etalab")  # both at once, not one try each
+    assert code == 2 and "--administration" in err and "--service" in err
     code, _, err = shell(
         "export", "--schema", "etalab", "--format", "xlsx", "--administration", "D", "--service", "P"
     )
