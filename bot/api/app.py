@@ -186,6 +186,10 @@ class ApiWSGI:
             raise Problem(422, "invalid-batch", t(lang, "api.invalid"), errors=errors) from None
 
 
+# A client's code does not change with the words: an unknown code with close ones is still unknown.
+_STABLE_CODES = {"error.import.unknown_code_close": "error.import.unknown_code"}
+
+
 def _item(r: Refusal, lang: str) -> Refused:
     """A refused (or doubtful) reading of a batch: where it is, a stable code, and why in words."""
     key = r.key
@@ -194,7 +198,7 @@ def _item(r: Refusal, lang: str) -> Refused:
     return Refused(
         index=r.line,
         pointer=f"/readings/{r.line}",
-        code=r.key,
+        code=_STABLE_CODES.get(r.key, r.key),
         detail=terminal.mrkdwn_as_text(reason(lang, key, r.params), {}),
     )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 MAX_NOTE_CHARS = 1000  # a reading's or an update's note
 
@@ -47,3 +49,9 @@ def code_key(code: str) -> str:
     decomposed = unicodedata.normalize("NFKD", code.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped)
+
+
+def close_codes(code: str, codes: Iterable[str]) -> list[str]:
+    """Up to three of `codes` close to `code` (a typo, a plural, an accent), closest first."""
+    by_key = {code_key(c): c for c in codes}
+    return [by_key[k] for k in difflib.get_close_matches(code_key(code), list(by_key), n=3, cutoff=0.6)]

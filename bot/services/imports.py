@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.imports import ImportReport, Refusal, RowInput
 from bot.domain.keys import N_
-from bot.domain.text import code_key, is_slack_user
+from bot.domain.text import close_codes, code_key, is_slack_user
 from bot.services.alerting import StateBook, evaluate_reading
 from bot.services.common import (
     Clock,
@@ -213,6 +213,7 @@ class ImportService:
         doubled: set[tuple[int, dt.date, str]] = set()  # periods given twice: refused on every line
         # A code as written -> its indicator's id and reader (kind, cadence): a file repeats its codes.
         readers: dict[str, tuple[int, FieldReader]] = {}
+        suggested: dict[str, list[str]] = {}  # an unknown code's lookup key -> the codes close to it
         lang = lang or ws.language
         for done, row in enumerate(rows, start=1):
             if done % PROGRESS_EVERY == 0:
@@ -221,7 +222,7 @@ class ImportService:
             try:
                 known = readers.get(row.code)
                 if known is None or not row.value or not period_text:  # checked, or refused, once
-                    ind = _indicator_of(indicators, row, code_key(row.code), period_text)
+                    ind = _indicator_of(indicators, row, code_key(row.code), period_text, suggested)
                     known = readers[row.code] = (ind.id, FieldReader(ind, lang=lang, today=today))
                 ind_id, reader = known
                 typed = reader.read(row.value, period_text, row.note)
@@ -397,7 +398,9 @@ def _by_period(rows: Sequence[Any]) -> dict[tuple[int, dt.date, str], Any]:
     return {(r.indicator_id, r.period_start, r.period_kind): r for r in rows}
 
 
-def _indicator_of(indicators: dict[str, Any], row: RowInput, key: str, period_text: str) -> Any:
+def _indicator_of(
+    indicators: dict[str, Any], row: RowInput, key: str, period_text: str, suggested: dict[str, list[str]]
+) -> Any:
     if not row.code:
         raise InvalidInput("error.import.missing_code")
     if not row.value:
@@ -406,5 +409,10 @@ def _indicator_of(indicators: dict[str, Any], row: RowInput, key: str, period_te
         raise InvalidInput("error.import.missing_period", code=row.code)
     ind = indicators.get(key)
     if ind is None:
+        close = suggested.get(key)
+        if close is None:  # once per code: a file repeats its mistakes
+            close = suggested[key] = close_codes(row.code, (r.code for r in indicators.values()))
+        if close:
+            raise InvalidInput("error.import.unknown_code_close", code=row.code[:40], suggestions=close)
         raise InvalidInput("error.import.unknown_code", code=row.code[:40])
     return ind

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable
 from enum import StrEnum
 from types import SimpleNamespace
@@ -32,7 +31,7 @@ from bot.domain.indicators import (
 from bot.domain.periods import Granularity, Period, granularity_of
 from bot.domain.readings import ReadingInput, read_form, read_reading
 from bot.domain.templates import TemplateCatalogue, TemplatesInstalled, select
-from bot.domain.text import code_key
+from bot.domain.text import close_codes, code_key
 from bot.domain.thresholds import evaluate
 from bot.domain.trend import (
     MIN_POINTS,
@@ -86,9 +85,7 @@ class IndicatorService:
         row = repo.find_indicator(session, team_id=team_id, code_key=code_key(code), lock=lock)
         if row is None:
             codes = repo.indicator_codes(session, team_id=team_id)
-            by_key = {code_key(c): c for c in codes}
-            close = difflib.get_close_matches(code_key(code), list(by_key), n=3, cutoff=0.6)
-            raise UnknownIndicator(code=code, suggestions=[by_key[k] for k in close])
+            raise UnknownIndicator(code=code, suggestions=close_codes(code, codes))
         return row
 
     def _write_retrying(self, work: Callable[[Session], T]) -> T:

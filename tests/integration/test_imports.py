@@ -147,6 +147,7 @@ def test_rows_are_refused_one_by_one_with_their_line_and_reason(plan: Services, 
     assert keys[0] == keys[8] == "error.import.duplicate"
     assert (report.refused[0].params, report.refused[8].params) == ({"other": 11}, {"other": 3})
     assert keys[1] == "error.import.unknown_code" and keys[5] == "error.import.missing_period"
+    assert report.refused[1].params == {"code": "inconnu"}  # nothing close to it: no suggestion
     assert keys[6] == "error.import.author"
     assert report.new == 1 and report.committed
     with plan.db.read() as s:
@@ -169,6 +170,19 @@ def test_a_cell_beyond_the_header_refuses_its_row(plan: Services, tmp_path: Path
         (2, "error.import.beyond_header", {"value": "puis relance"})
     ]
     assert report.new == 2 and stored(plan, "frc")[1][2] == "réunion; puis relance"
+
+
+def test_an_unknown_code_close_to_one_is_asked_about(plan: Services, tmp_path: Path) -> None:
+    path = tmp_path / "mesures.csv"
+    path.write_text(
+        "code;période;valeur\nenergie;T3 2026;12\nbudget-nrr;2025;3 %\nbudget-nrr;2024;3 %\n", "utf-8"
+    )
+    report = import_file(plan, path)
+    assert [(r.key, r.params) for r in report.refused] == [
+        ("error.import.unknown_code_close", {"code": "budget-nrr", "suggestions": ["budget-nr"]}),
+        ("error.import.unknown_code_close", {"code": "budget-nrr", "suggestions": ["budget-nr"]}),
+    ]
+    assert report.new == 1  # "energie" is "énergie": codes are read without accents or case
 
 
 def test_all_or_nothing_and_dry_run_store_nothing(plan: Services, tmp_path: Path) -> None:

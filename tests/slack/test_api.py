@@ -118,6 +118,11 @@ def test_a_refused_reading_stores_nothing_unless_partial(bed: SlackBed, services
     assert partial.status == 200 and partial.json["new"] == 1 and len(partial.json["refused"]) == 3
     assert "no indicator" in partial.json["refused"][0]["detail"]
     assert count(services, Reading) == 1
+    typo = post(
+        bed, {"indicator": "frcc", "period": "2026-08", "value": "45/60"}, token, Accept_Language="en"
+    )
+    (refused,) = typo.json["errors"]  # a close code suggested in words; the code a client reads stays
+    assert refused["code"] == "error.import.unknown_code" and "did you mean `frc`?" in refused["detail"]
 
 
 def test_a_replayed_batch_records_nothing_twice(bed: SlackBed, services: Services) -> None:
