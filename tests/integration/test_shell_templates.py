@@ -72,6 +72,9 @@ def test_a_reading_to_check_is_said_as_stored_or_as_it_would_be(shell: Shell, tm
     assert "ligne 2\u00a0: «\u202f120 %\u202f» est en dehors de 0 à 100\u202f%\u00a0: vérifiez-la." in out
     _, out, _ = shell("import", str(path))
     assert "1 mesure enregistrée telle quelle, à vérifier\u00a0:" in out
+    path.write_text("Indicateur;Période;Valeur\nsla;2026-T3;99 %\nsla;2026-SLA;99 %\n", encoding="utf-8")
+    _, out, _ = shell("import", str(path))  # the reason continues its line: no capital but a name's
+    assert "ligne 2\u00a0: cet indicateur est mensuel" in out and "ligne 3\u00a0: «\u202f2026-SLA" in out
 
 
 def test_pilote_import_says_what_it_did_and_exits_one_when_rows_were_refused(

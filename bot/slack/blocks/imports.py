@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.imports import ImportReport
+from bot.domain.imports import ImportReport, Refusal
 from bot.i18n import NN_, t, tn
 from bot.slack.blocks import terminal
 from bot.slack.blocks.common import reason
@@ -34,13 +34,25 @@ def report_lines(lang: str, report: ImportReport, *, file_note: str = "") -> lis
         key = NN_("import.warnings") if stored else NN_("import.warnings.would")
         lines.append(tn(lang, key, len(report.warnings)))
         for warning in report.warnings[:SHOWN_REFUSALS]:
-            text = terminal.mrkdwn_as_text(reason(lang, warning.key, warning.params), {})
-            lines.append("  " + t(lang, "import.refused_line", line=warning.line, reason=text))
+            lines.append("  " + _line(lang, warning))
     if report.refused:
         lines.append(tn(lang, "import.refused", len(report.refused)))
         for refusal in report.refused[:SHOWN_REFUSALS]:
-            text = terminal.mrkdwn_as_text(reason(lang, refusal.key, refusal.params), {})
-            lines.append("  " + t(lang, "import.refused_line", line=refusal.line, reason=text))
+            lines.append("  " + _line(lang, refusal))
         if len(report.refused) > SHOWN_REFUSALS:
             lines.append("  " + tn(lang, "import.refused_more", len(report.refused) - SHOWN_REFUSALS))
     return lines
+
+
+# Words that keep their capital after "ligne 4 :" (names, not the start of a sentence).
+_NAMES = frozenset({"Pilote", "Slack", "Etalab", "Excel", "LibreOffice"})
+
+
+def _line(lang: str, refusal: Refusal) -> str:
+    """`ligne 4 : cet indicateur est mensuel…`: the reason continues the line, so a sentence's first
+    word loses its capital (not a name, an acronym such as SLA, or a code)."""
+    text = terminal.mrkdwn_as_text(reason(lang, refusal.key, refusal.params), {})
+    word = text.split(" ", 1)[0]
+    if word[:1].isupper() and word[1:].islower() and word.isalpha() and word not in _NAMES:
+        text = text[0].lower() + text[1:]
+    return t(lang, "import.refused_line", line=refusal.line, reason=text)
