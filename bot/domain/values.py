@@ -551,6 +551,8 @@ def read_value(
         # 0,75 for a rate: 0,75 % or 75 %? Only the user knows.
         raise InvalidInput("error.fraction_or_percent", value=typed, percent=_times_100(amount, lang))
     if glued and not _is_percent_sign(glued) and not same_unit(glued, unit) and known_unit(glued) is None:
+        if _EXPONENT.fullmatch(glued):  # "1e3", "2,5E-2": a spreadsheet's scientific notation
+            raise InvalidInput("error.exponent", value=typed[:MAX_NUMBER_CHARS])
         raise InvalidInput(
             "error.unknown_unit", value=typed[:MAX_NUMBER_CHARS], number=text[i:end], suffix=glued, unit=unit
         )
@@ -595,6 +597,7 @@ def _times_100(amount: Decimal, lang: str) -> str:
 
 
 _BOOL, _NUMBER, _RATIO = Kind.BOOL, Kind.NUMBER, Kind.RATIO  # a member through its class costs a call
+_EXPONENT = re.compile(r"[eE][+\-\u2212]?\d+")  # what follows the number in "1e3", "2,5E-2"
 _PLAIN_DIGITS = 15  # under MAX_ABS_VALUE
 _OUT_OF_RANGE = ("percent_out_of_range",)
 

@@ -64,7 +64,7 @@ def test_new_record_list_undo(bed: SlackBed, services: Services) -> None:
         ("frc abc", "n'est pas un nombre"),
         ("frc nan", "n'est pas un nombre"),
         ("frc inf", "n'est pas un nombre"),
-        ("frc 1e309", "pas une unité connue"),
+        ("frc 1e309", "écrit avec un exposant"),
         ("frc 45/0", "dénominateur"),
         ("frc", "Il manque la valeur"),
         ("frc 1/2 " + "x" * 5000, "trop longue"),

@@ -111,6 +111,8 @@ CORPUS: list[tuple[str, Ind, str, Got | str]] = [
     ("fr", PCT, "12,5 ‰ bilan", "error.value_mark"),
     ("fr", NUM, "12 ½", "error.value_mark"),  # 12,5, not 12
     ("fr", NUM, "3 ² m", "error.value_mark"),
+    ("fr", NUM, "1e3", "error.exponent"),  # a spreadsheet's scientific notation: asked in full
+    ("fr", NUM, "2,5E-2", "error.exponent"),
     ("fr", NUM, '12 "½ journée de panne"', Got(12, note="½ journée de panne")),  # quoted: a note
     ("fr", NUM, "12 34 appels", "error.value_then_number"),
     ("fr", NUM, "5 2026", "error.value_then_number"),
@@ -119,8 +121,8 @@ CORPUS: list[tuple[str, Ind, str, Got | str]] = [
     ("fr", NUM, "douze", "error.not_a_number"),
     ("fr", NUM, "nan", "error.not_a_number"),
     ("fr", NUM, "inf", "error.not_a_number"),
-    ("fr", NUM, "1e5", "error.unknown_unit"),
-    ("fr", NUM, "1e309", "error.unknown_unit"),
+    ("fr", NUM, "1e5", "error.exponent"),
+    ("fr", NUM, "1e309", "error.exponent"),
     ("fr", NUM, "0x10", "error.unknown_unit"),
     ("fr", NUM, ",5", "error.not_a_number"),
     ("fr", NUM, "١٢", "error.not_a_number"),
