@@ -141,6 +141,14 @@ _YEAR = re.compile(r"(\d{4})", re.ASCII)
 _Y_QUARTER = re.compile(r"(\d{4})[-/ ]?[tq](\d{1,2})", re.ASCII)
 _QUARTER_Y = re.compile(r"[tq](\d{1,2})[-/ ](\d{4})", re.ASCII)
 _ORDINAL_QUARTER_Y = re.compile(rf"(\d{{1,2}}){_ORD} (?:trimestre|quarter) (\d{{4}})", re.ASCII)
+# "premier trimestre 2026", "deuxième trimestre 2026", "third quarter 2026" (accents folded already).
+_QUARTER_WORDS = {
+    **dict.fromkeys(("premier", "first"), "1"),
+    **dict.fromkeys(("deuxieme", "second", "seconde"), "2"),
+    **dict.fromkeys(("troisieme", "third"), "3"),
+    **dict.fromkeys(("quatrieme", "fourth"), "4"),
+}
+_WORD_QUARTER_Y = re.compile(r"([a-z]+) (?:trimestre|quarter) (\d{4})", re.ASCII)
 _Y_WEEK = re.compile(r"(\d{4})[-/ ]?([sw])(\d{1,2})", re.ASCII)
 _WEEK_Y = re.compile(r"([sw])(\d{1,2})[-/ ](\d{4})", re.ASCII)
 _MONTH_Y = re.compile(rf"{_MON} (\d{{4}})", re.ASCII)
@@ -251,6 +259,10 @@ class _Reader:
             (_Y_QUARTER, lambda m: self.quarter(m[1], m[2])),
             (_QUARTER_Y, lambda m: self.quarter(m[2], m[1])),
             (_ORDINAL_QUARTER_Y, lambda m: self.quarter(m[2], m[1])),
+            (
+                _WORD_QUARTER_Y,
+                lambda m: self.quarter(m[2], _QUARTER_WORDS[m[1]]) if m[1] in _QUARTER_WORDS else None,
+            ),
             (_Y_WEEK, lambda m: self.week(m[1], m[2], m[3])),
             (_WEEK_Y, lambda m: self.week(m[3], m[1], m[2])),
             (_MONTH_Y, lambda m: self.named(m[2], m[1], 1, month)),
@@ -313,7 +325,8 @@ def parse_period(raw: str, *, today: dt.date, lang: str = "fr") -> Period:
     Days `2026-10-31`, `31/10/2026` (also `.` or `-`), `31 oct. 2026`, `1er octobre 2026`,
     `October 31, 2026`; ISO weeks `2026-W44`, `2026-S44`, `S44 2026`; months `2026-10`, `10/2026`,
     `oct. 2026`, `octobre 2026`, `October 2026`; quarters `2026-T3`, `2026T3`, `T3 2026`, `Q3 2026`,
-    `3e trimestre 2026`; years `2026`; `aujourd'hui`/`today`, `hier`/`yesterday`. Month names of
+    `3e trimestre 2026`, `troisième trimestre 2026`; years `2026`; `aujourd'hui`/`today`,
+    `hier`/`yesterday`. Month names of
     both languages are read in either, any case, accents and abbreviation dots optional. Numeric dates
     are day first, except in English (`lang="en"`) where one that reads as two dates (`6/1/2021`) is
     refused as ambiguous. Raises InvalidInput: error.bad_period, error.period_needs_year (`T3`),

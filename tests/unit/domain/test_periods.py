@@ -143,6 +143,12 @@ BOTH_LANGUAGES = [
     ("3e trimestre 2026", Q(2026, 3)),
     ("3ème trimestre 2026", Q(2026, 3)),
     ("1er trimestre 2026", Q(2026, 1)),
+    ("premier trimestre 2026", Q(2026, 1)),  # as an administration writes it out
+    ("Deuxième trimestre 2026", Q(2026, 2)),
+    ("second trimestre 2026", Q(2026, 2)),
+    ("troisième trimestre 2026", Q(2026, 3)),
+    ("quatrième trimestre 2025", Q(2025, 4)),
+    ("third quarter 2026", Q(2026, 3)),
     ("3rd quarter 2026", Q(2026, 3)),
     ("T4 2026", Q(2026, 4)),  # this quarter
     # years
@@ -207,6 +213,8 @@ REFUSED = [
     ("T0 2026", "fr", "error.no_such_quarter"),
     ("Q5 2026", "en", "error.no_such_quarter"),
     ("5e trimestre 2026", "fr", "error.no_such_quarter"),
+    ("cinquième trimestre 2026", "fr", "error.bad_period"),
+    ("bon trimestre 2026", "fr", "error.bad_period"),
     # before MIN_YEAR
     ("1989", "fr", "error.period_too_old"),
     ("1900", "en", "error.period_too_old"),
