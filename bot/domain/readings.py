@@ -37,7 +37,7 @@ PERIOD_ERRORS = frozenset(
     {
         "error.ambiguous_date", "error.bad_period", "error.future_period", "error.no_such_date",
         "error.no_such_quarter", "error.no_such_week", "error.period_needs_year", "error.period_too_old",
-        "error.period_short_year",
+        "error.period_short_year", *(f"error.bad_period_for.{c}" for c in Cadence),
         "error.semester_or_week", "error.two_periods", "error.missing_period",
         *(f"error.period_not_cadence.{c}" for c in Cadence),
     }
@@ -226,7 +226,16 @@ def read_form(
 # refused raises again each time (exceptions are not kept).
 @functools.lru_cache(maxsize=4096)
 def _field_period(text: str, cadence: Cadence | None, lang: str, today: dt.date) -> Period:
-    return _in_cadence(parse_period(text, today=today, lang=lang), cadence, lang)
+    try:
+        period = parse_period(text, today=today, lang=lang)
+    except InvalidInput as err:
+        if err.key != "error.bad_period" or cadence is None:
+            raise
+        # No period at all: the examples of the indicator's own cadence, not of every shape.
+        example = input_form(default_period(cadence, today), lang)
+        key = f"error.bad_period_for.{cadence}"
+        raise InvalidInput(key, value=err.params["value"], example=example) from None
+    return _in_cadence(period, cadence, lang)
 
 
 @functools.lru_cache(maxsize=4096)

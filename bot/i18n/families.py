@@ -85,6 +85,12 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         N_("error.missing_code.delete"),
         N_("error.missing_code.show"),
     ),
+    "error.bad_period_for": (
+        N_("error.bad_period_for.month"),
+        N_("error.bad_period_for.quarter"),
+        N_("error.bad_period_for.week"),
+        N_("error.bad_period_for.year"),
+    ),
     "error.period_not_cadence": (
         N_("error.period_not_cadence.month"),
         N_("error.period_not_cadence.quarter"),

@@ -13,7 +13,8 @@ from babel.messages.pofile import read_po
 
 from bot import i18n
 from bot.domain.actions import ActionStatus, Difficulty, Engagement, Priority
-from bot.domain.values import Direction, Kind
+from bot.domain.periods import Granularity
+from bot.domain.values import Cadence, Direction, Kind
 from bot.i18n.families import FAMILIES
 from bot.i18n.sync import english_comment, shows_english
 
@@ -142,6 +143,8 @@ def test_each_translation_shows_its_english_text_to_the_translator(
         ("action.difficulty", [d.value for d in Difficulty]),
         ("kind", [k.value for k in Kind]),
         ("templates.better", [d.value for d in Direction]),
+        ("error.bad_period_for", [c.value for c in Cadence]),
+        ("export.value.period", [g.value for g in Granularity]),
     ],
 )
 def test_each_family_covers_the_values_it_is_built_from(family: str, values: list[str]) -> None:

@@ -388,6 +388,31 @@ def test_the_form_reads_the_same_values(
 
 
 @pytest.mark.parametrize(
+    ("cadence", "key", "example"),
+    [
+        (Cadence.QUARTER, "error.bad_period_for.quarter", "2026-T4"),
+        (Cadence.MONTH, "error.bad_period_for.month", "2026-11"),
+        (None, "error.bad_period", None),  # no cadence: every shape is an example
+    ],
+)
+def test_a_period_field_that_holds_no_period_gives_the_cadences_example(
+    cadence: Cadence | None, key: str, example: str | None
+) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        read_form(
+            "12",
+            "octobre-2026",
+            "",
+            kind=Kind.NUMBER,
+            unit="",
+            cadence=cadence,
+            lang="fr",
+            today=TODAY,
+        )
+    assert exc.value.key == key and exc.value.params.get("example") == example
+
+
+@pytest.mark.parametrize(
     ("value", "key"),
     [
         ("12 bonne semaine", "error.value_then_text"),
