@@ -49,11 +49,11 @@ class Columns:
 
     index: dict[str, int]
     header_line: int
-    width: int = 0
+    width: int
 
     def beyond(self, cells: Sequence[str]) -> str | None:
         """The first filled cell right of the header's columns, if any."""
-        return next((c.strip() for c in cells[self.width :] if c.strip()), None) if self.width else None
+        return next((c.strip() for c in cells[self.width :] if c.strip()), None)
 
     def cell(self, cells: Sequence[str], name: str) -> str:
         """The row's cell for a field ("" when the field or the cell is absent)."""
